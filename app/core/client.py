@@ -1,0 +1,247 @@
+"""The async completions client: one ``httpx.AsyncClient`` for the whole app, reused.
+
+:meth:`CompletionClient.events` sends a request (streamed or not) and yields
+:mod:`app.core.events` as the answer arrives; :meth:`CompletionClient.list_models` fills the
+model picker. Every failure is raised as an :class:`app.core.errors.CompletionError`.
+
+Closing a streamed response is shielded from a second cancellation: cancelling the consumer
+twice must not leave a pooled connection marked active (httpx issue 3782).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from app import __version__
+from app.core.chunks import ChunkDecoder, error_from_object
+from app.core.endpoint import Endpoint
+from app.core.errors import CompletionError, MalformedResponseError
+from app.core.events import Event, StreamDone, StreamWarning
+from app.core.http_errors import malformed_body, status_error, transport_error
+from app.core.request import CompletionRequest
+from app.core.sse import SSEDecoder
+
+__all__ = ["CompletionClient"]
+
+_MAX_ERROR_BODY = 256 * 1024
+_WRITE_TIMEOUT = 60.0
+
+
+class CompletionClient:
+    """Talks to any OpenAI-compatible server. Create one per app and :meth:`aclose` it."""
+
+    def __init__(
+        self,
+        *,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        max_connections: int = 20,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            proxy=proxy,
+            trust_env=trust_env,
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
+            headers={"User-Agent": f"completion-playground/{__version__}"},
+        )
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client (tests inspect its pool)."""
+        return self._http
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> CompletionClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    @staticmethod
+    def _timeout(endpoint: Endpoint) -> httpx.Timeout:
+        return httpx.Timeout(
+            connect=endpoint.connect_timeout,
+            read=endpoint.read_timeout,
+            write=_WRITE_TIMEOUT,
+            pool=endpoint.connect_timeout,
+        )
+
+    def _transport_error(
+        self, exc: httpx.TransportError, endpoint: Endpoint, url: str, *, streaming: bool
+    ) -> CompletionError:
+        return transport_error(
+            exc,
+            url=url,
+            connect_timeout=endpoint.connect_timeout,
+            read_timeout=endpoint.read_timeout,
+            streaming=streaming,
+        )
+
+    async def _send(self, endpoint: Endpoint, request: httpx.Request) -> httpx.Response:
+        """Send and return a streaming response whose status is a success."""
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=False) from None
+        if response.is_success:
+            return response
+        try:
+            body = await _read_limited(response, _MAX_ERROR_BODY)
+        except httpx.TransportError:
+            body = b""
+        finally:
+            await asyncio.shield(response.aclose())
+        raise status_error(
+            response.status_code, response.headers, body, secret=endpoint.api_key
+        ) from None
+
+    async def list_models(self, endpoint: Endpoint) -> list[str]:
+        """Model ids from ``GET /models``, sorted; raises a CompletionError on failure."""
+        request = self._http.build_request(
+            "GET",
+            endpoint.models_url,
+            headers=endpoint.request_headers(),
+            timeout=self._timeout(endpoint),
+        )
+        response = await self._send(endpoint, request)
+        try:
+            body = await response.aread()
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=True) from None
+        finally:
+            await asyncio.shield(response.aclose())
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise malformed_body(
+                body, response.headers.get("content-type", ""), "a model list"
+            ) from None
+        items = data.get("data") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            # Ollama's native /api/tags shape, just in case.
+            items = data.get("models") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise MalformedResponseError("The server's model list has no 'data' array.")
+        ids = {
+            str(item.get("id") or item.get("name") or item.get("model"))
+            for item in items
+            if isinstance(item, dict) and (item.get("id") or item.get("name") or item.get("model"))
+        }
+        return sorted(ids)
+
+    async def events(self, endpoint: Endpoint, request: CompletionRequest) -> AsyncIterator[Event]:
+        """Send ``request`` and yield events as the answer arrives.
+
+        Validation happens first (:class:`app.core.request.RequestValidationError`).
+        A non-stream request yields the whole answer as one delta per choice.
+        """
+        body = request.to_body()
+        http_request = self._http.build_request(
+            "POST",
+            endpoint.completions_url,
+            json=body,
+            headers={**endpoint.request_headers(), "Accept": _accept(request.stream)},
+            timeout=self._timeout(endpoint),
+        )
+        response = await self._send(endpoint, http_request)
+        try:
+            async for event in self._read(endpoint, response, streamed=request.stream):
+                yield event
+        finally:
+            await asyncio.shield(response.aclose())
+
+    async def _read(
+        self, endpoint: Endpoint, response: httpx.Response, *, streamed: bool
+    ) -> AsyncIterator[Event]:
+        content_type = response.headers.get("content-type", "")
+        chunks = response.aiter_bytes()
+        first = b""
+        try:
+            # Look at the start of the body to tell SSE from a plain JSON answer:
+            # some servers ignore "stream" and some relays send the wrong content type.
+            async for chunk in chunks:
+                first += chunk
+                if first.strip():
+                    break
+            stripped = first.lstrip()
+            if not streamed or stripped.startswith((b"{", b"[")) or not stripped:
+                rest = [first]
+                async for chunk in chunks:
+                    rest.append(chunk)
+                for event in _decode_body(b"".join(rest), content_type):
+                    yield event
+                return
+            if stripped.startswith(b"<"):
+                raise malformed_body(stripped, content_type, "an event stream")
+            decoder = SSEDecoder()
+            chunk_decoder = ChunkDecoder()
+            pending = decoder.feed(first)
+            while True:
+                for sse in pending:
+                    data = sse.data
+                    if data == "[DONE]":
+                        yield StreamDone()
+                        return
+                    try:
+                        obj = json.loads(data)
+                    except ValueError:
+                        yield StreamWarning(
+                            f"Skipped a stream event that is not valid JSON: {data[:60]!r}"
+                        )
+                        continue
+                    for event in chunk_decoder.decode(obj):
+                        yield event
+                chunk = await anext(chunks, None)
+                if chunk is None:
+                    break
+                pending = decoder.feed(chunk)
+            for sse in decoder.flush():
+                if sse.data == "[DONE]":
+                    yield StreamDone()
+                    return
+                try:
+                    obj = json.loads(sse.data)
+                except ValueError:
+                    yield StreamWarning("The stream ended inside an unfinished event.")
+                    continue
+                for event in chunk_decoder.decode(obj):
+                    yield event
+        except httpx.TransportError as exc:
+            raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=True) from None
+
+
+def _accept(stream: bool) -> str:
+    return "text/event-stream" if stream else "application/json"
+
+
+def _decode_body(body: bytes, content_type: str) -> list[Event]:
+    """A whole JSON completion body (non-stream answer) as events."""
+    try:
+        obj: Any = json.loads(body)
+    except ValueError:
+        raise malformed_body(body, content_type, "JSON") from None
+    if isinstance(obj, dict):
+        error = error_from_object(obj)
+        if error is not None:
+            raise error
+        if not isinstance(obj.get("choices"), list):
+            raise MalformedResponseError("The server's answer has no 'choices' list.")
+    return ChunkDecoder().decode(obj)
+
+
+async def _read_limited(response: httpx.Response, limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)

@@ -1,0 +1,228 @@
+"""The outcome of one run, folded from client events by :class:`ResultBuilder`.
+
+A result always exists, also for a failed or cancelled run: it keeps the text received so
+far, the error, and whether the stream ended properly (``[DONE]`` or a finish_reason for
+every choice). It also carries the run's timings: time to first token, tokens per second
+and total time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.errors import CompletionError
+from app.core.events import (
+    ChoiceDelta,
+    Event,
+    ResponseMeta,
+    StreamDone,
+    StreamWarning,
+    UsageReport,
+)
+from app.core.logprobs import TokenLogprob
+
+__all__ = ["ChoiceResult", "CompletionResult", "ResultBuilder", "Timings"]
+
+
+@dataclass
+class Timings:
+    """Monotonic timestamps of a run and the figures derived from them."""
+
+    started: float
+    first_token: float | None = None
+    last_token: float | None = None
+    finished: float | None = None
+
+    @property
+    def time_to_first_token(self) -> float | None:
+        return None if self.first_token is None else self.first_token - self.started
+
+    @property
+    def total(self) -> float | None:
+        return None if self.finished is None else self.finished - self.started
+
+    def tokens_per_second(self, tokens: int) -> float | None:
+        """Generation speed after the first token (whole run when only one chunk came)."""
+        if tokens <= 0 or self.first_token is None:
+            return None
+        end = self.last_token or self.finished
+        if end is not None and end - self.first_token > 1e-6 and tokens > 1:
+            return (tokens - 1) / (end - self.first_token)
+        total = self.total
+        return tokens / total if total else None
+
+
+@dataclass
+class ChoiceResult:
+    """One choice: its text (kept as parts while streaming), tokens and finish_reason."""
+
+    index: int
+    parts: list[str] = field(default_factory=list)
+    tokens: list[TokenLogprob] = field(default_factory=list)
+    finish_reason: str | None = None
+    chunks: int = 0
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None or len(self.parts) > 1:
+            self._text = "".join(self.parts)
+            self.parts = [self._text] if self._text else []
+        return self._text
+
+    @property
+    def length(self) -> int:
+        return sum(len(p) for p in self.parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "finish_reason": self.finish_reason,
+            "logprobs": [t.to_json() for t in self.tokens] if self.tokens else None,
+        }
+
+
+@dataclass
+class CompletionResult:
+    """Everything known about a run once it has ended (or so far, while it runs)."""
+
+    requested_choices: int
+    timings: Timings
+    choices: dict[int, ChoiceResult] = field(default_factory=dict)
+    usage: dict[str, Any] | None = None
+    meta: ResponseMeta | None = None
+    done_marker: bool = False
+    streamed: bool = True
+    error: CompletionError | None = None
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def choice(self, index: int) -> ChoiceResult:
+        found = self.choices.get(index)
+        if found is None:
+            found = self.choices[index] = ChoiceResult(index)
+        return found
+
+    @property
+    def ordered_choices(self) -> list[ChoiceResult]:
+        return [self.choices[i] for i in sorted(self.choices)]
+
+    @property
+    def text(self) -> str:
+        """Text of the first choice (the common case of n = 1)."""
+        choices = self.ordered_choices
+        return choices[0].text if choices else ""
+
+    @property
+    def all_finished(self) -> bool:
+        return bool(self.choices) and all(c.finish_reason for c in self.choices.values())
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.cancelled
+
+    @property
+    def completion_tokens(self) -> int:
+        """Tokens generated: the server's usage figure, else counted from the stream."""
+        if self.usage and isinstance(self.usage.get("completion_tokens"), int):
+            return int(self.usage["completion_tokens"])
+        counted = sum(len(c.tokens) for c in self.choices.values())
+        return counted or sum(c.chunks for c in self.choices.values())
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        return self.timings.tokens_per_second(self.completion_tokens)
+
+    def notes(self) -> list[str]:
+        """Warnings about an ending that was not clean, phrased for users."""
+        notes: list[str] = list(self.warnings)
+        if self.streamed and self.ok and not self.done_marker:
+            if self.all_finished:
+                notes.append("The stream ended without [DONE], but every choice finished.")
+            else:
+                notes.append(
+                    "The stream ended without [DONE] and without a finish reason: "
+                    "the output may be incomplete."
+                )
+        if self.ok and self.choices and len(self.choices) < self.requested_choices:
+            notes.append(
+                f"The server returned {len(self.choices)} choice(s) of the "
+                f"{self.requested_choices} requested (it may ignore n)."
+            )
+        return notes
+
+    def to_json(self) -> dict[str, Any]:
+        t = self.timings
+        return {
+            "id": self.meta.id if self.meta else None,
+            "model": self.meta.model if self.meta else None,
+            "choices": [c.to_json() for c in self.ordered_choices],
+            "usage": self.usage,
+            "timings": {
+                "time_to_first_token": t.time_to_first_token,
+                "tokens_per_second": self.tokens_per_second,
+                "total": t.total,
+            },
+            "complete": self.ok and (self.done_marker or self.all_finished),
+            "cancelled": self.cancelled,
+            "error": self.error.user_message() if self.error else None,
+            "notes": self.notes(),
+        }
+
+
+class ResultBuilder:
+    """Folds events into a :class:`CompletionResult`, stamping time as they arrive."""
+
+    def __init__(
+        self,
+        requested_choices: int = 1,
+        *,
+        streamed: bool = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._clock = clock
+        self.result = CompletionResult(
+            requested_choices=requested_choices,
+            timings=Timings(started=clock()),
+            streamed=streamed,
+        )
+
+    def apply(self, event: Event) -> None:
+        result = self.result
+        if isinstance(event, ChoiceDelta):
+            choice = result.choice(event.index)
+            if event.text:
+                now = self._clock()
+                if result.timings.first_token is None:
+                    result.timings.first_token = now
+                result.timings.last_token = now
+                choice.parts.append(event.text)
+                choice.chunks += 1
+            if event.tokens:
+                choice.tokens.extend(event.tokens)
+            if event.finish_reason:
+                choice.finish_reason = event.finish_reason
+        elif isinstance(event, UsageReport):
+            result.usage = event.usage
+        elif isinstance(event, ResponseMeta):
+            if result.meta is None:
+                result.meta = event
+        elif isinstance(event, StreamDone):
+            result.done_marker = True
+        elif isinstance(event, StreamWarning):
+            result.warnings.append(event.message)
+
+    def fail(self, error: CompletionError) -> None:
+        self.result.error = error
+
+    def cancel(self) -> None:
+        self.result.cancelled = True
+
+    def finish(self) -> CompletionResult:
+        if self.result.timings.finished is None:
+            self.result.timings.finished = self._clock()
+        return self.result
