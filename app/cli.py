@@ -1,0 +1,262 @@
+"""Headless command line over the same core as the window; also the scripting interface.
+
+``completion-playground complete --base-url URL --model M [--prompt TEXT | stdin] ...``
+streams text to stdout as it arrives (``--json`` prints one JSON object at the end instead).
+The API key comes only from ``$OPENAI_API_KEY``, never from an argument.
+
+Exit codes: 0 success, 1 API/HTTP error, 2 invalid parameters, 3 network failure or
+timeout, 130 interrupted. Errors are one line on stderr; text already received stays on
+stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from app.core.client import CompletionClient
+from app.core.endpoint import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    Endpoint,
+    InvalidBaseURL,
+)
+from app.core.events import ChoiceDelta, Event
+from app.core.request import (
+    CompletionRequest,
+    Prompt,
+    RequestValidationError,
+    parse_logit_bias,
+)
+from app.core.result import CompletionResult, ResultBuilder
+from app.core.run import execute
+
+__all__ = ["add_complete_parser", "run_complete"]
+
+EXIT_OK = 0
+EXIT_API = 1
+EXIT_USAGE = 2
+EXIT_NETWORK = 3
+EXIT_INTERRUPTED = 130
+KEY_ENV = "OPENAI_API_KEY"
+
+
+def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "complete",
+        help="run one completion headlessly (key from $OPENAI_API_KEY)",
+        description="Run one completion against an OpenAI-compatible /v1/completions endpoint. "
+        f"The API key is read from ${KEY_ENV}.",
+    )
+    p.add_argument("--base-url", required=True, help="e.g. https://api.openai.com/v1")
+    p.add_argument("--model", required=True)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--prompt", help="prompt text (default: read standard input)")
+    src.add_argument(
+        "--prompt-json",
+        metavar="JSON",
+        help="prompt as JSON: a list of strings, token ids, or lists of token ids",
+    )
+    p.add_argument("--suffix")
+    p.add_argument("--max-tokens", type=int)
+    p.add_argument("--temperature", type=float)
+    p.add_argument("--top-p", type=float)
+    p.add_argument("--n", type=int)
+    p.add_argument("--best-of", type=int)
+    p.add_argument("--logprobs", type=int)
+    p.add_argument("--echo", action="store_true", default=None)
+    p.add_argument(
+        "--stop",
+        action="append",
+        default=[],
+        metavar="S",
+        help="stop sequence (repeat up to 4 times); \\n and \\t are unescaped",
+    )
+    p.add_argument("--seed", type=int)
+    p.add_argument("--presence-penalty", type=float)
+    p.add_argument("--frequency-penalty", type=float)
+    p.add_argument("--logit-bias", metavar="JSON", help="e.g. '{\"50256\": -100}'")
+    p.add_argument("--user")
+    p.add_argument(
+        "--include-usage",
+        action="store_true",
+        default=None,
+        help="ask for a final usage chunk (stream_options.include_usage)",
+    )
+    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    p.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    p.add_argument(
+        "--stats", action="store_true", help="print finish reason, usage and timings to stderr"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help=f"read timeout (default {DEFAULT_READ_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS"
+    )
+    return p
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r")
+
+
+def _prompt(args: argparse.Namespace, stdin: TextIO) -> Prompt:
+    if args.prompt is not None:
+        return str(args.prompt)
+    if args.prompt_json is not None:
+        try:
+            return json.loads(args.prompt_json)  # type: ignore[no-any-return]
+        except json.JSONDecodeError as exc:
+            raise RequestValidationError([]) from exc
+    if stdin.isatty():
+        raise _UsageError("no prompt: pass --prompt TEXT or pipe the prompt on standard input")
+    return stdin.read()
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_request(args: argparse.Namespace, stdin: TextIO) -> CompletionRequest:
+    """The request described by the parsed arguments (validated)."""
+    try:
+        prompt = _prompt(args, stdin)
+    except RequestValidationError:
+        raise _UsageError("--prompt-json: not valid JSON") from None
+    logit_bias = parse_logit_bias(args.logit_bias) if args.logit_bias else None
+    request = CompletionRequest(
+        model=args.model,
+        prompt=prompt,
+        suffix=args.suffix,
+        max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        top_p=args.top_p,
+        n=args.n,
+        best_of=args.best_of,
+        stream=not args.no_stream,
+        logprobs=args.logprobs,
+        echo=args.echo,
+        stop=tuple(_unescape(s) for s in args.stop),
+        seed=args.seed,
+        presence_penalty=args.presence_penalty,
+        frequency_penalty=args.frequency_penalty,
+        logit_bias=logit_bias,
+        user=args.user,
+        include_usage=args.include_usage,
+    )
+    request.validate()
+    return request
+
+
+def _stats_line(result: CompletionResult) -> str:
+    parts = []
+    for choice in result.ordered_choices:
+        parts.append(f"choice {choice.index}: finish_reason={choice.finish_reason or '-'}")
+    if result.usage:
+        parts.append(
+            "usage: " + ", ".join(f"{k}={v}" for k, v in result.usage.items() if isinstance(v, int))
+        )
+    ttft = result.timings.time_to_first_token
+    tps = result.tokens_per_second
+    total = result.timings.total
+    if ttft is not None:
+        parts.append(f"first token {ttft * 1000:.0f} ms")
+    if tps is not None:
+        parts.append(f"{tps:.1f} tokens/s")
+    if total is not None:
+        parts.append(f"total {total:.2f} s")
+    return "; ".join(parts)
+
+
+async def _complete(
+    args: argparse.Namespace, request: CompletionRequest, out: TextIO, err: TextIO
+) -> int:
+    endpoint = Endpoint(
+        base_url=args.base_url,
+        api_key=os.environ.get(KEY_ENV) or None,
+        connect_timeout=args.connect_timeout,
+        read_timeout=args.timeout,
+    )
+    live = not args.json and request.choice_count == 1
+    wrote_text = False
+
+    def on_event(event: Event) -> None:
+        nonlocal wrote_text
+        if live and isinstance(event, ChoiceDelta) and event.text:
+            out.write(event.text)
+            out.flush()
+            wrote_text = True
+
+    builder = ResultBuilder(request.choice_count, streamed=request.stream)
+    async with CompletionClient() as client:
+        try:
+            result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
+        except asyncio.CancelledError:
+            result = builder.result
+    if args.json:
+        out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    elif not live:
+        for choice in result.ordered_choices:
+            out.write(f"=== choice {choice.index} ({choice.finish_reason or 'unfinished'}) ===\n")
+            out.write(choice.text + "\n")
+    elif wrote_text:
+        out.write("\n")
+    out.flush()
+    for note in result.notes():
+        err.write(f"note: {note}\n")
+    if args.stats:
+        err.write(_stats_line(result) + "\n")
+    if result.cancelled:
+        err.write("Interrupted; the text received so far is above.\n")
+        return EXIT_INTERRUPTED
+    if result.error is not None:
+        err.write(f"error: {result.error.user_message()}\n")
+        return result.error.exit_code
+    return EXIT_OK
+
+
+def run_complete(
+    args: argparse.Namespace,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the ``complete`` command; returns the process exit code."""
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        request = build_request(args, stdin)
+        Endpoint(base_url=args.base_url)  # validates the URL early
+    except (RequestValidationError, InvalidBaseURL, _UsageError) as exc:
+        err.write(f"error: invalid parameters: {exc}\n")
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_complete(args, request, out, err))
+    except KeyboardInterrupt:
+        out.flush()
+        err.write("\nInterrupted.\n")
+        return EXIT_INTERRUPTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for ``python -m app.cli`` (the ``complete`` command only)."""
+    parser = argparse.ArgumentParser(prog="completion-playground")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_complete_parser(sub)
+    args = parser.parse_args(argv)
+    return run_complete(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

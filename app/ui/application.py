@@ -1,0 +1,60 @@
+"""Start the Qt application with a qasync event loop, and the ``--smoke-test`` check."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import APP_DISPLAY_NAME, APP_NAME, __version__
+from app.core.client import CompletionClient
+from app.core.paths import AppPaths
+from app.ui.controller import RunController
+from app.ui.main_window import MainWindow
+
+__all__ = ["create_window", "run_gui"]
+
+
+def _application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    app = QApplication(argv)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setDesktopFileName(APP_NAME)
+    return app
+
+
+def create_window(paths: AppPaths) -> MainWindow:
+    """A main window with its own controller and client (call inside a running loop)."""
+    paths.ensure()
+    controller = RunController(CompletionClient())
+    window = MainWindow(controller)
+    controller.setParent(window)
+    return window
+
+
+def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None = None) -> int:
+    import qasync
+
+    app = _application(argv or [sys.argv[0]])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = create_window(paths)
+    window.show()
+    if smoke_test:
+        QTimer.singleShot(0, app.quit)
+    else:
+        QTimer.singleShot(0, window.refresh_models)
+    app.lastWindowClosed.connect(app.quit)
+    with loop:
+        loop.run_forever()
+        loop.run_until_complete(window.controller.shutdown())
+    if smoke_test:
+        print("ok", flush=True)
+    return 0

@@ -1,0 +1,57 @@
+"""The logit_bias JSON field, validated as the user types (red frame and a reason)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.core.request import RequestValidationError, parse_logit_bias
+
+__all__ = ["LogitBiasField"]
+
+
+class LogitBiasField(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText('{"50256": -100}')
+        self.edit.setAccessibleName(self.tr("Logit bias (JSON)"))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        self.error_label.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error_label)
+        self.edit.textChanged.connect(self._validate)
+        self._error: str | None = None
+
+    def _validate(self) -> None:
+        try:
+            parse_logit_bias(self.edit.text())
+        except RequestValidationError as exc:
+            self._error = exc.errors[0].message
+            self.error_label.setText(self._error)
+            self.error_label.show()
+            self.edit.setStyleSheet("border: 1px solid #c62828;")
+        else:
+            self._error = None
+            self.error_label.hide()
+            self.edit.setStyleSheet("")
+        self.changed.emit()
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def value(self) -> dict[str, int] | None:
+        """The parsed bias, or ``None`` when empty. Raises RequestValidationError if invalid."""
+        return parse_logit_bias(self.edit.text()) or None
+
+    def set_value(self, value: dict[str, int] | None) -> None:
+        import json
+
+        self.edit.setText(json.dumps(value) if value else "")

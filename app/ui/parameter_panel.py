@@ -1,0 +1,149 @@
+"""The parameter panel: every request parameter of the seeds, as a form.
+
+Numeric parameters are :class:`NumericParam` rows (check box = send it, slider, spin box);
+stop sequences are chips; logit_bias is a validated JSON field. :meth:`ParameterPanel.fields`
+returns keyword arguments for :class:`app.core.request.CompletionRequest`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.request import LIMITS
+from app.ui.logit_bias_field import LogitBiasField
+from app.ui.numeric_param import NumericParam
+from app.ui.stop_chips import StopChips
+
+__all__ = ["ParameterPanel"]
+
+_SEED_MAX = 2**31 - 1  # QSpinBox is 32-bit; the CLI accepts the full int64 range
+
+
+class ParameterPanel(QScrollArea):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+
+        sampling = QGroupBox(self.tr("Sampling"))
+        form = QFormLayout(sampling)
+        self.max_tokens = NumericParam(
+            self.tr("Maximum tokens"),
+            0,
+            LIMITS["max_tokens"][1],
+            256,
+            integer=True,
+            enabled=True,
+            slider_maximum=4096,
+        )
+        self.temperature = NumericParam(self.tr("Temperature"), 0.0, 2.0, 0.7, enabled=True)
+        self.top_p = NumericParam(self.tr("Top P"), 0.0, 1.0, 1.0)
+        self.presence_penalty = NumericParam(self.tr("Presence penalty"), -2.0, 2.0, 0.0)
+        self.frequency_penalty = NumericParam(self.tr("Frequency penalty"), -2.0, 2.0, 0.0)
+        self.seed = NumericParam(
+            self.tr("Seed"), 0, _SEED_MAX, 42, integer=True, slider_maximum=1000
+        )
+        for row in (
+            self.max_tokens,
+            self.temperature,
+            self.top_p,
+            self.presence_penalty,
+            self.frequency_penalty,
+            self.seed,
+        ):
+            form.addRow(row)
+        outer.addWidget(sampling)
+
+        choices = QGroupBox(self.tr("Choices and probabilities"))
+        form = QFormLayout(choices)
+        self.n = NumericParam(
+            self.tr("Choices (n)"), 1, LIMITS["n"][1], 1, integer=True, slider_maximum=10
+        )
+        self.best_of = NumericParam(self.tr("Best of"), 1, LIMITS["best_of"][1], 2, integer=True)
+        self.logprobs = NumericParam(self.tr("Log probabilities"), 0, 5, 5, integer=True)
+        self.echo = QCheckBox(self.tr("Echo the prompt"))
+        self.stream = QCheckBox(self.tr("Stream tokens"))
+        self.stream.setChecked(True)
+        self.include_usage = QCheckBox(self.tr("Ask for usage at the end of the stream"))
+        for row in (self.n, self.best_of, self.logprobs):
+            form.addRow(row)
+        form.addRow(self.echo)
+        form.addRow(self.stream)
+        form.addRow(self.include_usage)
+        outer.addWidget(choices)
+
+        text = QGroupBox(self.tr("Text"))
+        form = QFormLayout(text)
+        self.stop = StopChips()
+        form.addRow(self.tr("Stop"), self.stop)
+        self.suffix = QPlainTextEdit()
+        self.suffix.setPlaceholderText(self.tr("Text after the insertion point (optional)"))
+        self.suffix.setAccessibleName(self.tr("Suffix"))
+        self.suffix.setFixedHeight(60)
+        form.addRow(self.tr("Suffix"), self.suffix)
+        self.logit_bias = LogitBiasField()
+        form.addRow(self.tr("Logit bias"), self.logit_bias)
+        self.user = QLineEdit()
+        self.user.setPlaceholderText(self.tr("End-user id (optional)"))
+        self.user.setAccessibleName(self.tr("User"))
+        form.addRow(self.tr("User"), self.user)
+        outer.addWidget(text)
+        outer.addStretch(1)
+        self.setWidget(body)
+
+        for row in (
+            self.max_tokens,
+            self.temperature,
+            self.top_p,
+            self.presence_penalty,
+            self.frequency_penalty,
+            self.seed,
+            self.n,
+            self.best_of,
+            self.logprobs,
+        ):
+            row.changed.connect(self.changed)
+        for box in (self.echo, self.stream, self.include_usage):
+            box.toggled.connect(self.changed)
+        self.stop.changed.connect(self.changed)
+        self.suffix.textChanged.connect(self.changed)
+        self.logit_bias.changed.connect(self.changed)
+        self.user.textChanged.connect(self.changed)
+        self.stream.toggled.connect(self.include_usage.setEnabled)
+
+    def fields(self) -> dict[str, Any]:
+        """Request keyword arguments; raises RequestValidationError for bad logit_bias."""
+        stream = self.stream.isChecked()
+        return {
+            "max_tokens": self.max_tokens.value(),
+            "temperature": self.temperature.value(),
+            "top_p": self.top_p.value(),
+            "presence_penalty": self.presence_penalty.value(),
+            "frequency_penalty": self.frequency_penalty.value(),
+            "seed": self.seed.value(),
+            "n": self.n.value(),
+            "best_of": self.best_of.value(),
+            "logprobs": self.logprobs.value(),
+            "echo": True if self.echo.isChecked() else None,
+            "stream": stream,
+            "include_usage": True if stream and self.include_usage.isChecked() else None,
+            "stop": self.stop.values(),
+            "suffix": self.suffix.toPlainText() or None,
+            "logit_bias": self.logit_bias.value(),
+            "user": self.user.text() or None,
+        }

@@ -1,0 +1,50 @@
+"""Status-bar figures of the last run: finish reason, usage, time to first token, tokens/s."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from app.core.result import CompletionResult
+
+__all__ = ["RunStatus"]
+
+
+class RunStatus(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel(self.tr("Ready"))
+        self.finish = QLabel()
+        self.usage = QLabel()
+        self.ttft = QLabel()
+        self.speed = QLabel()
+        self.addWidget(self.state, 1)
+        for label in (self.finish, self.usage, self.ttft, self.speed):
+            self.addPermanentWidget(label)
+
+    def running(self) -> None:
+        self.state.setText(self.tr("Running…"))
+        for label in (self.finish, self.usage, self.ttft, self.speed):
+            label.clear()
+
+    def show_result(self, result: CompletionResult) -> None:
+        if result.cancelled:
+            self.state.setText(self.tr("Stopped"))
+        elif result.error is not None:
+            self.state.setText(self.tr("Failed"))
+        else:
+            self.state.setText(self.tr("Done"))
+        reasons = ", ".join(c.finish_reason or "—" for c in result.ordered_choices)
+        self.finish.setText(self.tr("finish: {0}").format(reasons) if reasons else "")
+        if result.usage:
+            u = result.usage
+            self.usage.setText(
+                self.tr("tokens: {0} prompt + {1} completion = {2}").format(
+                    u.get("prompt_tokens", "?"),
+                    u.get("completion_tokens", "?"),
+                    u.get("total_tokens", "?"),
+                )
+            )
+        ttft = result.timings.time_to_first_token
+        self.ttft.setText(self.tr("first token {0:.0f} ms").format(ttft * 1000) if ttft else "")
+        tps = result.tokens_per_second
+        self.speed.setText(self.tr("{0:.1f} tokens/s").format(tps) if tps else "")
