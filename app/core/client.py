@@ -151,10 +151,12 @@ class CompletionClient:
             timeout=self._timeout(endpoint),
         )
         response = await self._send(endpoint, http_request)
+        reader = self._read(endpoint, response, streamed=request.stream)
         try:
-            async for event in self._read(endpoint, response, streamed=request.stream):
+            async for event in reader:
                 yield event
         finally:
+            await reader.aclose()
             await asyncio.shield(response.aclose())
 
     async def _read(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 
 from PySide6.QtCore import QCoreApplication, QTimer
@@ -12,6 +11,8 @@ from app import APP_DISPLAY_NAME, APP_NAME, __version__
 from app.core.client import CompletionClient
 from app.core.paths import AppPaths
 from app.ui.controller import RunController
+from app.ui.event_loop import create_event_loop
+from app.ui.gc_guard import GCGuard
 from app.ui.main_window import MainWindow
 
 __all__ = ["create_window", "run_gui"]
@@ -40,11 +41,10 @@ def create_window(paths: AppPaths) -> MainWindow:
 
 
 def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None = None) -> int:
-    import qasync
-
     app = _application(argv or [sys.argv[0]])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = create_event_loop(app)
+    gc_guard = GCGuard(app)
+    gc_guard.start()
     window = create_window(paths)
     window.show()
     if smoke_test:
@@ -55,6 +55,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     with loop:
         loop.run_forever()
         loop.run_until_complete(window.controller.shutdown())
+    gc_guard.stop()
     if smoke_test:
         print("ok", flush=True)
     return 0

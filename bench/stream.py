@@ -1,0 +1,153 @@
+"""Streaming benchmark: core client vs a bare httpx consumer, and the GUI's ingest.
+
+A loopback server streams 20,000 tokens as fast as it can. Printed:
+
+(a) the core client's throughput divided by a bare httpx consumer's on the same stream
+    (target >= 0.9);
+(b) the GUI's ingest time for the stream and the longest event-loop stall while the
+    window receives it (target <= 50 ms).
+
+Figures are printed, not asserted: run ``python bench/stream.py`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import httpx
+
+from app.core.client import CompletionClient
+from app.core.endpoint import Endpoint
+from app.core.request import CompletionRequest
+from app.core.run import execute
+from tests.loopback_server import LoopbackServer
+
+
+async def bare_httpx(base_url: str, tokens: int) -> tuple[float, int]:
+    """The simplest correct consumer: aiter_lines + json.loads, no abstractions."""
+    body = {"model": "m", "prompt": "p", "max_tokens": tokens, "stream": True}
+    async with httpx.AsyncClient(timeout=60) as client:
+        start = time.perf_counter()
+        parts = []
+        async with client.stream("POST", f"{base_url}/completions", json=body) as response:
+            async for line in response.aiter_lines():
+                if line.startswith("data: ") and line != "data: [DONE]":
+                    parts.append(json.loads(line[6:])["choices"][0]["text"])
+        elapsed = time.perf_counter() - start
+    return elapsed, len("".join(parts))
+
+
+async def core_client(base_url: str, tokens: int) -> tuple[float, int]:
+    request = CompletionRequest(model="m", prompt="p", max_tokens=tokens)
+    async with CompletionClient() as client:
+        start = time.perf_counter()
+        result = await execute(client, Endpoint(base_url, read_timeout=60), request)
+        elapsed = time.perf_counter() - start
+    assert result.ok, result.error
+    return elapsed, len(result.text)
+
+
+async def client_ratio(base_url: str, tokens: int, rounds: int) -> None:
+    bare, core = [], []
+    for _ in range(rounds):  # alternate so both see the same machine conditions
+        t, n_bare = await bare_httpx(base_url, tokens)
+        bare.append(t)
+        t, n_core = await core_client(base_url, tokens)
+        core.append(t)
+    assert n_bare == n_core, (n_bare, n_core)
+    b, c = statistics.median(bare), statistics.median(core)
+    print(f"(a) bare httpx consumer: {tokens / b:,.0f} tokens/s (median of {rounds}, {b:.3f} s)")
+    print(f"    core client:         {tokens / c:,.0f} tokens/s (median of {rounds}, {c:.3f} s)")
+    print(f"    throughput ratio core/bare = {b / c:.2f}  (target >= 0.9)")
+
+
+def gui_ingest(base_url: str, tokens: int) -> None:
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.paths import AppPaths
+    from app.ui.application import create_window
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        window = create_window(AppPaths.resolve(home))
+        window.connection.base_url.setText(base_url)
+        window.connection.model.setCurrentText("m")
+        window.parameters.max_tokens.set_value(tokens)
+        window.resize(1200, 800)
+        window.show()
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        ticker = QTimer()
+        ticker.setInterval(1)
+        ticker.timeout.connect(tick)
+        done: dict[str, float] = {}
+
+        def finished(result: object) -> None:
+            window.output.flush()
+            app.processEvents()
+            done["t"] = time.perf_counter()
+            loop.stop()
+
+        window.controller.runFinished.connect(finished)
+
+        async def start() -> None:
+            last[0] = time.perf_counter()
+            ticker.start()
+            done["start"] = time.perf_counter()
+            window.run()
+
+        with loop:
+            loop.create_task(start())
+            loop.run_forever()
+            ticker.stop()
+            shown = window.output.text(0)
+            loop.run_until_complete(window.controller.shutdown())
+        window.close()
+    ingest = done["t"] - done["start"]
+    print(
+        f"(b) GUI ingest of {tokens:,} tokens: {ingest:.3f} s "
+        f"({tokens / ingest:,.0f} tokens/s, {window.output.flush_count} widget updates, "
+        f"{len(shown):,} characters shown)"
+    )
+    print(
+        f"    longest event-loop stall: {max(gaps) * 1000:.1f} ms  (target <= 50 ms; "
+        f"median tick {statistics.median(gaps) * 1000:.1f} ms)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tokens", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with LoopbackServer() as server:
+        base_url = server.base_url("fast", tokens=args.tokens)
+        print(f"Streaming {args.tokens:,} tokens from {server.url} (loopback)")
+        asyncio.run(client_ratio(base_url, args.tokens, args.rounds))
+        gui_ingest(base_url, args.tokens)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Shared fixtures: the loopback API server, an isolated config dir, and a qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.loopback_server import LoopbackServer
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as srv:
+        yield srv
+
+
+@pytest.fixture
+def api(server: LoopbackServer) -> LoopbackServer:
+    """The loopback server with its request log cleared."""
+    server.clear()
+    return server
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own config dir and no key from the developer's environment."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("COMPLETION_PLAYGROUND_HOME", str(home))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    for proxy in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(proxy, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def _session_loop(qapp):
+    """One qasync loop for the whole session, as in the app (never stopped in between)."""
+    from app.ui.event_loop import close_event_loop, create_event_loop
+
+    loop = create_event_loop(qapp, already_running=True)
+    asyncio.events._set_running_loop(None)
+    yield loop
+    asyncio.events._set_running_loop(loop)
+    close_event_loop(loop)
+
+
+@pytest.fixture
+def qloop(qapp, _session_loop):
+    """The qasync loop, running, so Qt waits (qtbot.waitSignal) also drive asyncio.
+
+    Garbage is collected only on this (the GUI) thread, as the app's GCGuard does: the
+    loopback server's threads must never destroy a Qt object.
+    """
+    loop = _session_loop
+    asyncio.events._set_running_loop(loop)
+    asyncio.set_event_loop(loop)
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook
+    )
+    gc.disable()
+    try:
+        yield loop
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        deadline = time.monotonic() + 5
+        while any(not t.done() for t in pending) and time.monotonic() < deadline:
+            qapp.processEvents()
+    finally:
+        sys.set_asyncgen_hooks(firstiter=None, finalizer=None)
+        asyncio.events._set_running_loop(None)
+        asyncio.set_event_loop(None)
+        gc.collect()
+        gc.enable()

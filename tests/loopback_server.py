@@ -1,0 +1,678 @@
+"""A real HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI completions wire format.
+
+Used by the core, CLI and GUI tests and by ``bench/stream.py``. Besides normal answers
+(streamed or not, n choices interleaved, logprobs, echo, stop, usage) it reproduces what
+real servers and relays do wrong, chosen per request by the base URL:
+``{url}/s/<scenario>;key=value;.../v1``. See :data:`SCENARIOS` for the list.
+
+Run ``python -m tests.loopback_server --port 8011`` to point the app at it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import quote, unquote
+
+__all__ = ["SCENARIOS", "TOKENS", "LoopbackServer", "RecordedRequest"]
+
+TOKENS = ["Hello", ",", " world", "!", " 你好", "世界", " 🙂", " end"]
+HANG_LIMIT = 60.0
+
+_ERRORS: dict[int, tuple[str, str, str | None]] = {
+    400: ("Invalid request", "invalid_request_error", None),
+    401: (
+        "Incorrect API key provided: sk-lo***key. You can find your API key at "
+        "https://platform.openai.com/account/api-keys.",
+        "invalid_request_error",
+        "invalid_api_key",
+    ),
+    404: ("Not found", "invalid_request_error", None),
+    429: ("Rate limit reached for requests", "requests", "rate_limit_exceeded"),
+    500: ("The server had an error while processing your request.", "server_error", None),
+    503: ("The engine is currently overloaded, please try again later", "server_error", None),
+}
+_HTML = (
+    "<html><head><title>{title}</title></head><body><center><h1>{title}</h1></center>"
+    "<hr><center>nginx</center></body></html>"
+)
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    scenario: str | None
+    params: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    raw_body: bytes = b""
+
+
+@dataclass
+class _Spec:
+    """What one request asks of the server: scenario name, its params, the JSON body."""
+
+    name: str
+    params: dict[str, str]
+    body: dict[str, Any] = field(default_factory=dict)
+
+    def num(self, key: str, default: float) -> float:
+        return float(self.params.get(key, default))
+
+
+def _error_body(status: int, message: str | None = None, param: str | None = None) -> dict:
+    text, type_, code = _ERRORS.get(status, ("Error", "server_error", None))
+    return {"error": {"message": message or text, "type": type_, "param": param, "code": code}}
+
+
+def _logprob(j: int) -> float:
+    return round(-0.1 * (j % 7) - 0.05, 4)
+
+
+def _legacy_logprobs(tokens: list[str], first: int, k: int, offset: int) -> dict[str, Any]:
+    tops, offsets, lps = [], [], []
+    for j, tok in enumerate(tokens, start=first):
+        lp = _logprob(j)
+        lps.append(lp)
+        top = {tok: lp}
+        others = [t for t in TOKENS if t != tok]
+        for m in range(max(0, k - 1)):
+            top[others[(j + m) % len(others)]] = round(lp - 0.5 * (m + 1), 4)
+        tops.append(top)
+        offsets.append(offset)
+        offset += len(tok)
+    return {"tokens": tokens, "token_logprobs": lps, "top_logprobs": tops, "text_offset": offsets}
+
+
+def _to_vllm(lp: dict[str, Any], first: int, first_chunk: bool) -> dict[str, Any]:
+    lps = [(-9999.0 if j % 3 == 2 else v) for j, v in enumerate(lp["token_logprobs"], first)]
+    tops = list(lp["top_logprobs"])
+    if first_chunk:
+        lps[0] = None
+        tops[0] = None
+    return {"tokens": lp["tokens"], "token_logprobs": lps, "top_logprobs": tops}
+
+
+def _to_llamacpp(lp: dict[str, Any]) -> dict[str, Any]:
+    content = []
+    for tok, value, top in zip(
+        lp["tokens"], lp["token_logprobs"], lp["top_logprobs"], strict=False
+    ):
+        content.append(
+            {
+                "id": TOKENS.index(tok) if tok in TOKENS else 0,
+                "token": tok,
+                "logprob": value,
+                "bytes": list(tok.encode()),
+                "top_logprobs": [
+                    {"id": 0, "token": t, "logprob": v, "bytes": list(t.encode())}
+                    for t, v in top.items()
+                ],
+            }
+        )
+    return {"content": content}
+
+
+class _Completion:
+    """The deterministic answer to a completion request: tokens per choice and reasons."""
+
+    def __init__(self, spec: _Spec) -> None:
+        body = spec.body
+        self.spec = spec
+        self.model = str(body.get("model"))
+        count = int(spec.params.get("tokens", body.get("max_tokens") or 16))
+        n = int(body.get("n") or 1)
+        self.n = 1 if spec.name == "one-choice" else n
+        self.k = body.get("logprobs")
+        self.echo = bool(body.get("echo"))
+        prompt = body.get("prompt", "")
+        if isinstance(prompt, list):
+            prompt = prompt[0] if prompt and isinstance(prompt[0], str) else ""
+        self.prompt = prompt if isinstance(prompt, str) else ""
+        stop = body.get("stop") or []
+        stops = [stop] if isinstance(stop, str) else list(stop)
+        self.choices = [self._choice(i, count, stops) for i in range(self.n)]
+        self.prompt_tokens = max(1, len(self.prompt.split()))
+
+    @staticmethod
+    def _choice(i: int, count: int, stops: list[str]) -> tuple[list[str], str]:
+        tokens = [TOKENS[(i + j) % len(TOKENS)] for j in range(count)]
+        text = "".join(tokens)
+        cut = min((text.find(s) for s in stops if s and s in text), default=-1)
+        if cut < 0:
+            return tokens, "length"
+        kept, used = [], 0
+        for tok in tokens:
+            if used + len(tok) <= cut:
+                kept.append(tok)
+                used += len(tok)
+            else:
+                if cut > used:
+                    kept.append(tok[: cut - used])
+                break
+        return kept, "stop"
+
+    @property
+    def usage(self) -> dict[str, int]:
+        done = sum(len(t) for t, _ in self.choices)
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": done,
+            "total_tokens": self.prompt_tokens + done,
+        }
+
+    def logprobs(self, tokens: list[str], first: int, offset: int, first_chunk: bool) -> Any:
+        if self.k is None:
+            return None
+        lp = _legacy_logprobs(tokens, first, int(self.k), offset)
+        if self.spec.name == "vllm-logprobs":
+            return _to_vllm(lp, first, first_chunk)
+        if self.spec.name == "llamacpp-logprobs":
+            return _to_llamacpp(lp)
+        return lp
+
+    def _head(self) -> dict[str, Any]:
+        head: dict[str, Any] = {
+            "id": "cmpl-loopback-1",
+            "object": "text_completion",
+            "created": int(time.time()),
+            "model": self.model,
+        }
+        if self.spec.name == "extra-fields":
+            head.update({"x_relay": "abc", "system_fingerprint": "fp_loopback", "usage": None})
+        return head
+
+    def body(self) -> dict[str, Any]:
+        choices = []
+        for i, (tokens, reason) in enumerate(self.choices):
+            prefix = self.prompt if self.echo else ""
+            choices.append(
+                {
+                    "text": prefix + "".join(tokens),
+                    "index": i,
+                    "logprobs": self.logprobs(tokens, 0, len(prefix), True),
+                    "finish_reason": reason,
+                }
+            )
+        return {
+            **self._head(),
+            "system_fingerprint": "fp_loopback",
+            "choices": choices,
+            "usage": self.usage,
+        }
+
+    def chunks(self, *, finish: bool = True, usage: bool = False) -> list[dict[str, Any]]:
+        """Stream chunks, choices interleaved token by token."""
+        out: list[dict[str, Any]] = []
+        offsets = [0] * self.n
+        if self.echo:
+            for i in range(self.n):
+                out.append(self._chunk(i, self.prompt, None, None))
+                offsets[i] = len(self.prompt)
+        longest = max((len(t) for t, _ in self.choices), default=0)
+        for j in range(max(longest, 1)):
+            for i, (tokens, reason) in enumerate(self.choices):
+                if j >= len(tokens) and not (j == 0 and not tokens):
+                    continue
+                tok = tokens[j] if tokens else ""
+                last = j >= len(tokens) - 1
+                lp = self.logprobs([tok], j, offsets[i], j == 0) if tok else None
+                offsets[i] += len(tok)
+                out.append(self._chunk(i, tok, lp, reason if (last and finish) else None))
+        if usage:
+            out.append({**self._head(), "choices": [], "usage": self.usage})
+        return out
+
+    def _chunk(self, index: int, text: str, lp: Any, reason: str | None) -> dict[str, Any]:
+        choice: dict[str, Any] = {
+            "text": text,
+            "index": index,
+            "logprobs": lp,
+            "finish_reason": reason,
+        }
+        if self.spec.name == "extra-fields":
+            choice["delta_extra"] = 1
+        return {**self._head(), "choices": [choice]}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connection_opened()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.connection_closed()
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (OSError, ValueError):
+            self.close_connection = True
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _route(self) -> tuple[str, _Spec]:
+        path = self.path.split("?", 1)[0]
+        name, params = "normal", {}
+        scenario = None
+        if path.startswith("/s/"):
+            segment, _, rest = path[3:].partition("/")
+            path = "/" + rest
+            parts = segment.split(";")
+            name = scenario = unquote(parts[0]) or "normal"
+            for part in parts[1:]:
+                key, _, value = part.partition("=")
+                params[unquote(key)] = unquote(value)
+        return path, _Spec(name, params), scenario  # type: ignore[return-value]
+
+    def _record(self, path: str, spec: _Spec, scenario: str | None, raw: bytes) -> None:
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        self.server.record(
+            RecordedRequest(
+                method=self.command,
+                path=path,
+                scenario=scenario,
+                params=dict(spec.params),
+                headers={k.lower(): v for k, v in self.headers.items()},
+                body=body,
+                raw_body=raw,
+            )
+        )
+
+    def send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj, ensure_ascii=False).encode()
+        self.send_bytes(status, data, "application/json", headers)
+
+    def send_bytes(
+        self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def start_stream(self, ctype: str = "text/event-stream; charset=utf-8") -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+
+    def chunk(self, data: bytes) -> None:
+        if data:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+    def end_stream(self) -> None:
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def abort(self) -> None:
+        """Close the TCP connection at once, mid-response."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def wait(self, seconds: float) -> None:
+        if seconds > 0:
+            self.server.stopping.wait(seconds)
+
+    # -- endpoints -----------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path, spec, scenario = self._route()
+        self._record(path, spec, scenario, b"")
+        if path.rstrip("/") != "/v1/models":
+            self.send_json(404, _error_body(404, f"No route for GET {path}"))
+        elif spec.name in ("models-html", "html"):
+            self.send_bytes(502, _HTML.format(title="502 Bad Gateway").encode(), "text/html")
+        elif spec.name.isdigit() or spec.name == "status":
+            status = int(spec.params.get("status", spec.name if spec.name.isdigit() else 500))
+            self.send_json(status, _error_body(status))
+        else:
+            self.send_json(
+                200,
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": m, "object": "model", "created": 1700000000, "owned_by": "loopback"}
+                        for m in ("test-model", "test-model-zh")
+                    ],
+                },
+            )
+
+    def do_POST(self) -> None:
+        path, spec, scenario = self._route()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        self._record(path, spec, scenario, raw)
+        if path.rstrip("/") != "/v1/completions":
+            self.send_json(404, _error_body(404, f"No route for POST {path}"))
+            return
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self.send_json(400, _error_body(400, "We could not parse the JSON body."))
+            return
+        if not isinstance(body, dict) or not body.get("model"):
+            self.send_json(400, _error_body(400, "you must provide a model parameter", "model"))
+            return
+        spec.body = body
+        self.wait(spec.num("first_delay", 0))
+        handler = SCENARIOS.get(spec.name)
+        if handler is None:
+            self.send_json(400, _error_body(400, f"unknown test scenario {spec.name!r}"))
+            return
+        if handler(self, spec) is not False:
+            return
+        self.completion(spec)
+
+    def completion(self, spec: _Spec) -> None:
+        body = spec.body
+        problem = _api_rules(body)
+        if problem:
+            self.send_json(400, _error_body(400, problem[1], problem[0]))
+            return
+        answer = _Completion(spec)
+        if not body.get("stream") or spec.name == "json-body":
+            self.send_json(200, answer.body())
+            return
+        self.stream(spec, answer)
+
+    def stream(self, spec: _Spec, answer: _Completion) -> None:
+        name = spec.name
+        options = spec.body.get("stream_options") or {}
+        chunks = answer.chunks(
+            finish=name != "no-finish",
+            usage=bool(options.get("include_usage")) or name == "usage-chunk",
+        )
+        events = [json.dumps(c, ensure_ascii=False).encode() for c in chunks]
+        if name == "fast":
+            data = b"".join(b"data: " + e + b"\n\n" for e in events) + b"data: [DONE]\n\n"
+            self.start_stream()
+            for start in range(0, len(data), 16384):
+                self.chunk(data[start : start + 16384])
+            self.end_stream()
+            return
+        after = int(spec.params.get("after", 3))
+        if name == "malformed":
+            events.insert(2, b'{"choices": [')
+        if name in ("error-in-stream", "object-error"):
+            error = (
+                {
+                    "error": {
+                        "message": _ERRORS[500][0],
+                        "type": "server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                }
+                if name == "error-in-stream"
+                else {
+                    "object": "error",
+                    "message": "This model's maximum context length is 2048 tokens.",
+                    "type": "BadRequestError",
+                    "param": None,
+                    "code": 400,
+                }
+            )
+            events = [*events[:after], json.dumps(error).encode()]
+        done = name not in (
+            "no-done",
+            "no-finish",
+            "unterminated",
+            "error-in-stream",
+            "object-error",
+        )
+        frames = [self._frame(name, e, i) for i, e in enumerate(events)]
+        if done:
+            frames.append(self._frame(name, b"[DONE]", len(events)))
+        if name == "unterminated":
+            frames[-1] = frames[-1].rstrip(b"\r\n")
+        if name == "comments":
+            frames.insert(0, b": keep-alive\n\n")
+        self.start_stream(
+            "text/plain" if name == "wrong-ctype" else "text/event-stream; charset=utf-8"
+        )
+        delay = spec.num("delay", 0)
+        for i, frame in enumerate(frames):
+            if name == "cut" and i == after:
+                self.abort()
+                return
+            if name == "cut-midchunk" and i == after:
+                self.wfile.write(b"%x\r\n%s" % (len(frame), frame[: len(frame) // 2]))
+                self.wfile.flush()
+                self.abort()
+                return
+            if name == "hang" and i == 1:
+                self.wait(HANG_LIMIT)
+                return
+            self.wait(delay)
+            if self.server.stopping.is_set():
+                self.abort()
+                return
+            if name == "bytesplit":
+                for b in range(len(frame)):
+                    self.chunk(frame[b : b + 1])
+            else:
+                self.chunk(frame)
+        self.end_stream()
+
+    @staticmethod
+    def _frame(name: str, data: bytes, i: int) -> bytes:
+        if name == "nospace":
+            return b"data:" + data + b"\n\n"
+        if name == "crlf":
+            return b"data: " + data + b"\r\n\r\n"
+        if name == "comments":
+            return b"event: completion\nid: %d\ndata: %s\n\n: keep-alive\n\n" % (i, data)
+        return b"data: " + data + b"\n\n"
+
+
+def _api_rules(body: dict[str, Any]) -> tuple[str, str] | None:
+    """OpenAI's own checks that the tests rely on."""
+    best_of, n = body.get("best_of"), body.get("n") or 1
+    if best_of is not None and body.get("stream"):
+        return "best_of", "Cannot stream results with best_of > 1."
+    if best_of is not None and best_of <= n:
+        return "best_of", "best_of must be greater than n."
+    logprobs = body.get("logprobs")
+    if logprobs is not None and not 0 <= logprobs <= 5:
+        return "logprobs", "logprobs must be between 0 and 5."
+    return None
+
+
+def _status(handler: _Handler, spec: _Spec) -> None:
+    status = int(spec.params.get("status", spec.name if spec.name.isdigit() else 500))
+    headers = {}
+    if status == 429:
+        headers["Retry-After"] = spec.params.get("retry_after", "7")
+    handler.send_json(status, _error_body(status, param=spec.params.get("param")), headers)
+
+
+def _html(handler: _Handler, spec: _Spec) -> None:
+    status = int(spec.params.get("status", 502))
+    title = spec.params.get("title", "502 Bad Gateway")
+    handler.send_bytes(status, _HTML.format(title=title).encode(), "text/html")
+
+
+def _text_error(handler: _Handler, spec: _Spec) -> None:
+    handler.send_bytes(
+        500, b"upstream connect error or disconnect/reset before headers", "text/plain"
+    )
+
+
+def _malformed_json(handler: _Handler, spec: _Spec) -> None:
+    handler.send_bytes(200, b'{"id": "cmpl-1", "choices": [', "application/json")
+
+
+def _hang_headers(handler: _Handler, spec: _Spec) -> None:
+    handler.wait(HANG_LIMIT)
+
+
+def _default(handler: _Handler, spec: _Spec) -> bool:
+    return False  # fall through to the normal completion with the scenario's twist
+
+
+#: Scenario name -> handler. A handler returning False means "answer normally, with the
+#: scenario's twist applied by the stream writer".
+SCENARIOS: dict[str, Callable[[_Handler, _Spec], Any]] = {
+    **{
+        name: _default
+        for name in (
+            "normal",
+            "nospace",
+            "crlf",
+            "comments",
+            "bytesplit",
+            "no-done",
+            "no-finish",
+            "unterminated",
+            "error-in-stream",
+            "object-error",
+            "json-body",
+            "wrong-ctype",
+            "usage-chunk",
+            "extra-fields",
+            "cut",
+            "cut-midchunk",
+            "hang",
+            "malformed",
+            "vllm-logprobs",
+            "llamacpp-logprobs",
+            "fast",
+            "one-choice",
+        )
+    },
+    **{str(code): _status for code in (400, 401, 403, 404, 429, 500, 502, 503)},
+    "status": _status,
+    "html": _html,
+    "text-error": _text_error,
+    "malformed-json": _malformed_json,
+    "hang-headers": _hang_headers,
+}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        super().__init__(address, _Handler)
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.open = 0
+        self.requests: list[RecordedRequest] = []
+
+    def connection_opened(self) -> None:
+        with self._lock:
+            self.open += 1
+
+    def connection_closed(self) -> None:
+        with self._lock:
+            self.open -= 1
+
+    def record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # client disconnects are expected; never print tracebacks
+
+
+class LoopbackServer:
+    """Start with :meth:`start` (or ``with``); every request is kept in :attr:`requests`."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = _Server((host, port))
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LoopbackServer:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_url(self, scenario: str | None = None, **params: object) -> str:
+        if scenario is None and not params:
+            return f"{self.url}/v1"
+        segment = quote(scenario or "normal", safe="")
+        for key, value in params.items():
+            segment += f";{quote(str(key), safe='')}={quote(str(value), safe='')}"
+        return f"{self.url}/s/{segment}/v1"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self._server.requests
+
+    def clear(self) -> None:
+        with self._server._lock:
+            self._server.requests.clear()
+
+    @property
+    def open_connections(self) -> int:
+        return self._server.open
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Loopback OpenAI completions test server")
+    parser.add_argument("--port", type=int, default=8011)
+    args = parser.parse_args()
+    with LoopbackServer(port=args.port) as server:
+        print(
+            f"Serving on {server.url}/v1 (scenarios: {server.url}/s/<name>/v1); Ctrl+C stops",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

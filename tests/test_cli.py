@@ -1,0 +1,277 @@
+"""The headless CLI as a user runs it: a real process against the loopback server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.loopback_server import TOKENS
+
+
+def expected_text(count: int, offset: int = 0) -> str:
+    return "".join(TOKENS[(offset + i) % len(TOKENS)] for i in range(count))
+
+
+def cli(*args: str, stdin: str | None = None, env: dict | None = None, timeout: float = 30):
+    return subprocess.run(
+        [sys.executable, "-m", "app", "complete", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )
+
+
+def test_streams_text_to_stdout(api):
+    proc = cli(
+        "--base-url", api.base_url(), "--model", "test-model", "--prompt", "Hi", "--max-tokens", "5"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected_text(5) + "\n"
+    assert proc.stderr == ""
+
+
+def test_prompt_from_stdin_and_key_from_environment(api):
+    proc = cli(
+        "--base-url",
+        api.url,
+        "--model",
+        "m",
+        "--max-tokens",
+        "2",
+        stdin="piped prompt",
+        env={"OPENAI_API_KEY": "sk-from-env-123"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    sent = api.requests[-1]
+    assert sent.body["prompt"] == "piped prompt"
+    assert sent.headers["authorization"] == "Bearer sk-from-env-123"
+
+
+def test_every_flag_reaches_the_request(api):
+    proc = cli(
+        "--base-url",
+        api.base_url(),
+        "--model",
+        "m",
+        "--prompt",
+        "p",
+        "--max-tokens",
+        "3",
+        "--temperature",
+        "0.5",
+        "--top-p",
+        "0.9",
+        "--n",
+        "2",
+        "--best-of",
+        "3",
+        "--logprobs",
+        "2",
+        "--echo",
+        "--stop",
+        "\\n",
+        "--stop",
+        "END",
+        "--suffix",
+        "S",
+        "--seed",
+        "7",
+        "--presence-penalty",
+        "0.1",
+        "--frequency-penalty",
+        "-0.2",
+        "--logit-bias",
+        '{"50256": -100}',
+        "--user",
+        "u1",
+        "--no-stream",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert api.requests[-1].body == {
+        "model": "m",
+        "prompt": "p",
+        "max_tokens": 3,
+        "temperature": 0.5,
+        "top_p": 0.9,
+        "n": 2,
+        "best_of": 3,
+        "logprobs": 2,
+        "echo": True,
+        "stop": ["\n", "END"],
+        "suffix": "S",
+        "seed": 7,
+        "presence_penalty": 0.1,
+        "frequency_penalty": -0.2,
+        "logit_bias": {"50256": -100},
+        "user": "u1",
+        "stream": False,
+    }
+    assert "=== choice 0" in proc.stdout and "=== choice 1" in proc.stdout
+
+
+def test_json_output(api):
+    proc = cli(
+        "--base-url",
+        api.base_url(),
+        "--model",
+        "m",
+        "--prompt",
+        "p",
+        "--max-tokens",
+        "4",
+        "--logprobs",
+        "1",
+        "--json",
+        "--include-usage",
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["choices"][0]["text"] == expected_text(4)
+    assert data["choices"][0]["finish_reason"] == "length"
+    assert data["choices"][0]["logprobs"][0]["token"] == TOKENS[0]
+    assert data["usage"]["completion_tokens"] == 4
+    assert data["timings"]["time_to_first_token"] is not None
+    assert data["complete"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--logprobs", "6"], "logprobs"),
+        (["--best-of", "1"], "best_of"),
+        (["--best-of", "3"], "best_of"),  # with streaming
+        (["--stop", "a", "--stop", "b", "--stop", "c", "--stop", "d", "--stop", "e"], "stop"),
+        (["--logit-bias", "{bad"], "logit_bias"),
+        (["--prompt-json", "[1, 2.5]"], "prompt"),
+    ],
+)
+def test_invalid_parameters_exit_2_without_sending(api, args, fragment):
+    extra = [] if "--prompt-json" in args else ["--prompt", "p"]
+    proc = cli("--base-url", api.base_url(), "--model", "m", *extra, *args)
+    assert proc.returncode == 2
+    assert fragment in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert api.requests == []
+
+
+def test_api_error_exits_1_with_one_line(api):
+    proc = cli(
+        "--base-url",
+        api.base_url("401"),
+        "--model",
+        "m",
+        "--prompt",
+        "p",
+        env={"OPENAI_API_KEY": "sk-secret-should-not-leak"},
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: Authentication failed")
+    assert proc.stderr.count("\n") == 1
+    assert "sk-secret-should-not-leak" not in proc.stderr + proc.stdout
+
+
+def test_cut_stream_exits_3_and_keeps_text(api):
+    proc = cli(
+        "--base-url",
+        api.base_url("cut", after=3),
+        "--model",
+        "m",
+        "--prompt",
+        "p",
+        "--max-tokens",
+        "8",
+    )
+    assert proc.returncode == 3
+    assert proc.stdout.startswith(expected_text(3))
+    assert "connection closed before the response was complete" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_timeout_exits_3(api):
+    proc = cli(
+        "--base-url",
+        api.base_url("hang-headers"),
+        "--model",
+        "m",
+        "--prompt",
+        "p",
+        "--timeout",
+        "0.5",
+    )
+    assert proc.returncode == 3
+    assert "read timeout" in proc.stderr
+
+
+def test_ctrl_c_exits_130_and_keeps_text(api):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "complete",
+            "--base-url",
+            api.base_url("normal", delay=0.05),
+            "--model",
+            "m",
+            "--prompt",
+            "p",
+            "--max-tokens",
+            "400",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.read(len(TOKENS[0].encode()))  # blocks until text streamed
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 130
+    assert (first + out).decode().startswith(expected_text(1))
+    assert b"Traceback" not in err
+    assert b"Interrupted" in err
+
+
+def test_no_prompt_on_a_terminal_is_a_usage_error():
+    from app.cli import run_complete
+    from app.main import build_parser
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    import io
+
+    args = build_parser().parse_args(["complete", "--base-url", "http://x", "--model", "m"])
+    err = io.StringIO()
+    assert run_complete(args, stdin=Tty(), out=io.StringIO(), err=err) == 2
+    assert "no prompt" in err.getvalue()
+
+
+def test_python_dash_m_app_and_config_dir(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("completion-playground ")
+
+
+def test_smoke_test_opens_the_window_and_prints_ok(tmp_path):
+    home = tmp_path / "cfg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--smoke-test", "--config-dir", str(home)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+    assert home.is_dir()

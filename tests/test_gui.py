@@ -1,0 +1,189 @@
+"""The real main window, offscreen: type, press Ctrl+Enter, watch text stream, press Esc."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+from app.core.errors import AuthenticationError, StreamInterruptedError
+from app.core.paths import AppPaths
+from app.ui.application import create_window
+from tests.loopback_server import TOKENS
+
+pytestmark = pytest.mark.gui
+
+
+def expected_text(count: int, offset: int = 0) -> str:
+    return "".join(TOKENS[(offset + i) % len(TOKENS)] for i in range(count))
+
+
+@pytest.fixture
+def window(qtbot, qloop, api):
+    w = create_window(AppPaths.resolve())
+    qtbot.addWidget(w)
+    w.connection.base_url.setText(api.base_url())
+    w.connection.model.setCurrentText("test-model")
+    w.parameters.max_tokens.set_value(8)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    task = qloop.create_task(w.controller.shutdown())
+    qtbot.waitUntil(task.done, timeout=5000)
+    w.close()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def set_url(window, url: str) -> None:
+    window.connection.base_url.setText(url)
+
+
+def press_ctrl_enter(qtbot, window) -> None:
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_type_ctrl_enter_and_stream(qtbot, window, api):
+    window.prompt.setFocus()
+    qtbot.keyClicks(window.prompt, "Say hi")
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        press_ctrl_enter(qtbot, window)
+        assert window.run_button.text() == "Stop"
+    result = finished.args[0]
+    assert result.ok
+    assert window.output.text(0) == expected_text(8)
+    assert window.prompt.toPlainText() == "Say hi"  # Ctrl+Enter did not insert a newline
+    assert window.run_button.text() == "Run"
+    assert "length" in window.status.finish.text()
+    assert "tokens/s" in window.status.speed.text()
+    assert api.requests[-1].body["prompt"] == "Say hi"
+    assert api.requests[-1].body["temperature"] == 0.7
+
+
+def test_escape_stops_and_keeps_partial_text_then_window_still_works(qtbot, window, api):
+    set_url(window, api.base_url("normal", delay=0.03))
+    window.parameters.max_tokens.set_value(300)
+    qtbot.keyClicks(window.prompt, "long")
+    press_ctrl_enter(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.output.text(0)) > 10, timeout=10000)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
+    result = finished.args[0]
+    assert result.cancelled
+    shown = window.output.text(0)
+    assert len(shown) > 10
+    assert shown == result.text
+    assert shown != expected_text(300)
+    assert "Stopped" in window.messages.text()
+    assert window.run_button.text() == "Run"
+
+    set_url(window, api.base_url())
+    window.parameters.max_tokens.set_value(4)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].ok
+    assert window.output.text(0) == expected_text(4)
+    assert not window.messages.isVisible()
+
+
+def test_stop_button_stops(qtbot, window, api):
+    set_url(window, api.base_url("normal", delay=0.03))
+    window.parameters.max_tokens.set_value(300)
+    qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.output.text(0) != "", timeout=10000)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)  # a second click is harmless
+    assert finished.args[0].cancelled
+
+
+def test_server_error_shows_a_readable_message(qtbot, window, api):
+    set_url(window, api.base_url("401"))
+    window.connection.api_key.setText("sk-gui-secret-1234")
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        press_ctrl_enter(qtbot, window)
+    assert isinstance(finished.args[0].error, AuthenticationError)
+    text = window.messages.text()
+    assert text.startswith("Authentication failed")
+    assert "sk-gui-secret-1234" not in text
+    assert "Traceback" not in text
+
+
+def test_cut_stream_keeps_partial_output(qtbot, window, api):
+    set_url(window, api.base_url("cut", after=3))
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        press_ctrl_enter(qtbot, window)
+    assert isinstance(finished.args[0].error, StreamInterruptedError)
+    assert window.output.text(0) == expected_text(3)
+    assert "kept" in window.messages.text()
+
+
+def test_invalid_parameters_are_refused_before_sending(qtbot, window, api):
+    window.parameters.best_of.set_value(3)  # with streaming on: invalid
+    press_ctrl_enter(qtbot, window)
+    assert "best_of" in window.messages.text()
+    assert not window.controller.is_running
+    assert api.requests == []
+
+
+def test_n_choices_fill_their_own_tabs(qtbot, window, api):
+    window.parameters.n.set_value(2)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        press_ctrl_enter(qtbot, window)
+    assert window.output.count() == 2
+    assert window.output.text(0) == expected_text(8)
+    assert window.output.text(1) == expected_text(8, offset=1)
+
+
+def test_text_is_batched_per_frame_not_per_token(qtbot, window, api):
+    set_url(window, api.base_url("fast"))
+    window.parameters.max_tokens.set_value(3000)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=20000):
+        press_ctrl_enter(qtbot, window)
+    assert window.output.text(0) == expected_text(3000)
+    assert window.output.flush_count < 300  # far fewer widget edits than 3000 tokens
+
+
+def test_stop_chips_show_newlines_and_allow_four(qtbot, window, api):
+    chips = window.parameters.stop
+    for text in ("\\n", "END", "###", "x"):
+        qtbot.keyClicks(chips.input, text)
+        qtbot.keyClick(chips.input, Qt.Key.Key_Return)
+    assert chips.values() == ("\n", "END", "###", "x")
+    assert chips.chips()[0].text().startswith("\\n")
+    assert not chips.input.isEnabled()
+    qtbot.mouseClick(chips.chips()[1], Qt.MouseButton.LeftButton)
+    assert chips.values() == ("\n", "###", "x")
+    assert chips.input.isEnabled()
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        press_ctrl_enter(qtbot, window)
+    assert api.requests[-1].body["stop"] == ["\n", "###", "x"]
+
+
+def test_logit_bias_is_validated_inline(qtbot, window, api):
+    field = window.parameters.logit_bias
+    qtbot.keyClicks(field.edit, '{"50256": -200}')
+    assert field.error_label.isVisible()
+    assert "between -100 and 100" in field.error_label.text()
+    press_ctrl_enter(qtbot, window)
+    assert "logit_bias" in window.messages.text()
+    assert api.requests == []
+    field.edit.setText('{"50256": -100}')
+    assert not field.error_label.isVisible()
+
+
+def test_slider_and_spin_box_move_together(qtbot, window):
+    temperature = window.parameters.temperature
+    temperature.spin.setValue(1.5)
+    assert temperature.slider.value() == 750
+    temperature.slider.setValue(250)
+    assert temperature.spin.value() == pytest.approx(0.5)
+    temperature.check.setChecked(False)
+    assert temperature.value() is None
+
+
+def test_models_fill_the_picker(qtbot, window, api):
+    with qtbot.waitSignal(window.controller.modelsLoaded, timeout=10000):
+        qtbot.mouseClick(window.connection.refresh, Qt.MouseButton.LeftButton)
+    items = [window.connection.model.itemText(i) for i in range(window.connection.model.count())]
+    assert items == ["test-model", "test-model-zh"]
+    assert window.connection.model_name() == "test-model"
