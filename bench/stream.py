@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -30,7 +33,26 @@ from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.request import CompletionRequest
 from app.core.run import execute
-from tests.loopback_server import LoopbackServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def server_process() -> Iterator[str]:
+    """The loopback server in its own process, so it does not compete for our GIL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.loopback_server", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # "Serving on http://127.0.0.1:PORT/v1 ..."
+        yield line.split()[2].removesuffix("/v1")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 async def bare_httpx(base_url: str, tokens: int) -> tuple[float, int]:
@@ -72,16 +94,15 @@ async def client_ratio(base_url: str, tokens: int, rounds: int) -> None:
 
 
 def gui_ingest(base_url: str, tokens: int) -> None:
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.core.paths import AppPaths
     from app.ui.application import create_window
+    from app.ui.event_loop import create_event_loop
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    loop = create_event_loop(app)
     import tempfile
 
     with tempfile.TemporaryDirectory() as home:
@@ -140,11 +161,11 @@ def gui_ingest(base_url: str, tokens: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    with LoopbackServer() as server:
-        base_url = server.base_url("fast", tokens=args.tokens)
-        print(f"Streaming {args.tokens:,} tokens from {server.url} (loopback)")
+    with server_process() as url:
+        base_url = f"{url}/s/fast;tokens={args.tokens}/v1"
+        print(f"Streaming {args.tokens:,} tokens from {url} (loopback, server in its own process)")
         asyncio.run(client_ratio(base_url, args.tokens, args.rounds))
         gui_ingest(base_url, args.tokens)
 

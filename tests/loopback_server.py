@@ -663,7 +663,7 @@ class LoopbackServer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Loopback OpenAI completions test server")
-    parser.add_argument("--port", type=int, default=8011)
+    parser.add_argument("--port", type=int, default=8011, help="0 picks a free port")
     args = parser.parse_args()
     with LoopbackServer(port=args.port) as server:
         print(

@@ -16,6 +16,8 @@ from app.core.logprobs import normalise_logprobs
 
 __all__ = ["ChunkDecoder", "error_from_object"]
 
+_new = tuple.__new__
+
 
 def error_from_object(obj: dict[str, Any]) -> StreamError | None:
     """The error an object reports, if it is an error object; otherwise ``None``."""
@@ -47,55 +49,63 @@ class ChunkDecoder:
         self._meta_sent = False
 
     def decode(self, obj: object) -> list[Event]:
-        if not isinstance(obj, dict):
+        if type(obj) is not dict:
             raise MalformedResponseError("The server sent a stream item that is not a JSON object.")
-        error = error_from_object(obj)
-        if error is not None:
-            raise error
+        if "error" in obj or obj.get("object") == "error":
+            error = error_from_object(obj)
+            if error is not None:
+                raise error
         events: list[Event] = []
         if not self._meta_sent and ("id" in obj or "model" in obj):
             self._meta_sent = True
+            created = obj.get("created")
             events.append(
                 ResponseMeta(
                     id=_opt_str(obj.get("id")),
                     model=_opt_str(obj.get("model")),
-                    created=obj.get("created") if isinstance(obj.get("created"), int) else None,
+                    created=created if type(created) is int else None,
                     system_fingerprint=_opt_str(obj.get("system_fingerprint")),
                 )
             )
         choices = obj.get("choices")
-        if choices is None:
-            choices = []
-        if not isinstance(choices, list):
-            raise MalformedResponseError("The server's 'choices' field is not a list.")
-        for position, choice in enumerate(choices):
-            if not isinstance(choice, dict):
-                raise MalformedResponseError("The server sent a choice that is not an object.")
-            index = choice.get("index")
-            if not isinstance(index, int) or isinstance(index, bool):
-                index = position
-            text = choice.get("text")
-            if not isinstance(text, str):
-                # Tolerate chat-style deltas from confused relays.
-                delta = choice.get("delta")
-                text = delta.get("content") if isinstance(delta, dict) else None
-                text = text if isinstance(text, str) else ""
-            offset = self._offsets.get(index, 0)
-            tokens = normalise_logprobs(choice.get("logprobs"), base_offset=offset)
-            self._offsets[index] = offset + len(text)
-            finish = choice.get("finish_reason")
-            events.append(
-                ChoiceDelta(
-                    index=index,
-                    text=text,
-                    tokens=tuple(tokens),
-                    finish_reason=finish if isinstance(finish, str) and finish else None,
+        if choices:
+            if type(choices) is not list:
+                raise MalformedResponseError("The server's 'choices' field is not a list.")
+            offsets = self._offsets
+            for position, choice in enumerate(choices):
+                if type(choice) is not dict:
+                    raise MalformedResponseError("The server sent a choice that is not an object.")
+                index = choice.get("index", position)
+                if type(index) is not int:
+                    index = position
+                text = choice.get("text")
+                if type(text) is not str:
+                    text = _chat_delta_text(choice)
+                offset = offsets.get(index, 0)
+                offsets[index] = offset + len(text)
+                raw_logprobs = choice.get("logprobs")
+                tokens = (
+                    tuple(normalise_logprobs(raw_logprobs, base_offset=offset))
+                    if raw_logprobs
+                    else ()
                 )
-            )
+                finish = choice.get("finish_reason")
+                if type(finish) is not str or not finish:
+                    finish = None
+                # tuple.__new__ builds the NamedTuple without its Python-level __new__:
+                # this line runs once per token.
+                events.append(_new(ChoiceDelta, (index, text, tokens, finish)))
         usage = obj.get("usage")
-        if isinstance(usage, dict) and usage:
+        if usage and type(usage) is dict:
             events.append(UsageReport(usage))
         return events
+
+
+def _chat_delta_text(choice: dict[str, Any]) -> str:
+    """Tolerate chat-style deltas from confused relays: ``{"delta": {"content": ...}}``."""
+    delta = choice.get("delta")
+    text = delta.get("content") if isinstance(delta, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def _opt_str(value: object) -> str | None:

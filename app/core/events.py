@@ -7,16 +7,14 @@ front end folds the events into a :class:`app.core.result.CompletionResult` with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.logprobs import TokenLogprob
 
 __all__ = ["ChoiceDelta", "Event", "ResponseMeta", "StreamDone", "StreamWarning", "UsageReport"]
 
 
-@dataclass(frozen=True, slots=True)
-class ResponseMeta:
+class ResponseMeta(NamedTuple):
     """Identity of the response, from the first chunk that carries it."""
 
     id: str | None
@@ -25,8 +23,7 @@ class ResponseMeta:
     system_fingerprint: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceDelta:
+class ChoiceDelta(NamedTuple):
     """New text (and its tokens' logprobs) for one choice; ``finish_reason`` when it ends."""
 
     index: int
@@ -35,20 +32,17 @@ class ChoiceDelta:
     finish_reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UsageReport:
+class UsageReport(NamedTuple):
     """Token usage, as sent by the server (final chunk or non-stream body)."""
 
-    usage: dict[str, Any] = field(hash=False)
+    usage: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class StreamDone:
+class StreamDone(NamedTuple):
     """The server sent ``data: [DONE]``."""
 
 
-@dataclass(frozen=True, slots=True)
-class StreamWarning:
+class StreamWarning(NamedTuple):
     """Something odd that was tolerated (e.g. an event that was not JSON and was skipped)."""
 
     message: str

@@ -11,16 +11,14 @@ Understood shapes:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["TokenLogprob", "normalise_logprobs"]
 
 _NEG_INF_SENTINEL = -9999.0
 
 
-@dataclass(frozen=True, slots=True)
-class TokenLogprob:
+class TokenLogprob(NamedTuple):
     """One generated (or echoed) token with its log probability and the top alternatives."""
 
     token: str

@@ -193,8 +193,8 @@ class ResultBuilder:
 
     def apply(self, event: Event) -> None:
         result = self.result
-        if isinstance(event, ChoiceDelta):
-            choice = result.choice(event.index)
+        if type(event) is ChoiceDelta:
+            choice = result.choices.get(event.index) or result.choice(event.index)
             if event.text:
                 now = self._clock()
                 if result.timings.first_token is None:

@@ -32,10 +32,11 @@ async def _consume(
     on_event: Callable[[Event], None] | None,
 ) -> None:
     try:
-        async for event in client.events(endpoint, request):
-            builder.apply(event)
-            if on_event is not None:
-                on_event(event)
+        async for batch in client.event_batches(endpoint, request):
+            for event in batch:
+                builder.apply(event)
+                if on_event is not None:
+                    on_event(event)
     except CompletionError as exc:
         builder.fail(exc)
 

@@ -10,15 +10,15 @@ split across network reads is never damaged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["SSEDecoder", "SSEEvent"]
 
 _BOM = b"\xef\xbb\xbf"
+_new = tuple.__new__
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
+class SSEEvent(NamedTuple):
     """One dispatched event: its joined ``data`` lines, and ``event``/``id`` when present."""
 
     data: str
@@ -59,11 +59,18 @@ class SSEDecoder:
             buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
             if hold:
                 buffer += b"\r"
-        lines = buffer.split(b"\n")
-        self._buffer = lines.pop()
+        # Events end at a blank line. Complete events are decoded now; the unfinished
+        # rest stays raw in the buffer until more bytes (or flush) arrive.
+        parts = buffer.split(b"\n\n")
+        self._buffer = parts.pop()
         events: list[SSEEvent] = []
-        for line in lines:
-            self._line(line, events)
+        for part in parts:
+            if part.startswith(b"data: ") and b"\n" not in part:
+                # The usual event, a single "data: ..." line: no need to go line by line
+                # (tuple.__new__ skips the NamedTuple's Python-level __new__).
+                events.append(_new(SSEEvent, (part[6:].decode("utf-8", "replace"), None, self._id)))
+            elif part:
+                self._part(part, events)
         return events
 
     def flush(self) -> list[SSEEvent]:
@@ -72,15 +79,20 @@ class SSEDecoder:
         rest = self._buffer.rstrip(b"\r")
         self._buffer = b""
         if rest:
-            self._line(rest, events)
-        self._line(b"", events)
+            self._part(rest.replace(b"\r", b"\n"), events)
         return events
+
+    def _part(self, part: bytes, events: list[SSEEvent]) -> None:
+        """One event's lines, then the blank line that dispatches it."""
+        for line in part.split(b"\n"):
+            self._line(line, events)
+        self._line(b"", events)
 
     def _line(self, line: bytes, events: list[SSEEvent]) -> None:
         if not line:
             if self._data:
                 events.append(SSEEvent("\n".join(self._data), self._event, self._id))
-            self._data = []
+                self._data.clear()
             self._event = None
             return
         if line[0] == 58:  # b":"
