@@ -269,3 +269,19 @@ async def test_cancel_keeps_partial_text_and_leaks_no_connection(api):
             execute(client, Endpoint(api.base_url()), CompletionRequest(model="m")), 5
         )
         assert final.ok
+
+
+async def test_loopback_server_answers_match_the_official_contract(api):
+    """The test server must speak the real wire format, or the other tests prove little."""
+    import httpx
+
+    from tests.contract import validator
+
+    async with httpx.AsyncClient() as http:
+        body = {"model": "m", "prompt": "p", "max_tokens": 4, "logprobs": 2, "n": 2}
+        answer = (await http.post(f"{api.base_url()}/completions", json=body)).json()
+        validator("CreateCompletionResponse").validate(answer)
+        models = (await http.get(f"{api.base_url()}/models")).json()
+        validator("ListModelsResponse").validate(models)
+        error = (await http.post(f"{api.base_url('401')}/completions", json=body)).json()
+        validator("ErrorResponse").validate(error)

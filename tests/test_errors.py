@@ -165,3 +165,15 @@ def test_contract_example_response_decodes():
     assert deltas[0].text == "\n\nThis is indeed a test"
     assert deltas[0].finish_reason == "length"
     assert any(isinstance(e, UsageReport) for e in events)
+
+
+def test_contract_model_list_parses():
+    (model,) = examples("Model")
+    body = {"object": "list", "data": [model, {**model, "id": "b-model"}]}
+    validator("ListModelsResponse").validate(body)
+    from app.core.client import model_ids
+
+    assert model_ids(body) == ["VAR_chat_model_id", "b-model"]
+    assert model_ids({"models": [{"name": "llama3:8b"}]}) == ["llama3:8b"]  # Ollama tags
+    with pytest.raises(MalformedResponseError):
+        model_ids({"object": "list"})

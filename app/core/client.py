@@ -27,7 +27,7 @@ from app.core.http_errors import malformed_body, status_error, transport_error
 from app.core.request import CompletionRequest
 from app.core.sse import SSEDecoder, SSEEvent
 
-__all__ = ["CompletionClient"]
+__all__ = ["CompletionClient", "model_ids"]
 
 _MAX_ERROR_BODY = 256 * 1024
 _WRITE_TIMEOUT = 60.0
@@ -125,18 +125,7 @@ class CompletionClient:
             raise malformed_body(
                 body, response.headers.get("content-type", ""), "a model list"
             ) from None
-        items = data.get("data") if isinstance(data, dict) else data
-        if not isinstance(items, list):
-            # Ollama's native /api/tags shape, just in case.
-            items = data.get("models") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise MalformedResponseError("The server's model list has no 'data' array.")
-        ids = {
-            str(item.get("id") or item.get("name") or item.get("model"))
-            for item in items
-            if isinstance(item, dict) and (item.get("id") or item.get("name") or item.get("model"))
-        }
-        return sorted(ids)
+        return model_ids(data)
 
     async def event_batches(
         self, endpoint: Endpoint, request: CompletionRequest
@@ -259,6 +248,22 @@ def _decode_events(
         except CompletionError as exc:
             return out, True, exc
     return out, False, None
+
+
+def model_ids(data: object) -> list[str]:
+    """Sorted model ids from a ``GET /models`` answer (OpenAI's list, or Ollama's tags)."""
+    items = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(items, list) and isinstance(data, dict):
+        items = data.get("models")
+    if not isinstance(items, list):
+        raise MalformedResponseError("The server's model list has no 'data' array.")
+    ids = set()
+    for item in items:
+        if isinstance(item, dict):
+            name = item.get("id") or item.get("name") or item.get("model")
+            if name:
+                ids.add(str(name))
+    return sorted(ids)
 
 
 def _accept(stream: bool) -> str:
