@@ -187,3 +187,14 @@ def test_models_fill_the_picker(qtbot, window, api):
     items = [window.connection.model.itemText(i) for i in range(window.connection.model.count())]
     assert items == ["test-model", "test-model-zh"]
     assert window.connection.model_name() == "test-model"
+
+
+def test_token_id_prompt_in_json_mode(qtbot, window, api):
+    window.prompt_mode.setCurrentIndex(window.prompt_mode.findData("json"))
+    qtbot.keyClicks(window.prompt, "[[1212, 318], [13]]")
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        press_ctrl_enter(qtbot, window)
+    assert api.requests[-1].body["prompt"] == [[1212, 318], [13]]
+    window.prompt.setPlainText("[1, 2.5]")
+    press_ctrl_enter(qtbot, window)
+    assert "prompt" in window.messages.text()

@@ -180,3 +180,15 @@ def test_any_body_that_passes_validation_matches_the_contract(
         return
     body = request.to_body()
     REQUEST_SCHEMA.validate(body)
+
+
+def test_structured_prompt_parsing():
+    from app.core.request import parse_structured_prompt
+
+    assert parse_structured_prompt('["a", "b"]') == ["a", "b"]
+    assert parse_structured_prompt("[[1, 2], [3]]") == [[1, 2], [3]]
+    assert parse_structured_prompt("5, 6") == [5, 6]
+    for bad in ('["a", 1]', "[1.5]", "[", "[]"):
+        with pytest.raises(RequestValidationError) as info:
+            parse_structured_prompt(bad)
+        assert info.value.field == "prompt"

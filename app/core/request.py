@@ -22,6 +22,7 @@ __all__ = [
     "Prompt",
     "RequestValidationError",
     "parse_logit_bias",
+    "parse_structured_prompt",
     "parse_token_prompt",
 ]
 
@@ -107,6 +108,26 @@ def _logit_bias_errors(data: object) -> list[FieldError]:
         if not low <= value <= high:
             return [FieldError("logit_bias", f"bias for token {key} must be between -100 and 100")]
     return []
+
+
+def parse_structured_prompt(text: str) -> Prompt:
+    """A prompt typed as JSON: a list of strings, of token ids, or of token-id lists.
+
+    Bare comma-separated ids (``1212, 318, 257``) are accepted too.
+    """
+    stripped = text.strip()
+    if not stripped.startswith("["):
+        return parse_token_prompt(stripped)
+    try:
+        data = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        raise RequestValidationError(
+            [FieldError("prompt", f"not valid JSON ({exc.msg} at column {exc.colno})")]
+        ) from None
+    errors = _prompt_errors(data)
+    if errors:
+        raise RequestValidationError(errors)
+    return data  # type: ignore[no-any-return]
 
 
 def parse_token_prompt(text: str) -> list[int] | list[list[int]]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_DISPLAY_NAME, APP_NAME, __version__
 from app.core.client import CompletionClient
 from app.core.paths import AppPaths
+from app.resource_files import resource_path
 from app.ui.controller import RunController
 from app.ui.event_loop import create_event_loop
 from app.ui.gc_guard import GCGuard
@@ -28,6 +30,7 @@ def _application(argv: list[str]) -> QApplication:
     app = QApplication(argv)
     app.setApplicationDisplayName(APP_DISPLAY_NAME)
     app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", f"{APP_NAME}.svg"))))
     return app
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
@@ -20,7 +21,11 @@ from PySide6.QtWidgets import (
 
 from app import APP_DISPLAY_NAME
 from app.core.endpoint import Endpoint, InvalidBaseURL
-from app.core.request import CompletionRequest, RequestValidationError
+from app.core.request import (
+    CompletionRequest,
+    RequestValidationError,
+    parse_structured_prompt,
+)
 from app.core.result import CompletionResult
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
@@ -45,6 +50,13 @@ class MainWindow(QMainWindow):
         self.output = OutputView()
         self.messages = MessageArea()
         self.parameters = ParameterPanel()
+        self.prompt_mode = QComboBox()
+        self.prompt_mode.addItem(self.tr("Prompt is text"), "text")
+        self.prompt_mode.addItem(self.tr("Prompt is JSON: strings or token ids"), "json")
+        self.prompt_mode.setAccessibleName(self.tr("Prompt format"))
+        self.prompt_mode.setToolTip(
+            self.tr('JSON mode sends e.g. ["first", "second"], [1212, 318] or [[1212], [13]]')
+        )
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.setToolTip(self.tr("Run (Ctrl+Enter) / Stop (Esc)"))
         self.run_button.setAccessibleName(self.tr("Run or stop"))
@@ -68,6 +80,7 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.text_splitter, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.prompt_mode)
         buttons.addStretch(1)
         buttons.addWidget(self.run_button)
         left_layout.addLayout(buttons)
@@ -112,9 +125,11 @@ class MainWindow(QMainWindow):
 
     def build_request(self) -> CompletionRequest:
         """The request the widgets describe; raises RequestValidationError."""
+        text = self.prompt.toPlainText()
+        prompt = parse_structured_prompt(text) if self.prompt_mode.currentData() == "json" else text
         request = CompletionRequest(
             model=self.connection.model_name(),
-            prompt=self.prompt.toPlainText(),
+            prompt=prompt,
             **self.parameters.fields(),
         )
         request.validate()
