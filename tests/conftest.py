@@ -31,9 +31,20 @@ def api(server: LoopbackServer) -> LoopbackServer:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
-    """Every test gets its own config dir and no key from the developer's environment."""
+    """Every test gets its own config dir, its own test keyring, and no key from the
+    developer's environment. Subprocesses use a file keyring in the test's tmp dir."""
+    import keyring
+
+    from tests.keyring_backends import FILE_ENV, MemoryKeyring
+
     home = tmp_path / "home"
     monkeypatch.setenv("COMPLETION_PLAYGROUND_HOME", str(home))
+    real = os.environ.get("CP_REAL_KEYRING") == "1"
+    previous = keyring.get_keyring()
+    if not real:
+        keyring.set_keyring(MemoryKeyring())
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_backends.FileKeyring")
+        monkeypatch.setenv(FILE_ENV, str(tmp_path / "test-keyring.json"))
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     for proxy in (
         "HTTP_PROXY",
@@ -44,7 +55,8 @@ def isolated_home(tmp_path, monkeypatch):
         "all_proxy",
     ):
         monkeypatch.delenv(proxy, raising=False)
-    return home
+    yield home
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture(scope="session")

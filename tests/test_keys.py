@@ -1,0 +1,98 @@
+"""Keys: only in the keyring; without secure storage, session-only and said plainly."""
+
+from __future__ import annotations
+
+import threading
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail, null
+
+from app.core.connections import Connections
+from app.core.keys import SERVICE, KeyStore, classify_backend, probe_in_background
+from app.core.profiles import Profile
+from tests.keyring_backends import MemoryKeyring
+
+
+class PlaintextKeyring(MemoryKeyring):
+    """Stands in for keyrings.alt's plaintext file backend."""
+
+
+class BlockingKeyring(MemoryKeyring):
+    released = threading.Event()
+
+    def get_password(self, service, username):
+        self.released.wait(10)
+        return None
+
+
+def test_secure_backend_stores_in_the_keyring():
+    backend = MemoryKeyring()
+    store = KeyStore(backend)
+    assert store.probe().secure
+    assert store.set("ref1", "sk-secret") is True
+    assert backend.store[(SERVICE, "ref1")] == "sk-secret"
+    assert store.get("ref1") == "sk-secret"
+    store.delete("ref1")
+    assert store.get("ref1") is None
+    store.delete("ref1")  # deleting twice is fine
+
+
+@pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring(), PlaintextKeyring()])
+def test_no_secure_storage_keeps_keys_for_the_session_only(backend):
+    store = KeyStore(backend)
+    status = store.probe()
+    assert not status.secure
+    assert "session only" in status.describe()
+    assert store.set("ref", "sk-1") is False
+    assert store.get("ref") == "sk-1"
+    assert KeyStore(backend).get("ref") is None  # a new session has nothing
+
+
+def test_classify_chainer_with_only_fail():
+    class Chainer(KeyringBackend):
+        priority = 1
+
+        @property
+        def backends(self):
+            return [fail.Keyring()]
+
+        def get_password(self, *a):
+            return None
+
+        def set_password(self, *a):
+            pass
+
+        def delete_password(self, *a):
+            pass
+
+    assert classify_backend(Chainer()) is not None
+
+
+async def test_a_locked_keyring_does_not_block_start_up():
+    store = KeyStore(BlockingKeyring())
+    try:
+        status = await probe_in_background(store, timeout=0.2)
+    finally:
+        BlockingKeyring.released.set()
+    assert not status.secure
+    assert "did not answer within 0.2 s" in status.problem
+
+
+async def test_environment_key_overrides_for_remote_profiles(monkeypatch):
+    keys = KeyStore(MemoryKeyring())
+    keys.probe()
+    profile = Profile(name="r", base_url="http://h", key_ref="r1")
+    keys.set("r1", "sk-stored")
+    connections = Connections(keys)
+    assert await connections.key_for(profile) == "sk-stored"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
+    assert await connections.key_for(profile) == "sk-env"
+    local = Profile(name="l", kind="local-model")
+    assert await connections.key_for(local) is None
+    await connections.aclose()
+
+
+def test_default_test_backend_is_not_the_real_keyring():
+    assert isinstance(keyring.get_keyring(), MemoryKeyring)
