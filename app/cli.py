@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from app.core.client import CompletionClient
+from app.core.connections import Connections
 from app.core.endpoint import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -27,6 +26,10 @@ from app.core.endpoint import (
     InvalidBaseURL,
 )
 from app.core.events import ChoiceDelta, Event
+from app.core.keys import KeyStore, probe_in_background
+from app.core.local_model import LocalModelError
+from app.core.paths import AppPaths
+from app.core.profiles import Profile, ProfileStore
 from app.core.request import (
     CompletionRequest,
     Prompt,
@@ -53,8 +56,15 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Run one completion against an OpenAI-compatible /v1/completions endpoint. "
         f"The API key is read from ${KEY_ENV}.",
     )
-    p.add_argument("--base-url", required=True, help="e.g. https://api.openai.com/v1")
-    p.add_argument("--model", required=True)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--base-url", help="e.g. https://api.openai.com/v1")
+    target.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a saved profile (its URL, key from the keyring, headers, proxy, timeouts; "
+        "'Local model' starts the built-in model)",
+    )
+    p.add_argument("--model", help="model name (default: the profile's default model)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--prompt", help="prompt text (default: read standard input)")
     src.add_argument(
@@ -96,12 +106,14 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_READ_TIMEOUT,
         metavar="SECONDS",
-        help=f"read timeout (default {DEFAULT_READ_TIMEOUT:g})",
+        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
     )
     p.add_argument(
-        "--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS"
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
     )
     return p
 
@@ -178,15 +190,67 @@ def _stats_line(result: CompletionResult) -> str:
     return "; ".join(parts)
 
 
+def _load_profile(args: argparse.Namespace, err: TextIO) -> Profile:
+    """The profile named by ``--profile``, or an ad-hoc one for ``--base-url``."""
+    if args.profile is None:
+        profile = Profile(name="command line", base_url=args.base_url)
+    else:
+        loaded = ProfileStore(AppPaths.resolve(getattr(args, "config_dir", None)).config_dir).load()
+        if loaded.problem:
+            err.write(f"note: {loaded.problem}\n")
+        found = loaded.find(args.profile)
+        if found is None:
+            names = ", ".join(repr(p.name) for p in loaded.profiles)
+            raise _UsageError(f"no profile named {args.profile!r} (profiles: {names})")
+        profile = found
+    if args.timeout is not None:
+        profile.read_timeout = args.timeout
+    if args.connect_timeout is not None:
+        profile.connect_timeout = args.connect_timeout
+    return profile
+
+
+async def _endpoint(connections: Connections, profile: Profile, err: TextIO) -> Endpoint:
+    if profile.key_ref and not connections.keys.environment_key():
+        status = await probe_in_background(connections.keys)
+        if not status.secure:
+            err.write(f"note: {status.describe()} Set ${KEY_ENV} to pass a key.\n")
+
+    def progress(message: str) -> None:
+        if err.isatty():
+            err.write(message + "\n")
+
+    return await connections.endpoint_for(profile, progress)
+
+
 async def _complete(
-    args: argparse.Namespace, request: CompletionRequest, out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    profile: Profile,
+    request: CompletionRequest,
+    out: TextIO,
+    err: TextIO,
 ) -> int:
-    endpoint = Endpoint(
-        base_url=args.base_url,
-        api_key=os.environ.get(KEY_ENV) or None,
-        connect_timeout=args.connect_timeout,
-        read_timeout=args.timeout,
-    )
+    connections = Connections(KeyStore())
+    try:
+        return await _complete_with(connections, args, profile, request, out, err)
+    finally:
+        await connections.aclose()
+
+
+async def _complete_with(
+    connections: Connections,
+    args: argparse.Namespace,
+    profile: Profile,
+    request: CompletionRequest,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    try:
+        endpoint = await _endpoint(connections, profile, err)
+    except LocalModelError as exc:
+        tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
+        err.write(f"error: {exc.user_message()}{tail}\n")
+        return EXIT_API
     live = not args.json and request.choice_count == 1
     wrote_text = False
 
@@ -198,11 +262,11 @@ async def _complete(
             wrote_text = True
 
     builder = ResultBuilder(request.choice_count, streamed=request.stream)
-    async with CompletionClient() as client:
-        try:
-            result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
-        except asyncio.CancelledError:
-            result = builder.result
+    client = connections.client_for(profile)
+    try:
+        result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
+    except asyncio.CancelledError:
+        result = builder.result
     if args.json:
         out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif not live:
@@ -236,13 +300,19 @@ def run_complete(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
+        profile = _load_profile(args, err)
+        if not args.model:
+            if not profile.default_model:
+                raise _UsageError("--model is required (the profile has no default model)")
+            args.model = profile.default_model
         request = build_request(args, stdin)
-        Endpoint(base_url=args.base_url)  # validates the URL early
+        if not profile.is_local_model:
+            Endpoint(base_url=profile.base_url)  # validates the URL early
     except (RequestValidationError, InvalidBaseURL, _UsageError) as exc:
         err.write(f"error: invalid parameters: {exc}\n")
         return EXIT_USAGE
     try:
-        return asyncio.run(_complete(args, request, out, err))
+        return asyncio.run(_complete(args, profile, request, out, err))
     except KeyboardInterrupt:
         out.flush()
         err.write("\nInterrupted.\n")

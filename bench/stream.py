@@ -98,6 +98,7 @@ def gui_ingest(base_url: str, tokens: int) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.core.paths import AppPaths
+    from app.core.profiles import Profile, ProfileStore
     from app.ui.application import create_window
     from app.ui.event_loop import create_event_loop
 
@@ -106,8 +107,12 @@ def gui_ingest(base_url: str, tokens: int) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as home:
-        window = create_window(AppPaths.resolve(home))
-        window.connection.base_url.setText(base_url)
+        paths = AppPaths.resolve(home)
+        ProfileStore(paths.config_dir).save(
+            [Profile(name="loopback", base_url=base_url, default_model="test-model")],
+            "loopback",
+        )
+        window = create_window(paths)
         window.connection.model.setCurrentText("m")
         window.parameters.max_tokens.set_value(tokens)
         window.resize(1200, 800)

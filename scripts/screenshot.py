@@ -22,6 +22,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.core.paths import AppPaths
+    from app.core.profiles import Profile, ProfileStore
     from app.ui.application import create_window
     from app.ui.event_loop import create_event_loop
     from tests.loopback_server import LoopbackServer
@@ -30,10 +31,19 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     loop = create_event_loop(app)
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as home:
-        window = create_window(AppPaths.resolve(home))
+        paths = AppPaths.resolve(home)
+        ProfileStore(paths.config_dir).save(
+            [
+                Profile(
+                    name="loopback",
+                    base_url=server.base_url("normal", delay=0.005),
+                    default_model="test-model",
+                )
+            ],
+            "loopback",
+        )
+        window = create_window(paths)
         window.resize(1280, 800)
-        window.connection.base_url.setText(server.base_url("normal", delay=0.005))
-        window.connection.model.setCurrentText("test-model")
         window.prompt.setPlainText("Write a friendly greeting in English and Chinese.\n\nGreeting:")
         window.parameters.max_tokens.set_value(48)
         window.parameters.stop.set_values(["\n\n"])

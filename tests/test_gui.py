@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
 from app.core.errors import AuthenticationError, StreamInterruptedError
 from app.core.paths import AppPaths
+from app.core.profiles import Profile, ProfileStore
 from app.ui.application import create_window
 from tests.loopback_server import TOKENS
 
@@ -19,10 +22,14 @@ def expected_text(count: int, offset: int = 0) -> str:
 
 @pytest.fixture
 def window(qtbot, qloop, api):
-    w = create_window(AppPaths.resolve())
+    paths = AppPaths.resolve()
+    ProfileStore(paths.config_dir).save(
+        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
+        "loopback",
+    )
+    w = create_window(paths)
     qtbot.addWidget(w)
-    w.connection.base_url.setText(api.base_url())
-    w.connection.model.setCurrentText("test-model")
+    assert w.connection.model_name() == "test-model"
     w.parameters.max_tokens.set_value(8)
     w.show()
     qtbot.waitExposed(w)
@@ -35,7 +42,9 @@ def window(qtbot, qloop, api):
 
 
 def set_url(window, url: str) -> None:
-    window.connection.base_url.setText(url)
+    """Point the current profile at another loopback scenario."""
+    current = window.profiles.current
+    window.profiles.save_profile(current.name, replace(current, base_url=url))
 
 
 def press_ctrl_enter(qtbot, window) -> None:
@@ -98,7 +107,11 @@ def test_stop_button_stops(qtbot, window, api):
 
 def test_server_error_shows_a_readable_message(qtbot, window, api):
     set_url(window, api.base_url("401"))
-    window.connection.api_key.setText("sk-gui-secret-1234")
+    window.profiles.keys.probe()
+    profile = replace(window.profiles.current)
+    window.profiles.keys.set("k1", "sk-gui-secret-1234")
+    profile.key_ref = "k1"
+    window.profiles.save_profile(profile.name, profile)
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         press_ctrl_enter(qtbot, window)
     assert isinstance(finished.args[0].error, AuthenticationError)

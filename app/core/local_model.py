@@ -28,6 +28,8 @@ from pathlib import Path
 
 import httpx
 
+from app.core.errors import CompletionError
+
 __all__ = [
     "BUNDLED_MODEL_NAME",
     "LocalModelError",
@@ -43,16 +45,12 @@ START_TIMEOUT = 120.0
 LOG_LINES = 200
 
 
-class LocalModelError(Exception):
+class LocalModelError(CompletionError):
     """The local model cannot run; ``log_tail`` holds the server's last lines."""
 
     def __init__(self, message: str, log_tail: list[str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.log_tail = log_tail or []
-
-    def user_message(self) -> str:
-        return self.message
 
 
 def bundled_model_path() -> Path | None:
@@ -67,6 +65,14 @@ def bundled_model_path() -> Path | None:
             if path.exists():
                 return path
     return None
+
+
+def model_alias(model_path: Path) -> str:
+    """The model name the local server answers to (shown in the model picker)."""
+    bundled = bundled_model_path()
+    if bundled is not None and model_path == bundled:
+        return BUNDLED_MODEL_NAME
+    return model_path.stem
 
 
 def server_available() -> bool:
@@ -172,6 +178,7 @@ class LocalModelServer:
             "--port", str(port),
             "--api_key", key,
             "--n_ctx", str(self.n_ctx),
+            "--model_alias", model_alias(model_path),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,

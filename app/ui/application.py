@@ -9,13 +9,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_DISPLAY_NAME, APP_NAME, __version__
-from app.core.client import CompletionClient
+from app.core.connections import Connections
+from app.core.keys import KeyStore
 from app.core.paths import AppPaths
 from app.resource_files import resource_path
 from app.ui.controller import RunController
 from app.ui.event_loop import create_event_loop
 from app.ui.gc_guard import GCGuard
 from app.ui.main_window import MainWindow
+from app.ui.profile_manager import ProfileManager
 
 __all__ = ["create_window", "run_gui"]
 
@@ -34,12 +36,15 @@ def _application(argv: list[str]) -> QApplication:
     return app
 
 
-def create_window(paths: AppPaths) -> MainWindow:
-    """A main window with its own controller and client (call inside a running loop)."""
+def create_window(paths: AppPaths, keys: KeyStore | None = None) -> MainWindow:
+    """A main window with its own controller, profiles and clients."""
     paths.ensure()
-    controller = RunController(CompletionClient())
-    window = MainWindow(controller)
+    connections = Connections(keys or KeyStore())
+    controller = RunController(connections)
+    profiles = ProfileManager(paths, connections)
+    window = MainWindow(controller, profiles)
     controller.setParent(window)
+    profiles.setParent(window)
     return window
 
 
@@ -53,6 +58,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     if smoke_test:
         QTimer.singleShot(0, app.quit)
     else:
+        QTimer.singleShot(0, window.profiles.start_key_probe)
         QTimer.singleShot(0, window.refresh_models)
     app.lastWindowClosed.connect(app.quit)
     with loop:

@@ -1,7 +1,6 @@
-"""Base URL, API key and model picker: where the next run goes.
+"""The profile switcher, the model picker and the "Test connection" button.
 
-Key storage in the OS keyring arrives with profiles; until then the key lives only in
-memory for this session. The model combobox is editable and filled from ``/v1/models``.
+The model combobox is editable and filled from the profile's ``/v1/models``.
 """
 
 from __future__ import annotations
@@ -11,60 +10,66 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QPushButton,
     QToolButton,
     QWidget,
 )
 
-from app.core.endpoint import Endpoint, InvalidBaseURL
-
-__all__ = ["DEFAULT_BASE_URL", "ConnectionBar"]
-
-DEFAULT_BASE_URL = "http://127.0.0.1:8080/v1"
+__all__ = ["ConnectionBar"]
 
 
 class ConnectionBar(QWidget):
-    endpointChanged = Signal()
+    profileSelected = Signal(str)
+    manageRequested = Signal()
     refreshRequested = Signal()
+    testRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.base_url = QLineEdit(DEFAULT_BASE_URL)
-        self.base_url.setAccessibleName(self.tr("Base URL"))
-        self.base_url.setPlaceholderText("https://api.openai.com/v1")
-        self.base_url.setMinimumWidth(260)
-        self.api_key = QLineEdit()
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText(self.tr("API key (kept in memory only)"))
-        self.api_key.setAccessibleName(self.tr("API key"))
+        self.profile = QComboBox()
+        self.profile.setMinimumWidth(180)
+        self.profile.setAccessibleName(self.tr("Profile"))
+        self.manage = QToolButton()
+        self.manage.setText(self.tr("Profiles…"))
+        self.manage.setToolTip(self.tr("Add, edit or remove profiles and their API keys"))
+        self.manage.setAccessibleName(self.tr("Manage profiles"))
         self.model = QComboBox()
         self.model.setEditable(True)
-        self.model.setMinimumWidth(200)
+        self.model.setMinimumWidth(220)
         self.model.setAccessibleName(self.tr("Model"))
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.refresh = QToolButton()
         self.refresh.setText("⟳")
         self.refresh.setToolTip(self.tr("Reload the model list from the server"))
         self.refresh.setAccessibleName(self.tr("Reload models"))
+        self.test = QPushButton(self.tr("Test connection"))
+        self.test.setAccessibleName(self.tr("Test connection"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for label, widget, stretch in (
-            (self.tr("&Base URL"), self.base_url, 3),
-            (self.tr("&Key"), self.api_key, 2),
-            (self.tr("&Model"), self.model, 2),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            layout.addWidget(caption)
-            layout.addWidget(widget, stretch)
+        caption = QLabel(self.tr("&Profile"))
+        caption.setBuddy(self.profile)
+        layout.addWidget(caption)
+        layout.addWidget(self.profile, 2)
+        layout.addWidget(self.manage)
+        caption = QLabel(self.tr("&Model"))
+        caption.setBuddy(self.model)
+        layout.addWidget(caption)
+        layout.addWidget(self.model, 3)
         layout.addWidget(self.refresh)
-        self.base_url.editingFinished.connect(self.endpointChanged)
-        self.api_key.editingFinished.connect(self.endpointChanged)
+        layout.addWidget(self.test)
+        self.profile.activated.connect(
+            lambda index: self.profileSelected.emit(self.profile.itemText(index))
+        )
+        self.manage.clicked.connect(self.manageRequested)
         self.refresh.clicked.connect(self.refreshRequested)
+        self.test.clicked.connect(self.testRequested)
 
-    def endpoint(self) -> Endpoint:
-        """The endpoint described by the fields; raises InvalidBaseURL."""
-        return Endpoint(base_url=self.base_url.text(), api_key=self.api_key.text().strip() or None)
+    def set_profiles(self, names: list[str], current: str) -> None:
+        self.profile.blockSignals(True)
+        self.profile.clear()
+        self.profile.addItems(names)
+        self.profile.setCurrentText(current)
+        self.profile.blockSignals(False)
 
     def model_name(self) -> str:
         return self.model.currentText().strip()
@@ -79,10 +84,3 @@ class ConnectionBar(QWidget):
         elif models:
             self.model.setCurrentIndex(0)
         self.model.blockSignals(False)
-
-    def is_valid(self) -> bool:
-        try:
-            self.endpoint()
-        except InvalidBaseURL:
-            return False
-        return True

@@ -1,9 +1,9 @@
-"""The run controller: owns the asyncio Task of the current run and of the model-list fetch.
+"""The run controller: owns the asyncio Task of the current run, model list and tests.
 
-Data flows one way: the window hands over an endpoint and a request, the controller runs
-them through :func:`app.core.run.execute` and emits Qt signals for each event and for the
-final result. :meth:`RunController.cancel` is idempotent: the task is cancelled at most
-once, because cancelling an httpx stream twice can leak a pooled connection.
+Data flows one way: the window hands over a profile and a request, the controller turns
+the profile into an endpoint (starting the local model if needed), runs the request
+through :func:`app.core.run.execute` and emits Qt signals for each event and for the final
+result. :meth:`RunController.cancel` is idempotent: the task is cancelled at most once.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import contextlib
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.client import CompletionClient
-from app.core.endpoint import Endpoint
+from app.core.connections import Connections
 from app.core.errors import CompletionError
 from app.core.events import ChoiceDelta, Event
+from app.core.local_model import bundled_model_path, model_alias
+from app.core.profiles import Profile
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import execute
@@ -28,23 +29,22 @@ class RunController(QObject):
     """Starts, streams and stops runs; one at a time."""
 
     runStarted = Signal(object)  # CompletionRequest
+    progress = Signal(str)  # e.g. "Loading the local model…"
     textReceived = Signal(int, str)  # choice index, new text
     runFinished = Signal(object)  # CompletionResult (also when failed or cancelled)
     modelsLoaded = Signal(list)
     modelsFailed = Signal(str)
+    connectionTested = Signal(bool, str)  # ok, one sentence
 
-    def __init__(self, client: CompletionClient, parent: QObject | None = None) -> None:
+    def __init__(self, connections: Connections, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._client = client
+        self.connections = connections
         self._task: asyncio.Task[CompletionResult] | None = None
+        self._side_tasks: set[asyncio.Task[None]] = set()
         self._models_task: asyncio.Task[None] | None = None
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
         self.last_result: CompletionResult | None = None
-
-    @property
-    def client(self) -> CompletionClient:
-        return self._client
 
     @property
     def is_running(self) -> bool:
@@ -54,16 +54,14 @@ class RunController(QObject):
     def task(self) -> asyncio.Task[CompletionResult] | None:
         return self._task
 
-    def start(
-        self, endpoint: Endpoint, request: CompletionRequest
-    ) -> asyncio.Task[CompletionResult]:
+    def start(self, profile: Profile, request: CompletionRequest) -> asyncio.Task[CompletionResult]:
         """Start a run (the request must already be valid). Raises if one is running."""
         if self.is_running:
             raise RuntimeError("a run is already in progress")
         request.validate()
         self._cancel_requested = False
         self._builder = ResultBuilder(request.choice_count, streamed=request.stream)
-        self._task = asyncio.get_running_loop().create_task(self._run(endpoint, request))
+        self._task = asyncio.get_running_loop().create_task(self._run(profile, request))
         self.runStarted.emit(request)
         return self._task
 
@@ -77,17 +75,23 @@ class RunController(QObject):
         return True
 
     def _on_event(self, event: Event) -> None:
-        if isinstance(event, ChoiceDelta) and event.text:
+        if type(event) is ChoiceDelta and event.text:
             self.textReceived.emit(event.index, event.text)
 
-    async def _run(self, endpoint: Endpoint, request: CompletionRequest) -> CompletionResult:
+    async def _run(self, profile: Profile, request: CompletionRequest) -> CompletionResult:
         builder = self._builder
         assert builder is not None
         try:
+            endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
+            client = self.connections.client_for(profile)
             result = await execute(
-                self._client, endpoint, request, builder=builder, on_event=self._on_event
+                client, endpoint, request, builder=builder, on_event=self._on_event
             )
         except asyncio.CancelledError:
+            builder.cancel()
+            result = builder.finish()
+        except CompletionError as exc:  # the local model could not start
+            builder.fail(exc)
             result = builder.finish()
         except Exception as exc:
             builder.fail(CompletionError(f"Unexpected error: {type(exc).__name__}: {exc}"))
@@ -96,27 +100,73 @@ class RunController(QObject):
         self.runFinished.emit(result)
         return result
 
-    def load_models(self, endpoint: Endpoint) -> None:
-        """Fetch the model list in the background (a newer fetch replaces an older one)."""
+    def _spawn(self, coro: object) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+        return task
+
+    def load_models(self, profile: Profile) -> None:
+        """Fetch the profile's model list in the background (newer replaces older).
+
+        A local-model profile answers without starting the server (it starts lazily).
+        """
         if self._models_task is not None and not self._models_task.done():
             self._models_task.cancel()
-        self._models_task = asyncio.get_running_loop().create_task(self._load_models(endpoint))
+        if profile.is_local_model:
+            path = profile.model_path or bundled_model_path()
+            from pathlib import Path
 
-    async def _load_models(self, endpoint: Endpoint) -> None:
+            self.modelsLoaded.emit([model_alias(Path(path))] if path else [])
+            return
+        self._models_task = self._spawn(self._load_models(profile))
+
+    async def _load_models(self, profile: Profile) -> None:
         try:
-            models = await self._client.list_models(endpoint)
+            endpoint = await self.connections.endpoint_for(profile)
+            models = await self.connections.client_for(profile).list_models(endpoint)
         except CompletionError as exc:
             self.modelsFailed.emit(exc.user_message())
             return
         self.modelsLoaded.emit(models)
 
+    def test_connection(self, profile: Profile, key: str | None = None) -> asyncio.Task[None]:
+        """Check a profile by listing its models; ``key`` tests a key not yet saved."""
+        return self._spawn(self._test_connection(profile, key))
+
+    async def _test_connection(self, profile: Profile, key: str | None = None) -> None:
+        try:
+            if key and not profile.is_local_model:
+                endpoint = profile.endpoint(key)
+            else:
+                endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
+            models = await self.connections.client_for(profile).list_models(endpoint)
+        except CompletionError as exc:
+            self.connectionTested.emit(False, exc.user_message())
+            return
+        shown = ", ".join(models[:5]) + ("…" if len(models) > 5 else "")
+        self.connectionTested.emit(
+            True,
+            self.tr("Connected to {0}: {1} model(s) ({2}).").format(
+                endpoint.base_url, len(models), shown or self.tr("none listed")
+            ),
+        )
+        self.modelsLoaded.emit(models)
+
+    def restart_local_model(self, profile: Profile) -> asyncio.Task[None]:
+        return self._spawn(self._restart_local_model(profile))
+
+    async def _restart_local_model(self, profile: Profile) -> None:
+        await self.connections.local_model.stop()
+        await self._test_connection(profile)
+
     async def shutdown(self) -> None:
-        """Cancel everything and close the client (called when the app quits)."""
+        """Cancel everything, stop the local model and close the clients (at quit)."""
         self.cancel()
-        for task in (self._task, self._models_task):
+        for task in (self._task, *self._side_tasks):
             if task is not None and not task.done():
                 task.cancel()
             if task is not None:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-        await self._client.aclose()
+        await self.connections.aclose()

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_DISPLAY_NAME
-from app.core.endpoint import Endpoint, InvalidBaseURL
+from app.core.keys import KeyStatus
+from app.core.local_model import LocalModelError
+from app.core.profiles import Profile
 from app.core.request import (
     CompletionRequest,
     RequestValidationError,
@@ -32,6 +34,8 @@ from app.ui.controller import RunController
 from app.ui.message_area import MessageArea, Severity
 from app.ui.output_view import OutputView
 from app.ui.parameter_panel import ParameterPanel
+from app.ui.profile_dialog import ProfileDialog
+from app.ui.profile_manager import ProfileManager
 from app.ui.prompt_editor import PromptEditor
 from app.ui.run_status import RunStatus
 
@@ -39,9 +43,16 @@ __all__ = ["MainWindow"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: RunController,
+        profiles: ProfileManager,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.profiles = profiles
+        self.profile_dialog: ProfileDialog | None = None
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1200, 800)
 
@@ -117,8 +128,20 @@ class MainWindow(QMainWindow):
         controller.runFinished.connect(self._on_finished)
         controller.modelsLoaded.connect(self.connection.set_models)
         controller.modelsFailed.connect(self._on_models_failed)
-        self.connection.endpointChanged.connect(self.refresh_models)
+        controller.progress.connect(self.status.state.setText)
+        controller.connectionTested.connect(self._on_connection_tested)
         self.connection.refreshRequested.connect(self.refresh_models)
+        self.connection.testRequested.connect(self.test_connection)
+        self.connection.manageRequested.connect(self.show_profiles)
+        self.connection.profileSelected.connect(profiles.set_current)
+        profiles.profilesChanged.connect(self._show_profiles_list)
+        profiles.currentChanged.connect(self._on_profile_changed)
+        profiles.keyStatusChanged.connect(self._on_key_status)
+        profiles.problem.connect(lambda text: self.messages.show_message(text, Severity.ERROR))
+        self._show_profiles_list()
+        self.connection.model.setCurrentText(profiles.current.default_model)
+        if profiles.load_problem:
+            self.messages.show_message(profiles.load_problem, Severity.ERROR)
         self.prompt.setFocus()
 
     # -- actions -------------------------------------------------------------------------
@@ -128,7 +151,7 @@ class MainWindow(QMainWindow):
         text = self.prompt.toPlainText()
         prompt = parse_structured_prompt(text) if self.prompt_mode.currentData() == "json" else text
         request = CompletionRequest(
-            model=self.connection.model_name(),
+            model=self.connection.model_name() or self.profiles.current.default_model,
             prompt=prompt,
             **self.parameters.fields(),
         )
@@ -139,11 +162,7 @@ class MainWindow(QMainWindow):
         if self.controller.is_running:
             return
         try:
-            endpoint = self.connection.endpoint()
             request = self.build_request()
-        except InvalidBaseURL as exc:
-            self.messages.show_message(self.tr("Base URL: {0}").format(exc), Severity.ERROR)
-            return
         except RequestValidationError as exc:
             lines = [f"{e.field}: {e.message}" for e in exc.errors]
             self.messages.show_message(
@@ -155,7 +174,7 @@ class MainWindow(QMainWindow):
         self.output.reset(request.choice_count)
         self.status.running()
         self._set_running(True)
-        self.controller.start(endpoint, request)
+        self.controller.start(self.profiles.current, request)
 
     def stop(self) -> None:
         self.controller.cancel()
@@ -167,12 +186,38 @@ class MainWindow(QMainWindow):
             self.run()
 
     def refresh_models(self) -> None:
-        try:
-            endpoint: Endpoint = self.connection.endpoint()
-        except InvalidBaseURL as exc:
-            self.messages.show_message(self.tr("Base URL: {0}").format(exc), Severity.ERROR)
-            return
-        self.controller.load_models(endpoint)
+        self.controller.load_models(self.profiles.current)
+
+    def test_connection(self) -> None:
+        self.status.state.setText(self.tr("Testing the connection…"))
+        self.controller.test_connection(self.profiles.current)
+
+    def show_profiles(self) -> ProfileDialog:
+        """Open the (non-modal) Profiles dialog; never exec()."""
+        if self.profile_dialog is None:
+            self.profile_dialog = ProfileDialog(self.profiles, self.controller, self)
+        self.profile_dialog.open()
+        self.profile_dialog.raise_()
+        return self.profile_dialog
+
+    def _show_profiles_list(self) -> None:
+        self.connection.set_profiles(
+            [p.name for p in self.profiles.profiles], self.profiles.current.name
+        )
+
+    def _on_profile_changed(self, profile: Profile) -> None:
+        self._show_profiles_list()
+        self.connection.model.setCurrentText(profile.default_model)
+        self.refresh_models()
+
+    def _on_key_status(self, status: KeyStatus) -> None:
+        if not status.secure:
+            self.messages.show_message(status.describe(), Severity.WARNING)
+
+    def _on_connection_tested(self, ok: bool, message: str) -> None:
+        self.status.state.setText(message)
+        if not ok:
+            self.messages.show_message(message, Severity.ERROR)
 
     # -- results -------------------------------------------------------------------------
 
@@ -190,7 +235,16 @@ class MainWindow(QMainWindow):
             text = result.error.user_message()
             if any(c.text for c in result.ordered_choices):
                 text += " " + self.tr("The text received so far is kept.")
-            self.messages.show_message(text, Severity.ERROR)
+            action = None
+            if isinstance(result.error, LocalModelError):
+                if result.error.log_tail:
+                    text += "\n" + "\n".join(result.error.log_tail[-6:])
+                profile = self.profiles.current
+                action = (
+                    self.tr("Restart local model"),
+                    lambda: self.controller.restart_local_model(profile),
+                )
+            self.messages.show_message(text, Severity.ERROR, action)
         elif result.cancelled:
             self.messages.show_message(
                 self.tr("Stopped. The text received so far is kept."), Severity.INFO

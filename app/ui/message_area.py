@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 __all__ = ["MessageArea", "Severity"]
 
@@ -29,14 +30,38 @@ class MessageArea(QFrame):
         self.close_button.setToolTip(self.tr("Dismiss"))
         self.close_button.setAccessibleName(self.tr("Dismiss message"))
         self.close_button.clicked.connect(self.clear)
+        self.action_button = QPushButton()
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], None] | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.severity: Severity | None = None
         self.hide()
 
-    def show_message(self, text: str, severity: Severity = Severity.ERROR) -> None:
+    def _run_action(self) -> None:
+        action = self._action
+        self.clear()
+        if action is not None:
+            action()
+
+    def show_message(
+        self,
+        text: str,
+        severity: Severity = Severity.ERROR,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show ``text``; ``action`` adds a button (label, callback), e.g. "Restart"."""
+        if action is None:
+            self._action = None
+            self.action_button.hide()
+        else:
+            self.action_button.setText(action[0])
+            self._action = action[1]
+            self.action_button.show()
         background, foreground = severity.value
         self.setStyleSheet(
             f"MessageArea {{ background: {background}; border-radius: 4px; }}"
@@ -50,6 +75,8 @@ class MessageArea(QFrame):
         return self.label.text() if self.isVisible() or self.severity else ""
 
     def clear(self) -> None:
+        self._action = None
+        self.action_button.hide()
         self.severity = None
         self.label.clear()
         self.hide()
