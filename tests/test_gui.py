@@ -31,8 +31,9 @@ def window(qtbot, qloop, api):
     qtbot.addWidget(w)
     assert w.connection.model_name() == "test-model"
     w.parameters.max_tokens.set_value(8)
-    w.show()
-    qtbot.waitExposed(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
     yield w
     task = qloop.create_task(w.controller.shutdown())
     qtbot.waitUntil(task.done, timeout=5000)

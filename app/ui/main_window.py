@@ -193,11 +193,12 @@ class MainWindow(QMainWindow):
         self.controller.test_connection(self.profiles.current)
 
     def show_profiles(self) -> ProfileDialog:
-        """Open the (non-modal) Profiles dialog; never exec()."""
+        """Show the non-modal Profiles dialog (never exec(): runs may be streaming)."""
         if self.profile_dialog is None:
             self.profile_dialog = ProfileDialog(self.profiles, self.controller, self)
-        self.profile_dialog.open()
+        self.profile_dialog.show()
         self.profile_dialog.raise_()
+        self.profile_dialog.activateWindow()
         return self.profile_dialog
 
     def _show_profiles_list(self) -> None:

