@@ -103,8 +103,8 @@ endef
 
 test: install-test
 	$(LINT)
-	$(PYTEST)
 	$(KEYRING_TESTS)
+	$(PYTEST)
 
 lint: install-test
 	$(LINT)
