@@ -273,6 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> tuple[str, _Spec]:
         path = self.path.split("?", 1)[0]
+        if path.startswith(("http://", "https://")):
+            # Absolute form: the client is using this server as its HTTP proxy.
+            self.server.proxied += 1
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
         name, params = "normal", {}
         scenario = None
         if path.startswith("/s/"):
@@ -590,6 +594,7 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self.open = 0
+        self.proxied = 0
         self.requests: list[RecordedRequest] = []
 
     def connection_opened(self) -> None:
@@ -659,6 +664,11 @@ class LoopbackServer:
     @property
     def open_connections(self) -> int:
         return self._server.open
+
+    @property
+    def proxied_requests(self) -> int:
+        """Requests that arrived in absolute form, i.e. through this server as a proxy."""
+        return self._server.proxied
 
 
 def main() -> None:

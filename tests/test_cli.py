@@ -275,3 +275,33 @@ def test_smoke_test_opens_the_window_and_prints_ok(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
     assert home.is_dir()
+
+
+def test_profile_supplies_url_model_key_and_headers(api, tmp_path):
+    from app.core.keys import SERVICE
+    from app.core.paths import AppPaths
+    from app.core.profiles import Profile, ProfileStore
+    from tests.keyring_backends import FileKeyring
+
+    home = tmp_path / "cfg"
+    ProfileStore(AppPaths.resolve(home).config_dir).save(
+        [Profile(name="relay", base_url=api.base_url(), default_model="test-model",
+                 key_ref="ref-1", headers={"X-Org": "o1"})],
+        "relay",
+    )  # fmt: skip
+    FileKeyring().set_password(SERVICE, "ref-1", "sk-cli-profile-key")
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--config-dir", str(home), "complete", "--profile",
+         "relay", "--prompt", "p", "--max-tokens", "3"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    sent = api.requests[-1]
+    assert sent.headers["authorization"] == "Bearer sk-cli-profile-key"
+    assert sent.headers["x-org"] == "o1"
+    assert sent.body["model"] == "test-model"
+    missing = cli(
+        "--profile", "nope", "--prompt", "p", env={"COMPLETION_PLAYGROUND_HOME": str(home)}
+    )
+    assert missing.returncode == 2
+    assert "no profile named 'nope'" in missing.stderr and "'relay'" in missing.stderr

@@ -96,3 +96,38 @@ async def test_environment_key_overrides_for_remote_profiles(monkeypatch):
 
 def test_default_test_backend_is_not_the_real_keyring():
     assert isinstance(keyring.get_keyring(), MemoryKeyring)
+
+
+async def test_profile_proxy_is_used_and_system_proxy_otherwise(api, monkeypatch):
+    """The loopback server doubles as an HTTP proxy; the target host is never contacted."""
+    from app.core.request import CompletionRequest
+    from app.core.run import execute
+
+    keys = KeyStore(MemoryKeyring())
+    keys.probe()
+    connections = Connections(keys)
+    target = "http://completions.example.invalid/v1"
+    try:
+        profile = Profile(name="p", base_url=target, proxy=api.url)
+        before = api.proxied_requests
+        result = await execute(
+            connections.client_for(profile),
+            await connections.endpoint_for(profile),
+            CompletionRequest(model="m", prompt="p", max_tokens=2),
+        )
+        assert result.ok, result.error
+        assert api.proxied_requests == before + 1
+        # No proxy in the profile: the system's proxy variables apply.
+        monkeypatch.setenv("HTTP_PROXY", api.url)
+        plain = Profile(name="q", base_url=target)
+        fresh = Connections(keys)
+        result = await execute(
+            fresh.client_for(plain),
+            await fresh.endpoint_for(plain),
+            CompletionRequest(model="m", prompt="p", max_tokens=2),
+        )
+        assert result.ok, result.error
+        assert api.proxied_requests == before + 2
+        await fresh.aclose()
+    finally:
+        await connections.aclose()
