@@ -232,61 +232,52 @@ async def _complete(
 ) -> int:
     connections = Connections(KeyStore())
     try:
-        return await _complete_with(connections, args, profile, request, out, err)
+        try:
+            endpoint = await _endpoint(connections, profile, err)
+        except LocalModelError as exc:
+            tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
+            err.write(f"error: {exc.user_message()}{tail}\n")
+            return EXIT_API
+        live = not args.json and request.choice_count == 1
+        wrote_text = False
+
+        def on_event(event: Event) -> None:
+            nonlocal wrote_text
+            if live and isinstance(event, ChoiceDelta) and event.text:
+                out.write(event.text)
+                out.flush()
+                wrote_text = True
+
+        builder = ResultBuilder(request.choice_count, streamed=request.stream)
+        client = connections.client_for(profile)
+        try:
+            result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
+        except asyncio.CancelledError:
+            result = builder.result
+        if args.json:
+            out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+        elif not live:
+            for choice in result.ordered_choices:
+                out.write(
+                    f"=== choice {choice.index} ({choice.finish_reason or 'unfinished'}) ===\n"
+                )
+                out.write(choice.text + "\n")
+        elif wrote_text:
+            out.write("\n")
+        out.flush()
+        for note in result.notes():
+            err.write(f"note: {note}\n")
+        if args.stats:
+            err.write(_stats_line(result) + "\n")
+        if result.cancelled:
+            err.write("Interrupted; the text received so far is above.\n")
+            return EXIT_INTERRUPTED
+        if result.error is not None:
+            err.write(f"error: {result.error.user_message()}\n")
+            return result.error.exit_code
+        return EXIT_OK
     finally:
         await connections.aclose()
-
-
-async def _complete_with(
-    connections: Connections,
-    args: argparse.Namespace,
-    profile: Profile,
-    request: CompletionRequest,
-    out: TextIO,
-    err: TextIO,
-) -> int:
-    try:
-        endpoint = await _endpoint(connections, profile, err)
-    except LocalModelError as exc:
-        tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
-        err.write(f"error: {exc.user_message()}{tail}\n")
-        return EXIT_API
-    live = not args.json and request.choice_count == 1
-    wrote_text = False
-
-    def on_event(event: Event) -> None:
-        nonlocal wrote_text
-        if live and isinstance(event, ChoiceDelta) and event.text:
-            out.write(event.text)
-            out.flush()
-            wrote_text = True
-
-    builder = ResultBuilder(request.choice_count, streamed=request.stream)
-    client = connections.client_for(profile)
-    try:
-        result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
-    except asyncio.CancelledError:
-        result = builder.result
-    if args.json:
-        out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
-    elif not live:
-        for choice in result.ordered_choices:
-            out.write(f"=== choice {choice.index} ({choice.finish_reason or 'unfinished'}) ===\n")
-            out.write(choice.text + "\n")
-    elif wrote_text:
-        out.write("\n")
-    out.flush()
-    for note in result.notes():
-        err.write(f"note: {note}\n")
-    if args.stats:
-        err.write(_stats_line(result) + "\n")
-    if result.cancelled:
-        err.write("Interrupted; the text received so far is above.\n")
-        return EXIT_INTERRUPTED
-    if result.error is not None:
-        err.write(f"error: {result.error.user_message()}\n")
-        return result.error.exit_code
-    return EXIT_OK
 
 
 def run_complete(

@@ -75,6 +75,15 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _load_json(text: str, field_name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RequestValidationError(
+            [FieldError(field_name, f"not valid JSON ({exc.msg} at column {exc.colno})")]
+        ) from None
+
+
 def parse_logit_bias(text: str) -> dict[str, int]:
     """Parse the logit_bias JSON typed by a user: ``{"50256": -100}``.
 
@@ -83,12 +92,7 @@ def parse_logit_bias(text: str) -> dict[str, int]:
     """
     if not text.strip():
         return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RequestValidationError(
-            [FieldError("logit_bias", f"not valid JSON ({exc.msg} at column {exc.colno})")]
-        ) from None
+    data = _load_json(text, "logit_bias")
     errors = _logit_bias_errors(data)
     if errors:
         raise RequestValidationError(errors)
@@ -118,12 +122,7 @@ def parse_structured_prompt(text: str) -> Prompt:
     stripped = text.strip()
     if not stripped.startswith("["):
         return parse_token_prompt(stripped)
-    try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        raise RequestValidationError(
-            [FieldError("prompt", f"not valid JSON ({exc.msg} at column {exc.colno})")]
-        ) from None
+    data = _load_json(stripped, "prompt")
     errors = _prompt_errors(data)
     if errors:
         raise RequestValidationError(errors)

@@ -58,14 +58,15 @@ class ParameterPanel(QScrollArea):
         self.seed = NumericParam(
             self.tr("Seed"), 0, _SEED_MAX, 42, integer=True, slider_maximum=1000
         )
-        for row in (
+        sampling_rows = (
             self.max_tokens,
             self.temperature,
             self.top_p,
             self.presence_penalty,
             self.frequency_penalty,
             self.seed,
-        ):
+        )
+        for row in sampling_rows:
             form.addRow(row)
         outer.addWidget(sampling)
 
@@ -106,17 +107,7 @@ class ParameterPanel(QScrollArea):
         outer.addStretch(1)
         self.setWidget(body)
 
-        for row in (
-            self.max_tokens,
-            self.temperature,
-            self.top_p,
-            self.presence_penalty,
-            self.frequency_penalty,
-            self.seed,
-            self.n,
-            self.best_of,
-            self.logprobs,
-        ):
+        for row in (*sampling_rows, self.n, self.best_of, self.logprobs):
             row.changed.connect(self.changed)
         for box in (self.echo, self.stream, self.include_usage):
             box.toggled.connect(self.changed)
