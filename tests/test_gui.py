@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from app.core.errors import AuthenticationError, StreamInterruptedError
 from app.core.paths import AppPaths
@@ -38,8 +38,6 @@ def window(qtbot, qloop, api):
     task = qloop.create_task(w.controller.shutdown())
     qtbot.waitUntil(task.done, timeout=5000)
     w.close()
-    w.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def set_url(window, url: str) -> None:

@@ -7,7 +7,7 @@ import json
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 
 from app.core.keys import SERVICE, KeyStore
 from app.core.paths import AppPaths
@@ -35,8 +35,6 @@ def close(qtbot, qloop, window):
     task = qloop.create_task(window.controller.shutdown())
     qtbot.waitUntil(task.done, timeout=5000)
     window.close()
-    window.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from app.ui.event_loop import create_event_loop
 from app.ui.gc_guard import GCGuard
 from app.ui.main_window import MainWindow
 from app.ui.profile_manager import ProfileManager
+from app.ui.storage import open_storage
 
 __all__ = ["create_window", "run_gui"]
 
@@ -42,7 +43,7 @@ def create_window(paths: AppPaths, keys: KeyStore | None = None) -> MainWindow:
     connections = Connections(keys or KeyStore())
     controller = RunController(connections)
     profiles = ProfileManager(paths, connections)
-    window = MainWindow(controller, profiles)
+    window = MainWindow(controller, profiles, open_storage(paths))
     controller.setParent(window)
     profiles.setParent(window)
     return window

@@ -45,6 +45,9 @@ class RunController(QObject):
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
         self.last_result: CompletionResult | None = None
+        self.last_request: CompletionRequest | None = None
+        self.last_profile: Profile | None = None
+        self.last_base_url: str | None = None
 
     @property
     def is_running(self) -> bool:
@@ -60,6 +63,7 @@ class RunController(QObject):
             raise RuntimeError("a run is already in progress")
         request.validate()
         self._cancel_requested = False
+        self.last_request, self.last_profile, self.last_base_url = request, profile, None
         self._builder = ResultBuilder(request.choice_count, streamed=request.stream)
         self._task = asyncio.get_running_loop().create_task(self._run(profile, request))
         self.runStarted.emit(request)
@@ -83,6 +87,7 @@ class RunController(QObject):
         assert builder is not None
         try:
             endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
+            self.last_base_url = endpoint.base_url
             client = self.connections.client_for(profile)
             result = await execute(
                 client, endpoint, request, builder=builder, on_event=self._on_event

@@ -7,10 +7,14 @@ everything on the asyncio loop that qasync drives inside Qt's event loop.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
@@ -20,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_DISPLAY_NAME
+from app.core.history import RunRecord, record_for
 from app.core.keys import KeyStatus
 from app.core.local_model import LocalModelError
+from app.core.presets import PARAMETER_FIELDS, Preset
 from app.core.profiles import Profile
 from app.core.request import (
     CompletionRequest,
@@ -29,15 +35,21 @@ from app.core.request import (
     parse_structured_prompt,
 )
 from app.core.result import CompletionResult
+from app.core.session_state import WorkingState
+from app.ui.autosave import Autosaver
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
+from app.ui.history_panel import HistoryPanel
 from app.ui.message_area import MessageArea, Severity
 from app.ui.output_view import OutputView
 from app.ui.parameter_panel import ParameterPanel
+from app.ui.preset_actions import PresetActions
 from app.ui.profile_dialog import ProfileDialog
 from app.ui.profile_manager import ProfileManager
 from app.ui.prompt_editor import PromptEditor
+from app.ui.run_commands import AppendToPromptCommand
 from app.ui.run_status import RunStatus
+from app.ui.storage import WindowStorage
 
 __all__ = ["MainWindow"]
 
@@ -47,12 +59,15 @@ class MainWindow(QMainWindow):
         self,
         controller: RunController,
         profiles: ProfileManager,
+        storage: WindowStorage,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller = controller
         self.profiles = profiles
+        self.storage = storage
         self.profile_dialog: ProfileDialog | None = None
+        self.undo_stack = QUndoStack(self)
         self.setWindowTitle(APP_DISPLAY_NAME)
         self.resize(1200, 800)
 
@@ -119,9 +134,59 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         self.stop_action.triggered.connect(self.stop)
         self.addActions([self.run_action, self.stop_action])
+        self.regenerate_action = QAction(self.tr("Re&generate"), self)
+        self.regenerate_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.regenerate_action.triggered.connect(self.regenerate)
+        self.append_action = QAction(self.tr("&Append output to prompt"), self)
+        self.append_action.setShortcut(QKeySequence("Alt+Return"))
+        self.append_action.triggered.connect(self.append_output)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo run"))
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Alt+Z"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo run"))
+        self.redo_action.setShortcut(QKeySequence("Ctrl+Alt+Shift+Z"))
+        self.addActions([self.regenerate_action, self.append_action, self.undo_action,
+                         self.redo_action])  # fmt: skip
+        self.presets = PresetActions(
+            storage.presets, self.capture_preset, self.apply_preset,
+            lambda: [p.name for p in self.profiles.profiles], self,
+        )  # fmt: skip
+        presets_menu = self.menuBar().addMenu(self.tr("&Presets"))
+        self.presets.fill_menu(presets_menu)
+        self.addActions(presets_menu.actions())
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.undo_action, self.redo_action, self.append_action])
         run_menu = self.menuBar().addMenu(self.tr("&Run"))
-        run_menu.addAction(self.run_action)
-        run_menu.addAction(self.stop_action)
+        run_menu.addActions([self.run_action, self.stop_action, self.regenerate_action])
+
+        self.history = HistoryPanel(storage.history, self)
+        if storage.history_problem:
+            self.history.set_disabled_notice(storage.history_problem)
+        self.history_dock = QDockWidget(self.tr("History"), self)
+        self.history_dock.setObjectName("history")
+        self.history_dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.history_dock.toggleViewAction())
+        self.search_history_action = QAction(self.tr("Search history"), self)
+        self.search_history_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_history_action.triggered.connect(self.focus_history_search)
+        view_menu.addAction(self.search_history_action)
+        self.addAction(self.search_history_action)
+        self.history.restoreRequested.connect(self.restore_run)
+        self.history.problem.connect(lambda text: self.messages.show_message(text))
+        self.presets.message.connect(
+            lambda text, error: self.messages.show_message(
+                text, Severity.ERROR if error else Severity.INFO
+            )
+        )
+        self.presets.presetLoaded.connect(self._update_title)
+
+        self.autosave = Autosaver(storage.session, self.capture_state, self)
+        self.autosave.failed.connect(lambda text: self.messages.show_message(text))
+        self.prompt.textChanged.connect(self.autosave.schedule)
+        self.parameters.changed.connect(self.autosave.schedule)
+        self.connection.model.currentTextChanged.connect(self.autosave.schedule)
+        self.prompt_mode.currentIndexChanged.connect(self.autosave.schedule)
 
         self.run_button.clicked.connect(self._toggle_run)
         controller.textReceived.connect(self.output.append)
@@ -142,11 +207,15 @@ class MainWindow(QMainWindow):
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
             self.messages.show_message(profiles.load_problem, Severity.ERROR)
+        if storage.session_problem:
+            self.messages.show_message(storage.session_problem, Severity.ERROR)
+        if storage.restored is not None:
+            self.apply_state(storage.restored)
         self.prompt.setFocus()
 
     # -- actions -------------------------------------------------------------------------
 
-    def build_request(self) -> CompletionRequest:
+    def build_request(self, *, validate: bool = True) -> CompletionRequest:
         """The request the widgets describe; raises RequestValidationError."""
         text = self.prompt.toPlainText()
         prompt = parse_structured_prompt(text) if self.prompt_mode.currentData() == "json" else text
@@ -155,8 +224,97 @@ class MainWindow(QMainWindow):
             prompt=prompt,
             **self.parameters.fields(),
         )
-        request.validate()
+        if validate:
+            request.validate()
         return request
+
+    # -- presets, history, autosave ----------------------------------------------------------
+
+    def capture_preset(self, name: str) -> Preset:
+        return Preset.from_request(
+            name,
+            self.build_request(validate=False),
+            profile=self.profiles.current.name,
+            prompt_mode=self.prompt_mode.currentData(),
+        )
+
+    def _apply_setup(
+        self, prompt: object, mode: str, params: dict[str, Any], profile: str | None,
+        model: str | None,
+    ) -> None:  # fmt: skip
+        if profile and self.profiles.find(profile) is not None:
+            self.profiles.set_current(profile)
+        as_json = mode == "json" or not isinstance(prompt, str)
+        self.prompt_mode.setCurrentIndex(self.prompt_mode.findData("json" if as_json else "text"))
+        self.prompt.setPlainText(
+            json.dumps(prompt, ensure_ascii=False) if not isinstance(prompt, str) else prompt
+        )
+        self.parameters.set_fields(params)
+        if model:
+            self.connection.model.setCurrentText(model)
+
+    def apply_preset(self, preset: Preset) -> None:
+        self._apply_setup(preset.prompt, preset.prompt_mode, preset.parameters, preset.profile,
+                          preset.model)  # fmt: skip
+
+    def _update_title(self, preset: Preset | None = None) -> None:
+        name = preset.name if preset is not None else None
+        self.setWindowTitle(f"{name} — {APP_DISPLAY_NAME}" if name else APP_DISPLAY_NAME)
+
+    def restore_run(self, record: RunRecord) -> None:
+        """Put a run from history back into the editor (prompt, parameters, model)."""
+        body = dict(record.request)
+        prompt = body.pop("prompt", "")
+        params = CompletionRequest.from_body({**body, "model": record.model or ""})
+        fields_ = {f: getattr(params, f) for f in PARAMETER_FIELDS}
+        self._apply_setup(prompt, "text", fields_, record.profile, record.model)
+        choices = record.result.get("choices", [])
+        self.output.reset(max(1, len(choices)))
+        for i, choice in enumerate(choices):
+            self.output.set_text(i, str(choice.get("text", "")))
+
+    def focus_history_search(self) -> None:
+        self.history_dock.show()
+        self.history.search.setFocus()
+        self.history.search.selectAll()
+
+    def capture_state(self) -> WorkingState:
+        fields_ = self.parameters.fields() if self.parameters.logit_bias.error is None else {}
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields_.items()
+                  if v is not None and v != ()}  # fmt: skip
+        return WorkingState(
+            prompt=self.prompt.toPlainText(),
+            prompt_mode=self.prompt_mode.currentData(),
+            parameters=params,
+            profile=self.profiles.current.name,
+            model=self.connection.model_name(),
+            outputs=[self.output.text(i) for i in range(self.output.count())],
+        )
+
+    def apply_state(self, state: WorkingState) -> None:
+        self._apply_setup(state.prompt, state.prompt_mode, state.parameters, state.profile,
+                          state.model)  # fmt: skip
+        if state.outputs:
+            self.output.reset(len(state.outputs))
+            for i, text in enumerate(state.outputs):
+                self.output.set_text(i, text)
+
+    def append_output(self) -> None:
+        """Append the shown output to the prompt (undoable), to continue the document."""
+        text = self.output.text(self.output.currentIndex())
+        if text:
+            self.undo_stack.push(AppendToPromptCommand(self.prompt, text, self.tr("Append output")))
+
+    def regenerate(self) -> None:
+        """Run the last request again (same profile, same parameters)."""
+        request, profile = self.controller.last_request, self.controller.last_profile
+        if self.controller.is_running or request is None or profile is None:
+            return
+        self.messages.clear()
+        self.output.reset(request.choice_count)
+        self.status.running()
+        self._set_running(True)
+        self.controller.start(profile, request)
 
     def run(self) -> None:
         if self.controller.is_running:
@@ -230,6 +388,8 @@ class MainWindow(QMainWindow):
     def _on_finished(self, result: CompletionResult) -> None:
         self.output.flush()
         self._set_running(False)
+        self._record(result)
+        self.autosave.schedule()
         self.status.show_result(result)
         notes = result.notes()
         if result.error is not None:
@@ -252,6 +412,15 @@ class MainWindow(QMainWindow):
             )
         elif notes:
             self.messages.show_message(" ".join(notes), Severity.WARNING)
+
+    def _record(self, result: CompletionResult) -> None:
+        request, profile = self.controller.last_request, self.controller.last_profile
+        if request is None:
+            return
+        self.history.record(
+            record_for(request, result, profile=profile.name if profile else None,
+                       base_url=self.controller.last_base_url)
+        )  # fmt: skip
 
     def _on_models_failed(self, message: str) -> None:
         self.status.state.setText(self.tr("Model list unavailable: {0}").format(message))

@@ -117,6 +117,20 @@ class ParameterPanel(QScrollArea):
         self.user.textChanged.connect(self.changed)
         self.stream.toggled.connect(self.include_usage.setEnabled)
 
+    def set_fields(self, params: dict[str, Any]) -> None:
+        """Show these request parameters (absent numeric ones are unchecked)."""
+        for name in ("max_tokens", "temperature", "top_p", "presence_penalty",
+                     "frequency_penalty", "seed", "n", "best_of", "logprobs"):  # fmt: skip
+            row: NumericParam = getattr(self, name)
+            row.set_value(params.get(name))
+        self.echo.setChecked(bool(params.get("echo")))
+        self.stream.setChecked(params.get("stream", True) is not False)
+        self.include_usage.setChecked(bool(params.get("include_usage")))
+        self.stop.set_values(list(params.get("stop") or ()))
+        self.suffix.setPlainText(params.get("suffix") or "")
+        self.logit_bias.set_value(params.get("logit_bias"))
+        self.user.setText(params.get("user") or "")
+
     def fields(self) -> dict[str, Any]:
         """Request keyword arguments; raises RequestValidationError for bad logit_bias."""
         stream = self.stream.isChecked()
