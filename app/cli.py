@@ -16,6 +16,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from app.core.connections import Connections
@@ -26,9 +27,11 @@ from app.core.endpoint import (
     InvalidBaseURL,
 )
 from app.core.events import ChoiceDelta, Event
+from app.core.history import HistoryError, HistoryStore, record_for
 from app.core.keys import KeyStore, probe_in_background
 from app.core.local_model import LocalModelError
 from app.core.paths import AppPaths
+from app.core.presets import Preset, PresetError, PresetStore
 from app.core.profiles import Profile, ProfileStore
 from app.core.request import (
     CompletionRequest,
@@ -56,7 +59,13 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Run one completion against an OpenAI-compatible /v1/completions endpoint. "
         f"The API key is read from ${KEY_ENV}.",
     )
-    target = p.add_mutually_exclusive_group(required=True)
+    p.add_argument(
+        "--preset",
+        metavar="FILE",
+        help="a preset file (prompt, parameters, profile, model); flags given here override it",
+    )
+    p.add_argument("--no-history", action="store_true", help="do not record this run")
+    target = p.add_mutually_exclusive_group()
     target.add_argument("--base-url", help="e.g. https://api.openai.com/v1")
     target.add_argument(
         "--profile",
@@ -98,7 +107,13 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="ask for a final usage chunk (stream_options.include_usage)",
     )
-    p.add_argument("--no-stream", action="store_true", help="wait for the whole answer")
+    p.add_argument(
+        "--no-stream",
+        action="store_const",
+        const=True,
+        default=None,
+        help="wait for the whole answer",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument(
         "--stats", action="store_true", help="print finish reason, usage and timings to stderr"
@@ -139,35 +154,70 @@ class _UsageError(Exception):
     pass
 
 
-def build_request(args: argparse.Namespace, stdin: TextIO) -> CompletionRequest:
-    """The request described by the parsed arguments (validated)."""
+def _load_preset(args: argparse.Namespace) -> Preset | None:
+    if not args.preset:
+        return None
     try:
-        prompt = _prompt(args, stdin)
-    except RequestValidationError:
-        raise _UsageError("--prompt-json: not valid JSON") from None
-    logit_bias = parse_logit_bias(args.logit_bias) if args.logit_bias else None
-    request = CompletionRequest(
-        model=args.model,
-        prompt=prompt,
-        suffix=args.suffix,
-        max_tokens=args.max_tokens,
-        temperature=args.temperature,
-        top_p=args.top_p,
-        n=args.n,
-        best_of=args.best_of,
-        stream=not args.no_stream,
-        logprobs=args.logprobs,
-        echo=args.echo,
-        stop=tuple(_unescape(s) for s in args.stop),
-        seed=args.seed,
-        presence_penalty=args.presence_penalty,
-        frequency_penalty=args.frequency_penalty,
-        logit_bias=logit_bias,
-        user=args.user,
-        include_usage=args.include_usage,
-    )
+        return PresetStore.read(Path(args.preset))
+    except PresetError as exc:
+        raise _UsageError(f"--preset {exc}") from None
+
+
+def build_request(
+    args: argparse.Namespace, stdin: TextIO, preset: Preset | None = None
+) -> CompletionRequest:
+    """The request described by the arguments over the preset's (validated)."""
+    base: dict[str, Any] = dict(preset.parameters) if preset else {}
+    if preset is not None and args.prompt is None and args.prompt_json is None:
+        prompt: Prompt = preset.prompt
+    else:
+        try:
+            prompt = _prompt(args, stdin)
+        except RequestValidationError:
+            raise _UsageError("--prompt-json: not valid JSON") from None
+    given: dict[str, Any] = {
+        "suffix": args.suffix,
+        "max_tokens": args.max_tokens,
+        "temperature": args.temperature,
+        "top_p": args.top_p,
+        "n": args.n,
+        "best_of": args.best_of,
+        "stream": None if args.no_stream is None else False,
+        "logprobs": args.logprobs,
+        "echo": args.echo,
+        "stop": tuple(_unescape(s) for s in args.stop) or None,
+        "seed": args.seed,
+        "presence_penalty": args.presence_penalty,
+        "frequency_penalty": args.frequency_penalty,
+        "logit_bias": parse_logit_bias(args.logit_bias) if args.logit_bias else None,
+        "user": args.user,
+        "include_usage": args.include_usage,
+    }
+    base.update({k: v for k, v in given.items() if v is not None})
+    base["stop"] = tuple(base.get("stop") or ())
+    request = CompletionRequest(model=args.model, prompt=prompt, **base)
     request.validate()
     return request
+
+
+def _record_history(
+    args: argparse.Namespace,
+    profile: Profile,
+    base_url: str,
+    request: CompletionRequest,
+    result: CompletionResult,
+    err: TextIO,
+) -> None:
+    """Keep the run in the same history as the window's (a failure is only a note)."""
+    paths = AppPaths.resolve(getattr(args, "config_dir", None))
+    try:
+        store = HistoryStore(paths.data_dir / HistoryStore.FILE_NAME)
+        try:
+            store.add(record_for(request, result, profile=profile.name, base_url=base_url))
+        finally:
+            store.close()
+    except HistoryError as exc:
+        err.write(f"note: {exc}\n")
 
 
 def _stats_line(result: CompletionResult) -> str:
@@ -190,8 +240,12 @@ def _stats_line(result: CompletionResult) -> str:
     return "; ".join(parts)
 
 
-def _load_profile(args: argparse.Namespace, err: TextIO) -> Profile:
-    """The profile named by ``--profile``, or an ad-hoc one for ``--base-url``."""
+def _load_profile(args: argparse.Namespace, err: TextIO, preset: Preset | None) -> Profile:
+    """The profile named by ``--profile`` (or the preset), or an ad-hoc one for ``--base-url``."""
+    if args.profile is None and args.base_url is None and preset is not None:
+        args.profile = preset.profile
+    if args.profile is None and args.base_url is None:
+        raise _UsageError("one of --base-url, --profile or --preset (with a profile) is required")
     if args.profile is None:
         profile = Profile(name="command line", base_url=args.base_url)
     else:
@@ -265,6 +319,8 @@ async def _complete(
         elif wrote_text:
             out.write("\n")
         out.flush()
+        if not args.no_history:
+            _record_history(args, profile, endpoint.base_url, request, result, err)
         for note in result.notes():
             err.write(f"note: {note}\n")
         if args.stats:
@@ -291,12 +347,15 @@ def run_complete(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        profile = _load_profile(args, err)
+        preset = _load_preset(args)
+        profile = _load_profile(args, err, preset)
+        if not args.model and preset is not None and preset.model:
+            args.model = preset.model
         if not args.model:
             if not profile.default_model:
                 raise _UsageError("--model is required (the profile has no default model)")
             args.model = profile.default_model
-        request = build_request(args, stdin)
+        request = build_request(args, stdin, preset)
         if not profile.is_local_model:
             Endpoint(base_url=profile.base_url)  # validates the URL early
     except (RequestValidationError, InvalidBaseURL, _UsageError) as exc:

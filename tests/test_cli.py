@@ -305,3 +305,34 @@ def test_profile_supplies_url_model_key_and_headers(api, tmp_path):
     )
     assert missing.returncode == 2
     assert "no profile named 'nope'" in missing.stderr and "'relay'" in missing.stderr
+
+
+def test_preset_file_with_flags_overriding_and_the_run_in_history(api, tmp_path):
+    from app.core.history import HistoryStore
+    from app.core.paths import AppPaths
+    from app.core.presets import Preset, PresetStore
+
+    preset_file = tmp_path / "shared preset 共享.json"
+    PresetStore.export_file(
+        Preset(name="p", prompt="from the preset", model="test-model",
+               parameters={"max_tokens": 4, "temperature": 0.5, "stop": ["END"]}),
+        preset_file,
+    )  # fmt: skip
+    home = tmp_path / "cfg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--config-dir", str(home), "complete", "--preset",
+         str(preset_file), "--base-url", api.base_url(), "--temperature", "0.9"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    body = api.requests[-1].body
+    assert body["prompt"] == "from the preset" and body["model"] == "test-model"
+    assert body["max_tokens"] == 4 and body["stop"] == ["END"]
+    assert body["temperature"] == 0.9  # the flag wins
+    history = HistoryStore(AppPaths.resolve(home).data_dir / HistoryStore.FILE_NAME)
+    (run,) = history.search()
+    assert run.prompt == "from the preset" and run.status == "ok"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    proc = cli("--preset", str(bad), "--base-url", api.base_url())
+    assert proc.returncode == 2 and str(bad) in proc.stderr and "not valid JSON" in proc.stderr
