@@ -242,13 +242,16 @@ class HistoryPanel(QWidget):
         if ids and self.store is not None:
             self._in_thread(self.store.delete, ids)
 
-    def _in_thread(self, func: Callable[..., Any], *args: Any) -> asyncio.Task[None]:
+    def _in_thread(
+        self, func: Callable[..., Any], *args: Any, refresh: bool = True
+    ) -> asyncio.Task[None]:
         async def work() -> None:
             try:
                 await asyncio.to_thread(func, *args)
             except (HistoryError, OSError) as exc:
                 self.problem.emit(str(exc))
-            self.reload()
+            if refresh:
+                self.reload()
 
         return asyncio.get_running_loop().create_task(work())
 
@@ -266,7 +269,7 @@ class HistoryPanel(QWidget):
     def export_to(self, kind: str, ids: list[int], path: Path) -> asyncio.Task[None]:
         assert self.store is not None
         func = self.store.export_jsonl if kind == "jsonl" else self.store.export_markdown
-        return self._in_thread(func, ids, path)
+        return self._in_thread(func, ids, path, refresh=False)
 
     def record(self, record: RunRecord) -> asyncio.Task[None] | None:
         """Save a finished run (in a worker thread) and show it."""
