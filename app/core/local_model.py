@@ -163,7 +163,7 @@ class LocalModelServer:
         if not model_path.is_file():
             raise LocalModelError(f"The model file {model_path} does not exist.")
         port = _free_port()
-        key = secrets.token_urlsafe(24)
+        key = secrets.token_hex(24)  # never starts with "-" (argparse would take it for a flag)
         self._log.clear()
         progress(f"Starting the local model ({model_path.name})…")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -176,7 +176,7 @@ class LocalModelServer:
             "--model", str(model_path),
             "--host", "127.0.0.1",
             "--port", str(port),
-            "--api_key", key,
+            f"--api_key={key}",
             "--n_ctx", str(self.n_ctx),
             "--model_alias", model_alias(model_path),
             stdin=asyncio.subprocess.DEVNULL,
