@@ -129,7 +129,8 @@ class _Completion:
         body = spec.body
         self.spec = spec
         self.model = str(body.get("model"))
-        count = int(spec.params.get("tokens", body.get("max_tokens") or 16))
+        max_tokens = body.get("max_tokens")
+        count = int(spec.params.get("tokens", 16 if max_tokens is None else max_tokens))
         n = int(body.get("n") or 1)
         self.n = 1 if spec.name == "one-choice" else n
         self.k = body.get("logprobs")
@@ -478,6 +479,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if name == "hang" and i == 1:
                 self.wait(HANG_LIMIT)
+                self.abort()
                 return
             self.wait(delay)
             if self.server.stopping.is_set():
@@ -540,6 +542,7 @@ def _malformed_json(handler: _Handler, spec: _Spec) -> None:
 
 def _hang_headers(handler: _Handler, spec: _Spec) -> None:
     handler.wait(HANG_LIMIT)
+    handler.abort()  # released by stop() (or the limit): drop the connection
 
 
 def _default(handler: _Handler, spec: _Spec) -> bool:
