@@ -170,12 +170,12 @@ def test_api_error_exits_1_with_one_line(api):
         "m",
         "--prompt",
         "p",
-        env={"OPENAI_API_KEY": "sk-secret-should-not-leak"},
+        env={"OPENAI_API_KEY": "fake-key-should-not-leak"},
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: Authentication failed")
     assert proc.stderr.count("\n") == 1
-    assert "sk-secret-should-not-leak" not in proc.stderr + proc.stdout
+    assert "fake-key-should-not-leak" not in proc.stderr + proc.stdout
 
 
 def test_cut_stream_exits_3_and_keeps_text(api):

@@ -16,7 +16,7 @@ from app.ui.application import create_window
 
 pytestmark = pytest.mark.gui
 
-SECRET = "sk-test-SECRET-0123456789abcdef"
+SECRET = "fake-key-SECRET-0123456789abcdef"
 
 
 def make_window(qtbot, qloop, profiles=None, keys=None):

@@ -33,24 +33,9 @@ if not (server_available() and bundled_model_path()):
     )
 
 
-def host_processes(parent_pid: int) -> list[int]:
-    """PIDs of local-model hosts started by ``parent_pid`` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"app.local_model_host" in cmdline and str(parent_pid).encode() in cmdline:
-            found.append(int(entry.name))
-    return found
-
-
-def orphan_hosts() -> list[int]:
-    """Local-model hosts whose parent process no longer exists."""
-    orphans = []
+def local_model_hosts() -> dict[int, int]:
+    """Running local-model hosts (from /proc): host pid -> the parent pid it watches."""
+    hosts = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -59,10 +44,22 @@ def orphan_hosts() -> list[int]:
         except OSError:
             continue
         if b"app.local_model_host" in cmdline and b"--parent-pid" in cmdline:
-            parent = cmdline[cmdline.index(b"--parent-pid") + 1].decode()
-            if not Path(f"/proc/{parent}").exists() and not wait_gone(int(entry.name), 5):
-                orphans.append(int(entry.name))
-    return orphans
+            hosts[int(entry.name)] = int(cmdline[cmdline.index(b"--parent-pid") + 1])
+    return hosts
+
+
+def host_processes(parent_pid: int) -> list[int]:
+    """PIDs of local-model hosts started by ``parent_pid``."""
+    return [pid for pid, parent in local_model_hosts().items() if parent == parent_pid]
+
+
+def orphan_hosts() -> list[int]:
+    """Local-model hosts whose parent process no longer exists (and that do not exit)."""
+    return [
+        pid
+        for pid, parent in local_model_hosts().items()
+        if not Path(f"/proc/{parent}").exists() and not wait_gone(pid, 5)
+    ]
 
 
 def wait_gone(pid: int, seconds: float = 15) -> bool:
