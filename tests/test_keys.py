@@ -105,29 +105,25 @@ async def test_profile_proxy_is_used_and_system_proxy_otherwise(api, monkeypatch
 
     keys = KeyStore(MemoryKeyring())
     keys.probe()
-    connections = Connections(keys)
     target = "http://completions.example.invalid/v1"
-    try:
-        profile = Profile(name="p", base_url=target, proxy=api.url)
-        before = api.proxied_requests
-        result = await execute(
-            connections.client_for(profile),
-            await connections.endpoint_for(profile),
-            CompletionRequest(model="m", prompt="p", max_tokens=2),
-        )
-        assert result.ok, result.error
-        assert api.proxied_requests == before + 1
-        # No proxy in the profile: the system's proxy variables apply.
-        monkeypatch.setenv("HTTP_PROXY", api.url)
-        plain = Profile(name="q", base_url=target)
-        fresh = Connections(keys)
-        result = await execute(
-            fresh.client_for(plain),
-            await fresh.endpoint_for(plain),
-            CompletionRequest(model="m", prompt="p", max_tokens=2),
-        )
-        assert result.ok, result.error
-        assert api.proxied_requests == before + 2
-        await fresh.aclose()
-    finally:
-        await connections.aclose()
+
+    async def run_through(profile):
+        connections = Connections(keys)  # new clients: they read the proxy settings now
+        try:
+            return await execute(
+                connections.client_for(profile),
+                await connections.endpoint_for(profile),
+                CompletionRequest(model="m", prompt="p", max_tokens=2),
+            )
+        finally:
+            await connections.aclose()
+
+    before = api.proxied_requests
+    result = await run_through(Profile(name="p", base_url=target, proxy=api.url))
+    assert result.ok, result.error
+    assert api.proxied_requests == before + 1
+    # No proxy in the profile: the system's proxy variables apply.
+    monkeypatch.setenv("HTTP_PROXY", api.url)
+    result = await run_through(Profile(name="q", base_url=target))
+    assert result.ok, result.error
+    assert api.proxied_requests == before + 2

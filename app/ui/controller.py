@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,6 +22,7 @@ from app.core.profiles import Profile
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import execute
+from app.ui.task_keeper import TaskKeeper
 
 __all__ = ["RunController"]
 
@@ -40,7 +42,7 @@ class RunController(QObject):
         super().__init__(parent)
         self.connections = connections
         self._task: asyncio.Task[CompletionResult] | None = None
-        self._side_tasks: set[asyncio.Task[None]] = set()
+        self._side_tasks = TaskKeeper()
         self._models_task: asyncio.Task[None] | None = None
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
@@ -105,12 +107,6 @@ class RunController(QObject):
         self.runFinished.emit(result)
         return result
 
-    def _spawn(self, coro: object) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
-        self._side_tasks.add(task)
-        task.add_done_callback(self._side_tasks.discard)
-        return task
-
     def load_models(self, profile: Profile) -> None:
         """Fetch the profile's model list in the background (newer replaces older).
 
@@ -120,11 +116,9 @@ class RunController(QObject):
             self._models_task.cancel()
         if profile.is_local_model:
             path = profile.model_path or bundled_model_path()
-            from pathlib import Path
-
             self.modelsLoaded.emit([model_alias(Path(path))] if path else [])
             return
-        self._models_task = self._spawn(self._load_models(profile))
+        self._models_task = self._side_tasks.spawn(self._load_models(profile))
 
     async def _load_models(self, profile: Profile) -> None:
         try:
@@ -137,7 +131,7 @@ class RunController(QObject):
 
     def test_connection(self, profile: Profile, key: str | None = None) -> asyncio.Task[None]:
         """Check a profile by listing its models; ``key`` tests a key not yet saved."""
-        return self._spawn(self._test_connection(profile, key))
+        return self._side_tasks.spawn(self._test_connection(profile, key))
 
     async def _test_connection(self, profile: Profile, key: str | None = None) -> None:
         try:
@@ -159,7 +153,7 @@ class RunController(QObject):
         self.modelsLoaded.emit(models)
 
     def restart_local_model(self, profile: Profile) -> asyncio.Task[None]:
-        return self._spawn(self._restart_local_model(profile))
+        return self._side_tasks.spawn(self._restart_local_model(profile))
 
     async def _restart_local_model(self, profile: Profile) -> None:
         await self.connections.local_model.stop()
@@ -168,7 +162,7 @@ class RunController(QObject):
     async def shutdown(self) -> None:
         """Cancel everything, stop the local model and close the clients (at quit)."""
         self.cancel()
-        for task in (self._task, *self._side_tasks):
+        for task in (self._task, *self._side_tasks.tasks):
             if task is not None and not task.done():
                 task.cancel()
             if task is not None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.history import HistoryError, HistoryStore, RunRecord, RunSummary
+from app.ui.task_keeper import TaskKeeper
 
 __all__ = ["PAGE", "HistoryPanel", "HistoryTableModel"]
 
@@ -120,6 +121,7 @@ class HistoryPanel(QWidget):
     def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._tasks = TaskKeeper()
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search prompts and outputs"))
         self.search.setClearButtonEnabled(True)
@@ -253,7 +255,7 @@ class HistoryPanel(QWidget):
             if refresh:
                 self.reload()
 
-        return asyncio.get_running_loop().create_task(work())
+        return self._tasks.spawn(work())
 
     def _export(self, kind: str) -> None:
         ids = self.selected_ids()

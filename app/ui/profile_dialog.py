@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.core.profiles import LOCAL_MODEL, TEMPLATES, Profile, ProfileError
 from app.ui.controller import RunController
 from app.ui.profile_manager import ProfileManager
+from app.ui.task_keeper import TaskKeeper
 
 __all__ = ["ProfileDialog", "parse_headers"]
 
@@ -64,7 +65,7 @@ class ProfileDialog(QDialog):
         self.setModal(False)
         self.resize(820, 520)
         self._editing: str | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskKeeper()
 
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Profiles"))
@@ -253,19 +254,13 @@ class ProfileDialog(QDialog):
         profile.validate()
         return profile
 
-    def _spawn(self, coro: object) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
     def save(self) -> asyncio.Task[None] | None:
         try:
             profile = self.profile_from_fields()
         except ProfileError as exc:
             self._error(str(exc))
             return None
-        return self._spawn(self._save(profile, self.api_key.text().strip()))
+        return self._tasks.spawn(self._save(profile, self.api_key.text().strip()))
 
     async def _save(self, profile: Profile, key: str) -> None:
         where = None
@@ -291,7 +286,7 @@ class ProfileDialog(QDialog):
             return
         profile = self.manager.find(self._editing)
         if profile is not None:
-            self._spawn(self._forget(profile))
+            self._tasks.spawn(self._forget(profile))
 
     async def _forget(self, profile: Profile) -> None:
         updated = replace(profile)
