@@ -406,6 +406,8 @@ class _Handler(BaseHTTPRequestHandler):
         if problem:
             self.send_json(400, _error_body(400, problem[1], problem[0]))
             return
+        if _reject(self, spec):
+            return
         answer = _Completion(spec)
         if not body.get("stream") or spec.name == "json-body":
             self.send_json(200, answer.body())
@@ -516,6 +518,26 @@ def _api_rules(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def _reject(handler: _Handler, spec: _Spec) -> bool:
+    """Scenario ``reject;params=a+b;style=openai|pydantic|text``: refuse those parameters
+    the way OpenAI (``param``), FastAPI servers (422 ``detail``) or relays (a sentence) do.
+    """
+    if spec.name != "reject":
+        return False
+    refused = [p for p in spec.params.get("params", "").split("+") if p in spec.body]
+    if not refused:
+        return False
+    name, style = refused[0], spec.params.get("style", "openai")
+    if style == "pydantic":
+        detail = [{"type": "extra_forbidden", "loc": ["body", name], "msg": "Extra inputs"}]
+        handler.send_json(422, {"detail": detail})
+    elif style == "text":
+        handler.send_json(400, _error_body(400, f"{name} is not currently supported"))
+    else:
+        handler.send_json(400, _error_body(400, f"Unrecognized request argument: {name}", name))
+    return True
+
+
 def _status(handler: _Handler, spec: _Spec) -> None:
     status = int(spec.params.get("status", spec.name if spec.name.isdigit() else 500))
     headers = {}
@@ -577,6 +599,7 @@ SCENARIOS: dict[str, Callable[[_Handler, _Spec], Any]] = {
             "llamacpp-logprobs",
             "fast",
             "one-choice",
+            "reject",
         )
     },
     **{str(code): _status for code in (400, 401, 403, 404, 429, 500, 502, 503)},

@@ -26,6 +26,7 @@ from app.core.events import Event, StreamDone, StreamWarning
 from app.core.http_errors import malformed_body, status_error, transport_error
 from app.core.request import CompletionRequest
 from app.core.sse import SSEDecoder, SSEEvent
+from app.core.wire_log import WireLog
 
 __all__ = ["CompletionClient", "model_ids"]
 
@@ -86,12 +87,26 @@ class CompletionClient:
             streaming=streaming,
         )
 
-    async def _send(self, endpoint: Endpoint, request: httpx.Request) -> httpx.Response:
+    async def _send(
+        self, endpoint: Endpoint, request: httpx.Request, wire: WireLog | None = None
+    ) -> httpx.Response:
         """Send and return a streaming response whose status is a success."""
+        if wire is not None:
+            wire.record_request(
+                request.method,
+                str(request.url),
+                dict(request.headers),
+                request.content,
+                endpoint.api_key,
+            )
         try:
             response = await self._http.send(request, stream=True)
         except httpx.TransportError as exc:
             raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=False) from None
+        if wire is not None:
+            wire.record_response(
+                response.status_code, response.http_version, list(response.headers.items())
+            )
         if response.is_success:
             return response
         try:
@@ -100,6 +115,8 @@ class CompletionClient:
             body = b""
         finally:
             await asyncio.shield(response.aclose())
+        if wire is not None:
+            wire.add(body)
         raise status_error(
             response.status_code, response.headers, body, secret=endpoint.api_key
         ) from None
@@ -128,14 +145,15 @@ class CompletionClient:
         return model_ids(data)
 
     async def event_batches(
-        self, endpoint: Endpoint, request: CompletionRequest
+        self, endpoint: Endpoint, request: CompletionRequest, wire: WireLog | None = None
     ) -> AsyncIterator[list[Event]]:
         """Send ``request`` and yield the events of each network read as they arrive.
 
         Events come in batches (one per read) to keep per-token overhead low at thousands
         of tokens a second. Validation happens first
         (:class:`app.core.request.RequestValidationError`). A non-stream request yields the
-        whole answer as one batch with one delta per choice.
+        whole answer as one batch with one delta per choice. ``wire``, when given, records
+        the exchange byte for byte (see :mod:`app.core.wire_log`).
         """
         body = request.to_body()
         http_request = self._http.build_request(
@@ -145,9 +163,11 @@ class CompletionClient:
             headers={**endpoint.request_headers(), "Accept": _accept(request.stream)},
             timeout=self._timeout(endpoint),
         )
-        response = await self._send(endpoint, http_request)
+        response = await self._send(endpoint, http_request, wire)
         content_type = response.headers.get("content-type", "")
         chunks = response.aiter_bytes()
+        if wire is not None:
+            chunks = _recorded(chunks, wire)
         try:
             # Look at the start of the body to tell SSE from a plain JSON answer:
             # some servers ignore "stream" and some relays send the wrong content type.
@@ -293,6 +313,16 @@ async def _drain(chunks: AsyncIterator[bytes], seconds: float = _DRAIN_SECONDS) 
         async with asyncio.timeout(seconds):
             async for _ in chunks:
                 pass
+
+
+async def _recorded(chunks: AsyncIterator[bytes], wire: WireLog) -> AsyncIterator[bytes]:
+    """Pass chunks through, appending each to the wire log."""
+    try:
+        async for chunk in chunks:
+            wire.add(chunk)
+            yield chunk
+    finally:
+        await chunks.aclose()  # type: ignore[attr-defined]
 
 
 async def _read_limited(response: httpx.Response, limit: int) -> bytes:

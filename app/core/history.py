@@ -54,6 +54,7 @@ CREATE TRIGGER IF NOT EXISTS runs_ad AFTER DELETE ON runs BEGIN
 END;
 """
 PREVIEW = 160
+WIRE_LIMIT = 256 * 1024  # characters of raw response kept per run for the wire inspector
 
 
 class HistoryError(Exception):
@@ -123,7 +124,7 @@ def record_for(
         request=request.to_body(),
         prompt=_prompt_text(request.prompt),
         output=result.text,
-        result=result.to_json(),
+        result={**result.to_json(), "wire": result.wire.to_json(WIRE_LIMIT)},
         status=status,
         error=result.error.user_message() if result.error else None,
         group_id=group_id,

@@ -62,6 +62,8 @@ class Profile:
     #: Local-model profiles: a GGUF file; ``None`` means the bundled SmolLM2 model.
     model_path: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: Request parameters this endpoint rejected (learned; see app.core.capabilities).
+    unsupported: list[str] = field(default_factory=list)
     #: Fields written by a newer version of the app, kept as they are on save.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -83,6 +85,10 @@ class Profile:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ProfileError(f"{name}: must be a positive number of seconds")
+        if not isinstance(self.unsupported, list) or not all(
+            isinstance(p, str) for p in self.unsupported
+        ):
+            raise ProfileError("unsupported: must be a list of parameter names")
         if self.proxy and "://" not in self.proxy:
             raise ProfileError("proxy: use a URL such as http://127.0.0.1:7890 or socks5://…")
         for key, value in self.headers.items():

@@ -23,6 +23,7 @@ from app.core.events import (
     UsageReport,
 )
 from app.core.logprobs import TokenLogprob
+from app.core.wire_log import WireLog
 
 __all__ = ["ChoiceResult", "CompletionResult", "ResultBuilder", "Timings"]
 
@@ -100,6 +101,7 @@ class CompletionResult:
     error: CompletionError | None = None
     cancelled: bool = False
     warnings: list[str] = field(default_factory=list)
+    wire: WireLog = field(default_factory=WireLog)
 
     def choice(self, index: int) -> ChoiceResult:
         found = self.choices.get(index)

@@ -32,7 +32,7 @@ async def _consume(
     on_event: Callable[[Event], None] | None,
 ) -> None:
     try:
-        async for batch in client.event_batches(endpoint, request):
+        async for batch in client.event_batches(endpoint, request, builder.result.wire):
             for event in batch:
                 builder.apply(event)
                 if on_event is not None:
