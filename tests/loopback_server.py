@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -122,6 +123,17 @@ def _to_llamacpp(lp: dict[str, Any]) -> dict[str, Any]:
     return {"content": content}
 
 
+def _with_echoed_prompt(prompt: str, lp: dict[str, Any], k: int) -> dict[str, Any]:
+    """Prepend the prompt's own tokens (words) as OpenAI does for echo: the first one has
+    no logprob, the others get deterministic values with top-k alternatives."""
+    words = re.findall(r"\s*\S+\s*$|\s*\S+", prompt) or [prompt]
+    own = _legacy_logprobs(words, 3, max(1, k), 0)
+    own["token_logprobs"][0] = None
+    own["top_logprobs"][0] = None
+    return {key: own[key] + lp[key] for key in ("tokens", "token_logprobs", "top_logprobs",
+                                                 "text_offset")}  # fmt: skip
+
+
 class _Completion:
     """The deterministic answer to a completion request: tokens per choice and reasons."""
 
@@ -196,11 +208,14 @@ class _Completion:
         choices = []
         for i, (tokens, reason) in enumerate(self.choices):
             prefix = self.prompt if self.echo else ""
+            logprobs = self.logprobs(tokens, 0, len(prefix), True)
+            if prefix and isinstance(logprobs, dict) and "tokens" in logprobs:
+                logprobs = _with_echoed_prompt(prefix, logprobs, int(self.k or 0))
             choices.append(
                 {
                     "text": prefix + "".join(tokens),
                     "index": i,
-                    "logprobs": self.logprobs(tokens, 0, len(prefix), True),
+                    "logprobs": logprobs,
                     "finish_reason": reason,
                 }
             )

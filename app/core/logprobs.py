@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-__all__ = ["TokenLogprob", "normalise_logprobs"]
+__all__ = ["TokenLogprob", "normalise_logprobs", "tokens_from_json"]
 
 _NEG_INF_SENTINEL = -9999.0
 
@@ -127,4 +127,29 @@ def _from_content_list(items: list[Any], base_offset: int) -> list[TokenLogprob]
             )
         )
         running += len(text)
+    return out
+
+
+def tokens_from_json(items: object) -> list[TokenLogprob]:
+    """The inverse of :meth:`TokenLogprob.to_json` over a list (history records)."""
+    if not isinstance(items, list):
+        return []
+    out: list[TokenLogprob] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        top = tuple(
+            (str(t.get("token", "")), lp)
+            for t in item.get("top") or []
+            if isinstance(t, dict) and (lp := _clean(t.get("logprob"))) is not None
+        )
+        offset = item.get("offset")
+        out.append(
+            TokenLogprob(
+                token=str(item.get("token", "")),
+                logprob=_clean(item.get("logprob")),
+                top=top,
+                offset=offset if isinstance(offset, int) else None,
+            )
+        )
     return out

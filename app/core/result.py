@@ -22,10 +22,10 @@ from app.core.events import (
     StreamWarning,
     UsageReport,
 )
-from app.core.logprobs import TokenLogprob
+from app.core.logprobs import TokenLogprob, tokens_from_json
 from app.core.wire_log import WireLog
 
-__all__ = ["ChoiceResult", "CompletionResult", "ResultBuilder", "Timings"]
+__all__ = ["ChoiceResult", "CompletionResult", "ResultBuilder", "Timings", "result_from_json"]
 
 
 @dataclass
@@ -174,6 +174,23 @@ class CompletionResult:
             "error": self.error.user_message() if self.error else None,
             "notes": self.notes(),
         }
+
+
+def result_from_json(data: dict[str, Any], requested_choices: int = 1) -> CompletionResult:
+    """A finished result rebuilt from :meth:`CompletionResult.to_json` (history records)."""
+    result = CompletionResult(requested_choices=requested_choices, timings=Timings(started=0.0))
+    for i, choice in enumerate(data.get("choices") or []):
+        if not isinstance(choice, dict):
+            continue
+        index = choice.get("index") if isinstance(choice.get("index"), int) else i
+        rebuilt = result.choice(index)
+        rebuilt.parts = [str(choice.get("text") or "")]
+        rebuilt.tokens = tokens_from_json(choice.get("logprobs"))
+        rebuilt.finish_reason = choice.get("finish_reason")
+    result.usage = data.get("usage") if isinstance(data.get("usage"), dict) else None
+    result.done_marker = bool(data.get("complete"))
+    result.cancelled = bool(data.get("cancelled"))
+    return result
 
 
 class ResultBuilder:

@@ -34,9 +34,10 @@ from app.core.request import (
     RequestValidationError,
     parse_structured_prompt,
 )
-from app.core.result import CompletionResult
+from app.core.result import CompletionResult, result_from_json
 from app.core.session_state import WorkingState
 from app.ui.autosave import Autosaver
+from app.ui.branch_controller import BranchController
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
 from app.ui.history_panel import HistoryPanel
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self.regenerate_action.triggered.connect(self.regenerate)
         self.append_action = QAction(self.tr("&Append output to prompt"), self)
         self.append_action.setShortcut(QKeySequence("Alt+Return"))
-        self.append_action.triggered.connect(self.append_output)
+        self.append_action.triggered.connect(lambda: self.append_output())
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo run"))
         self.undo_action.setShortcut(QKeySequence("Ctrl+Alt+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo run"))
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         self.run_button.clicked.connect(self._toggle_run)
         controller.textReceived.connect(self.output.append)
         controller.runFinished.connect(self._on_finished)
+        self.output.useChoice.connect(self.append_output)
         controller.modelsLoaded.connect(self.connection.set_models)
         controller.modelsFailed.connect(self._on_models_failed)
         controller.progress.connect(self.status.state.setText)
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         profiles.currentChanged.connect(self._on_profile_changed)
         profiles.keyStatusChanged.connect(self._on_key_status)
         profiles.problem.connect(lambda text: self.messages.show_message(text, Severity.ERROR))
+        self.branching = BranchController(self)
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
@@ -268,10 +271,10 @@ class MainWindow(QMainWindow):
         params = CompletionRequest.from_body({**body, "model": record.model or ""})
         fields_ = {f: getattr(params, f) for f in PARAMETER_FIELDS}
         self._apply_setup(prompt, "text", fields_, record.profile, record.model)
-        choices = record.result.get("choices", [])
-        self.output.reset(max(1, len(choices)))
-        for i, choice in enumerate(choices):
-            self.output.set_text(i, str(choice.get("text", "")))
+        result = result_from_json(record.result, params.choice_count)
+        self.branching.set_run(
+            CompletionRequest.from_body({**record.request, "model": record.model or ""}), result
+        )
 
     def focus_history_search(self) -> None:
         self.history_dock.show()
@@ -299,9 +302,9 @@ class MainWindow(QMainWindow):
             for i, text in enumerate(state.outputs):
                 self.output.set_text(i, text)
 
-    def append_output(self) -> None:
-        """Append the shown output to the prompt (undoable), to continue the document."""
-        text = self.output.text(self.output.currentIndex())
+    def append_output(self, index: int | None = None) -> None:
+        """Append the shown output (or choice ``index``) to the prompt, undoably."""
+        text = self.output.text(self.output.currentIndex() if index is None else index)
         if text:
             self.undo_stack.push(AppendToPromptCommand(self.prompt, text, self.tr("Append output")))
 
@@ -310,8 +313,14 @@ class MainWindow(QMainWindow):
         request, profile = self.controller.last_request, self.controller.last_profile
         if self.controller.is_running or request is None or profile is None:
             return
+        self.start_run(profile, request)
+
+    def start_run(self, profile: Profile, request: CompletionRequest, *, prefix: str = "") -> None:
+        """Clear the output (showing ``prefix``, a fork's fixed text) and start ``request``."""
         self.messages.clear()
         self.output.reset(request.choice_count)
+        if prefix:
+            self.output.set_text(0, prefix)
         self.status.running()
         self._set_running(True)
         self.controller.start(profile, request)
@@ -328,11 +337,7 @@ class MainWindow(QMainWindow):
                 Severity.ERROR,
             )
             return
-        self.messages.clear()
-        self.output.reset(request.choice_count)
-        self.status.running()
-        self._set_running(True)
-        self.controller.start(self.profiles.current, request)
+        self.start_run(self.profiles.current, request)
 
     def stop(self) -> None:
         self.controller.cancel()

@@ -29,9 +29,9 @@ class AppendToPromptCommand(QUndoCommand):
             return
         cursor = QTextCursor(self.editor.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.movePosition(
-            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, _utf16_len(self.text)
-        )
+        end = cursor.position()
+        # Positions, not "Left" moves: a move steps over a whole emoji (two UTF-16 units).
+        cursor.setPosition(end - _utf16_len(self.text), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
 
 
