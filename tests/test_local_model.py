@@ -191,6 +191,25 @@ def test_window_runs_the_local_model_by_default(qtbot, qloop):
         assert any("Starting the local model" in p for p in progress)
         pid = window.controller.connections.local_model.pid
         assert pid is not None
+        # Token probabilities from the real server: click the first token, fork from its
+        # second most likely alternative.
+        view = window.output.pane(0)
+        assert view.units, "the real tokens must line up with the text"
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.unit_point(0))
+        items = window.output.details.alternative_items()
+        assert len(items) >= 2
+        alternative = items[1].data(Qt.ItemDataRole.UserRole)
+        with qtbot.waitSignal(window.controller.runFinished, timeout=120000) as forked:
+            window.output.details.forkRequested.emit(alternative, 0.1)
+        assert forked.args[0].ok, forked.args[0].error
+        assert window.output.text(0).startswith(alternative)
+        assert window.controller.last_request.prompt == "The capital of France is" + alternative
+        # Prompt scoring: llama.cpp reads max_tokens 0 as "no limit", so 1 is sent.
+        with qtbot.waitSignal(window.scorer.scored, timeout=120000) as scored:
+            window.scorer.action.trigger()
+        score = scored.args[0]
+        assert score is not None, window.scorer.last_error
+        assert score.stats.perplexity and len(score.units) >= 4
     finally:
         task = qloop.create_task(window.controller.shutdown())
         qtbot.waitUntil(task.done, timeout=15000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -106,6 +107,39 @@ class RunController(QObject):
         self.last_result = result
         self.runFinished.emit(result)
         return result
+
+    def side_run(
+        self,
+        profile: Profile,
+        request: CompletionRequest,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> asyncio.Task[CompletionResult]:
+        """Run ``request`` beside the main run (prompt scoring, compare columns).
+
+        It does not touch :attr:`last_request` and emits no run signals; the task's result
+        holds the error, if any. Cancel the task to stop it; :meth:`shutdown` cancels it too.
+        """
+        request.validate()
+        builder = ResultBuilder(request.choice_count, streamed=request.stream)
+        return self._side_tasks.spawn(self._side_run(profile, request, builder, on_event))
+
+    async def _side_run(
+        self,
+        profile: Profile,
+        request: CompletionRequest,
+        builder: ResultBuilder,
+        on_event: Callable[[Event], None] | None,
+    ) -> CompletionResult:
+        try:
+            endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
+            client = self.connections.client_for(profile)
+            return await execute(client, endpoint, request, builder=builder, on_event=on_event)
+        except asyncio.CancelledError:
+            builder.cancel()
+            return builder.finish()
+        except CompletionError as exc:
+            builder.fail(exc)
+            return builder.finish()
 
     def load_models(self, profile: Profile) -> None:
         """Fetch the profile's model list in the background (newer replaces older).

@@ -48,6 +48,7 @@ from app.ui.preset_actions import PresetActions
 from app.ui.profile_dialog import ProfileDialog
 from app.ui.profile_manager import ProfileManager
 from app.ui.prompt_editor import PromptEditor
+from app.ui.prompt_scoring import PromptScorer
 from app.ui.run_commands import AppendToPromptCommand
 from app.ui.run_status import RunStatus
 from app.ui.storage import WindowStorage
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
         profiles.keyStatusChanged.connect(self._on_key_status)
         profiles.problem.connect(lambda text: self.messages.show_message(text, Severity.ERROR))
         self.branching = BranchController(self)
+        self.scorer = PromptScorer(self)
+        run_menu.addAction(self.scorer.action)
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
