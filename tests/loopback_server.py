@@ -184,7 +184,7 @@ class _Completion:
         }
 
     def logprobs(self, tokens: list[str], first: int, offset: int, first_chunk: bool) -> Any:
-        if self.k is None:
+        if self.k is None or self.spec.name == "no-logprobs":  # Ollama: accepted, ignored
             return None
         lp = _legacy_logprobs(tokens, first, int(self.k), offset)
         if self.spec.name == "vllm-logprobs":
@@ -615,6 +615,7 @@ SCENARIOS: dict[str, Callable[[_Handler, _Spec], Any]] = {
             "fast",
             "one-choice",
             "reject",
+            "no-logprobs",
         )
     },
     **{str(code): _status for code in (400, 401, 403, 404, 429, 500, 502, 503)},

@@ -38,6 +38,7 @@ from app.core.result import CompletionResult, result_from_json
 from app.core.session_state import WorkingState
 from app.ui.autosave import Autosaver
 from app.ui.branch_controller import BranchController
+from app.ui.capability_actions import CapabilityActions
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
 from app.ui.history_panel import HistoryPanel
@@ -208,7 +209,9 @@ class MainWindow(QMainWindow):
         profiles.problem.connect(lambda text: self.messages.show_message(text, Severity.ERROR))
         self.branching = BranchController(self)
         self.scorer = PromptScorer(self)
+        self.capabilities = CapabilityActions(self)
         run_menu.addAction(self.scorer.action)
+        run_menu.addAction(self.capabilities.forget_action)
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
@@ -316,6 +319,7 @@ class MainWindow(QMainWindow):
         request, profile = self.controller.last_request, self.controller.last_profile
         if self.controller.is_running or request is None or profile is None:
             return
+        self.capabilities.last_dropped = ("", [])
         self.start_run(profile, request)
 
     def start_run(self, profile: Profile, request: CompletionRequest, *, prefix: str = "") -> None:
@@ -340,7 +344,8 @@ class MainWindow(QMainWindow):
                 Severity.ERROR,
             )
             return
-        self.start_run(self.profiles.current, request)
+        profile = self.profiles.current
+        self.start_run(profile, self.capabilities.prepare(profile, request))
 
     def stop(self) -> None:
         self.controller.cancel()
@@ -399,12 +404,13 @@ class MainWindow(QMainWindow):
         self._record(result)
         self.autosave.schedule()
         self.status.show_result(result)
+        self.capabilities.annotate_status()
         notes = result.notes()
         if result.error is not None:
             text = result.error.user_message()
             if any(c.text for c in result.ordered_choices):
                 text += " " + self.tr("The text received so far is kept.")
-            action = None
+            action = self.capabilities.offer(result)
             if isinstance(result.error, LocalModelError):
                 if result.error.log_tail:
                     text += "\n" + "\n".join(result.error.log_tail[-6:])
@@ -417,6 +423,11 @@ class MainWindow(QMainWindow):
         elif result.cancelled:
             self.messages.show_message(
                 self.tr("Stopped. The text received so far is kept."), Severity.INFO
+            )
+        elif ignored := self.capabilities.offer_ignored(result):
+            text, label, callback = ignored
+            self.messages.show_message(
+                " ".join([*notes, text]), Severity.WARNING, (label, callback)
             )
         elif notes:
             self.messages.show_message(" ".join(notes), Severity.WARNING)

@@ -89,7 +89,7 @@ class ParameterPanel(QScrollArea):
         outer.addWidget(choices)
 
         text = QGroupBox(self.tr("Text"))
-        form = QFormLayout(text)
+        form = self._text_form = QFormLayout(text)
         self.stop = StopChips()
         form.addRow(self.tr("Stop"), self.stop)
         self.suffix = QPlainTextEdit()
@@ -116,6 +116,47 @@ class ParameterPanel(QScrollArea):
         self.logit_bias.changed.connect(self.changed)
         self.user.textChanged.connect(self.changed)
         self.stream.toggled.connect(self.include_usage.setEnabled)
+        self._marked: set[str] = set()
+
+    def _label_for(self, name: str) -> QWidget | None:
+        """The widget that names parameter ``name`` (a body key) in the form."""
+        widget = {"stream_options": self.include_usage}.get(name) or getattr(self, name, None)
+        if isinstance(widget, NumericParam):
+            return widget.check
+        if isinstance(widget, QCheckBox):
+            return widget
+        if isinstance(widget, QWidget):
+            return self._text_form.labelForField(widget)
+        return None
+
+    def mark_unsupported(self, names: list[str], profile: str) -> None:
+        """Strike through the parameters ``profile`` is known to reject (not sent to it)."""
+        for name in self._marked - set(names):
+            label = self._label_for(name)
+            if label is not None:
+                font = label.font()
+                font.setStrikeOut(False)
+                label.setFont(font)
+                label.setToolTip(label.property("plainToolTip") or "")
+        for name in names:
+            label = self._label_for(name)
+            if label is None:
+                continue
+            if name not in self._marked:
+                label.setProperty("plainToolTip", label.toolTip())
+            font = label.font()
+            font.setStrikeOut(True)
+            label.setFont(font)
+            label.setToolTip(
+                self.tr(
+                    "{0} rejected this parameter, so it is not sent there "
+                    "(Run ▸ Forget learned limits of this profile)."
+                ).format(profile)
+            )
+        self._marked = set(names)
+
+    def unsupported_marked(self) -> set[str]:
+        return set(self._marked)
 
     def set_fields(self, params: dict[str, Any]) -> None:
         """Show these request parameters (absent numeric ones are unchecked)."""
