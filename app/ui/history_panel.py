@@ -116,6 +116,7 @@ class HistoryTableModel(QAbstractTableModel):
 
 class HistoryPanel(QWidget):
     restoreRequested = Signal(object)  # RunRecord
+    inspectRequested = Signal(object)  # RunRecord
     problem = Signal(str)
 
     def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
@@ -142,6 +143,8 @@ class HistoryPanel(QWidget):
         self.restore_button = QPushButton(self.tr("Restore"))
         self.copy_button = QPushButton(self.tr("Copy output"))
         self.delete_button = QPushButton(self.tr("Delete"))
+        self.inspect_button = QPushButton(self.tr("Inspect wire…"))
+        self.inspect_button.setToolTip(self.tr("The request sent and the raw response"))
         self.export_jsonl = QPushButton(self.tr("Export JSONL…"))
         self.export_md = QPushButton(self.tr("Export Markdown…"))
         self.notice = QLabel()
@@ -152,8 +155,8 @@ class HistoryPanel(QWidget):
         filters.addWidget(self.model_filter, 1)
         filters.addWidget(self.profile_filter, 1)
         buttons = QHBoxLayout()
-        for button in (self.restore_button, self.copy_button, self.delete_button,
-                       self.export_jsonl, self.export_md):  # fmt: skip
+        for button in (self.restore_button, self.copy_button, self.inspect_button,
+                       self.delete_button, self.export_jsonl, self.export_md):  # fmt: skip
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -171,6 +174,7 @@ class HistoryPanel(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.restore_selected())
         self.restore_button.clicked.connect(self.restore_selected)
         self.copy_button.clicked.connect(self.copy_selected)
+        self.inspect_button.clicked.connect(self.inspect_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.export_jsonl.clicked.connect(lambda: self._export("jsonl"))
         self.export_md.clicked.connect(lambda: self._export("md"))
@@ -232,6 +236,12 @@ class HistoryPanel(QWidget):
         record = self._record(ids[0]) if ids and self.store else None
         if record is not None:
             self.restoreRequested.emit(record)
+
+    def inspect_selected(self) -> None:
+        ids = self.selected_ids()
+        record = self._record(ids[0]) if ids and self.store else None
+        if record is not None:
+            self.inspectRequested.emit(record)
 
     def copy_selected(self) -> None:
         if self.store is None:

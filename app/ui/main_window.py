@@ -36,6 +36,7 @@ from app.core.request import (
 )
 from app.core.result import CompletionResult, result_from_json
 from app.core.session_state import WorkingState
+from app.core.wire_log import WireLog
 from app.ui.autosave import Autosaver
 from app.ui.branch_controller import BranchController
 from app.ui.capability_actions import CapabilityActions
@@ -53,6 +54,7 @@ from app.ui.prompt_scoring import PromptScorer
 from app.ui.run_commands import AppendToPromptCommand
 from app.ui.run_status import RunStatus
 from app.ui.storage import WindowStorage
+from app.ui.wire_inspector import WireInspector
 
 __all__ = ["MainWindow"]
 
@@ -176,6 +178,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search_history_action)
         self.addAction(self.search_history_action)
         self.history.restoreRequested.connect(self.restore_run)
+        self.history.inspectRequested.connect(self.inspect_record)
+        self.wire_inspector: WireInspector | None = None
+        self.wire_action = QAction(self.tr("Wire inspector…"), self)
+        self.wire_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.wire_action.triggered.connect(lambda: self.inspect_wire())
+        view_menu.addAction(self.wire_action)
+        self.addAction(self.wire_action)
         self.history.problem.connect(lambda text: self.messages.show_message(text))
         self.presets.message.connect(
             lambda text, error: self.messages.show_message(
@@ -281,6 +290,26 @@ class MainWindow(QMainWindow):
         self.branching.set_run(
             CompletionRequest.from_body({**record.request, "model": record.model or ""}), result
         )
+
+    def _inspector(self) -> WireInspector:
+        if self.wire_inspector is None:
+            self.wire_inspector = WireInspector(self)
+        self.wire_inspector.show()
+        self.wire_inspector.raise_()
+        return self.wire_inspector
+
+    def inspect_wire(self) -> WireInspector:
+        """Show the last run's exchange in the (non-modal) wire inspector."""
+        result = self.controller.last_result
+        inspector = self._inspector()
+        inspector.show_wire(result.wire if result else None, self.tr("The last run"))
+        return inspector
+
+    def inspect_record(self, record: RunRecord) -> WireInspector:
+        inspector = self._inspector()
+        source = self.tr("History run {0} ({1})").format(record.id, record.model or "")
+        inspector.show_wire(WireLog.from_json(record.result.get("wire")), source)
+        return inspector
 
     def focus_history_search(self) -> None:
         self.history_dock.show()
