@@ -40,6 +40,7 @@ from app.core.wire_log import WireLog
 from app.ui.autosave import Autosaver
 from app.ui.branch_controller import BranchController
 from app.ui.capability_actions import CapabilityActions
+from app.ui.compare_window import CompareWindow
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
 from app.ui.history_panel import HistoryPanel
@@ -220,6 +221,13 @@ class MainWindow(QMainWindow):
         self.scorer = PromptScorer(self)
         self.capabilities = CapabilityActions(self)
         run_menu.addAction(self.scorer.action)
+        self.compare_window: CompareWindow | None = None
+        self.compare_action = QAction(self.tr("Compare targets…"), self)
+        self.compare_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.compare_action.setToolTip(self.tr("Run this prompt on 2–4 profiles or models at once"))
+        self.compare_action.triggered.connect(lambda: self.show_compare())
+        run_menu.addAction(self.compare_action)
+        self.addAction(self.compare_action)
         run_menu.addAction(self.capabilities.forget_action)
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
@@ -290,6 +298,15 @@ class MainWindow(QMainWindow):
         self.branching.set_run(
             CompletionRequest.from_body({**record.request, "model": record.model or ""}), result
         )
+
+    def show_compare(self) -> CompareWindow:
+        """Open the (non-modal) Compare window."""
+        if self.compare_window is None:
+            self.compare_window = CompareWindow(self)
+        self.compare_window.show()
+        self.compare_window.raise_()
+        self.compare_window.activateWindow()
+        return self.compare_window
 
     def _inspector(self) -> WireInspector:
         if self.wire_inspector is None:
