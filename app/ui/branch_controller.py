@@ -35,20 +35,45 @@ class BranchController(QObject):
         output.unitClicked.connect(self._on_unit_clicked)
         output.details.forkRequested.connect(self.fork)
         output.branches.branchSelected.connect(self.show_branch)
+        window.controller.runStarted.connect(self._on_started)
         window.controller.runFinished.connect(self._on_finished)
+        self._before: tuple[BranchTree | None, list[int]] = (None, [])
 
     # -- runs ------------------------------------------------------------------------
 
+    def _on_started(self, _request: CompletionRequest) -> None:
+        if self.pending is None:
+            self._before = (self.tree, list(self.shown))
+
     def _on_finished(self, result: CompletionResult) -> None:
         request = self.window.controller.last_request
+        before = self._before
         if self.pending is not None:
             branch, self.pending = self.pending, None
             branch.result = result
             self._show([branch.id])
+            label = self.tr("Fork")
+        elif request is None:
             return
-        if request is None:
+        else:
+            self.set_run(request, result)
+            label = self.tr("Run")
+        after = (self.tree, list(self.shown))
+        self.window.undo.push_run(self.restore_view, before, after, label)
+
+    def restore_view(self, state: tuple[BranchTree | None, list[int]]) -> None:
+        """Show a saved output state again (undo/redo of runs)."""
+        if self.window.controller.is_running:
             return
-        self.set_run(request, result)
+        tree, shown = state
+        self.tree = tree
+        if tree is None or not shown:
+            self.shown = []
+            self.window.output.reset(1)
+            self.window.output.branches.set_tree(None)
+            self.window.output.branches.hide()
+            return
+        self._show(shown)
 
     def set_run(self, request: CompletionRequest, result: CompletionResult) -> None:
         """A new run (or one restored from history): a new tree with its choices as roots."""
@@ -106,6 +131,7 @@ class BranchController(QObject):
         except ForkError as exc:
             window.messages.show_message(str(exc), Severity.WARNING)
             return
+        self._before = (self.tree, list(self.shown))
         self.pending = branch
         self._selected = None
         self.shown = [branch.id]

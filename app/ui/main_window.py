@@ -52,9 +52,9 @@ from app.ui.profile_dialog import ProfileDialog
 from app.ui.profile_manager import ProfileManager
 from app.ui.prompt_editor import PromptEditor
 from app.ui.prompt_scoring import PromptScorer
-from app.ui.run_commands import AppendToPromptCommand
 from app.ui.run_status import RunStatus
 from app.ui.storage import WindowStorage
+from app.ui.undo_history import UnifiedUndo
 from app.ui.wire_inspector import WireInspector
 
 __all__ = ["MainWindow"]
@@ -146,10 +146,12 @@ class MainWindow(QMainWindow):
         self.append_action = QAction(self.tr("&Append output to prompt"), self)
         self.append_action.setShortcut(QKeySequence("Alt+Return"))
         self.append_action.triggered.connect(lambda: self.append_output())
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo run"))
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Alt+Z"))
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo run"))
-        self.redo_action.setShortcut(QKeySequence("Ctrl+Alt+Shift+Z"))
+        self.undo = UnifiedUndo(self.undo_stack, self.prompt.document(), self)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.prompt.history_actions = (self.undo_action, self.redo_action)
         self.addActions([self.regenerate_action, self.append_action, self.undo_action,
                          self.redo_action])  # fmt: skip
         self.presets = PresetActions(
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
             self.messages.show_message(storage.session_problem, Severity.ERROR)
         if storage.restored is not None:
             self.apply_state(storage.restored)
+        self.undo.reset()  # the restored session is the starting point, not an edit
         self.prompt.setFocus()
 
     # -- actions -------------------------------------------------------------------------
@@ -272,9 +275,8 @@ class MainWindow(QMainWindow):
             self.profiles.set_current(profile)
         as_json = mode == "json" or not isinstance(prompt, str)
         self.prompt_mode.setCurrentIndex(self.prompt_mode.findData("json" if as_json else "text"))
-        self.prompt.setPlainText(
-            json.dumps(prompt, ensure_ascii=False) if not isinstance(prompt, str) else prompt
-        )
+        text = json.dumps(prompt, ensure_ascii=False) if not isinstance(prompt, str) else prompt
+        self.undo.edit(self.tr("Replace prompt"), lambda: self.prompt.setPlainText(text))
         self.parameters.set_fields(params)
         if model:
             self.connection.model.setCurrentText(model)
@@ -358,7 +360,7 @@ class MainWindow(QMainWindow):
         """Append the shown output (or choice ``index``) to the prompt, undoably."""
         text = self.output.text(self.output.currentIndex() if index is None else index)
         if text:
-            self.undo_stack.push(AppendToPromptCommand(self.prompt, text, self.tr("Append output")))
+            self.undo.edit(self.tr("Append output"), lambda: self.prompt.append_text(text))
 
     def regenerate(self) -> None:
         """Run the last request again (same profile, same parameters)."""
