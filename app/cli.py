@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.core.capabilities import without_unsupported
 from app.core.connections import Connections
 from app.core.endpoint import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -285,6 +286,12 @@ async def _complete(
     err: TextIO,
 ) -> int:
     connections = Connections(KeyStore())
+    request, dropped = without_unsupported(request, profile.unsupported)
+    if dropped:
+        err.write(
+            f"note: not sent (profile {profile.name!r} rejected them before): "
+            f"{', '.join(dropped)}\n"
+        )
     try:
         try:
             endpoint = await _endpoint(connections, profile, err)

@@ -336,3 +336,22 @@ def test_preset_file_with_flags_overriding_and_the_run_in_history(api, tmp_path)
     bad.write_text("{oops", encoding="utf-8")
     proc = cli("--preset", str(bad), "--base-url", api.base_url())
     assert proc.returncode == 2 and str(bad) in proc.stderr and "not valid JSON" in proc.stderr
+
+
+def test_profile_learned_limits_are_left_out(api, tmp_path):
+    from app.core.paths import AppPaths
+    from app.core.profiles import Profile, ProfileStore
+
+    home = tmp_path / "cfg"
+    url = api.base_url(scenario="reject", params="suffix")
+    ProfileStore(AppPaths.resolve(home).config_dir).save(
+        [Profile(name="strict", base_url=url, default_model="m", unsupported=["suffix"])],
+        "strict",
+    )
+    proc = cli(
+        "--profile", "strict", "--prompt", "p", "--suffix", "tail", "--max-tokens", "2",
+        env={"COMPLETION_PLAYGROUND_HOME": str(home)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "suffix" not in api.requests[-1].body
+    assert "not sent" in proc.stderr and "suffix" in proc.stderr
