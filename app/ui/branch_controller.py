@@ -86,7 +86,9 @@ class BranchController(QObject):
             return
         output = self.window.output
         branches = [tree.branches[i] for i in ids]
-        if self.shown != ids or any(output.text(k) != b.text for k, b in enumerate(branches)):
+        if output.count() != len(branches) or any(
+            output.text(k) != b.text for k, b in enumerate(branches)
+        ):
             output.reset(len(branches))
             for k, branch in enumerate(branches):
                 output.set_text(k, branch.text)

@@ -254,7 +254,10 @@ class OutputView(QWidget):
         self.flush()
         pane = self.choice_pane(index)
         pane.view.set_tokens(tokens)
-        pane.show_summary(finish_reason, tokens, several=self.count() > 1)
+        if tokens or self.count() > 1:
+            pane.show_summary(finish_reason, tokens, several=self.count() > 1)
+        else:
+            pane.clear_summary()  # the status bar already says how it ended
         if tokens:
             self.side.show()
             if index == self.currentIndex():

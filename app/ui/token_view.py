@@ -161,7 +161,7 @@ class TokenTextView(QPlainTextEdit):
         text = self.toPlainText()
         self.tokens = list(tokens)
         self.units = align(text, self.tokens) if self.tokens else []
-        utf16 = _utf16_positions(text)
+        utf16 = _utf16_positions(text) if self.units else None
         h = self._highlighter
         if utf16 is None:
             h.starts = [u.start for u in self.units]
