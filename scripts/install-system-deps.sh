@@ -11,6 +11,8 @@
 # listed so that a leaner Debian/Ubuntu machine also ends up complete.
 #
 # Usage: scripts/install-system-deps.sh [--xvfb] [--secret-service] [--no-cjk-fonts] [--check]
+#   --secret-service  gnome-keyring + D-Bus for the keyring tests, and curl (the tests
+#                   run View code's curl snippets)
 #   --xvfb          also install xvfb (a virtual X server; not needed for tests,
 #                   which use QT_QPA_PLATFORM=offscreen)
 #   --no-cjk-fonts  skip fonts-noto-cjk (~57 MB download, ~91 MB installed)
@@ -61,6 +63,8 @@ CJK_FONT_PKGS=(fonts-noto-cjk)
 XVFB_PKGS=(xvfb xauth)
 # A real SecretService for the keyring tests (make test): gnome-keyring on a private D-Bus.
 SECRET_SERVICE_PKGS=(gnome-keyring dbus dbus-bin dbus-daemon)
+# Tools the tests run for real (View code's curl snippets are executed with curl).
+TEST_TOOL_PKGS=(curl ca-certificates)
 
 want_xvfb=0
 want_secrets=0
@@ -86,7 +90,7 @@ fi
 pkgs=("${QT_BASE_PKGS[@]}" "${QT_XCB_PKGS[@]}" "${FONT_PKGS[@]}")
 ((want_cjk)) && pkgs+=("${CJK_FONT_PKGS[@]}")
 ((want_xvfb)) && pkgs+=("${XVFB_PKGS[@]}")
-((want_secrets)) && pkgs+=("${SECRET_SERVICE_PKGS[@]}")
+((want_secrets)) && pkgs+=("${SECRET_SERVICE_PKGS[@]}" "${TEST_TOOL_PKGS[@]}")
 
 # One dpkg-query for all packages (fast path). Unknown packages print nothing.
 declare -A installed=()

@@ -69,7 +69,7 @@ def test_one_history_for_typing_and_runs(qtbot, window):
 
 def test_restoring_a_preset_is_undoable(qtbot, window):
     window.prompt.setPlainText("mine")
-    window._apply_setup("from a preset", "text", {}, None, None)
+    window.apply_setup("from a preset", "text", {}, None, None)
     assert window.prompt.toPlainText() == "from a preset"
     window.undo_action.trigger()
     assert window.prompt.toPlainText() == "mine"

@@ -40,6 +40,7 @@ from app.core.wire_log import WireLog
 from app.ui.autosave import Autosaver
 from app.ui.branch_controller import BranchController
 from app.ui.capability_actions import CapabilityActions
+from app.ui.code_actions import CodeActions
 from app.ui.compare_window import CompareWindow
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
@@ -231,6 +232,10 @@ class MainWindow(QMainWindow):
         run_menu.addAction(self.compare_action)
         self.addAction(self.compare_action)
         run_menu.addAction(self.capabilities.forget_action)
+        self.code = CodeActions(self)
+        view_menu.addAction(self.code.view_action)
+        edit_menu.addAction(self.code.import_action)
+        self.addActions([self.code.view_action, self.code.import_action])
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
@@ -267,7 +272,7 @@ class MainWindow(QMainWindow):
             prompt_mode=self.prompt_mode.currentData(),
         )
 
-    def _apply_setup(
+    def apply_setup(
         self, prompt: object, mode: str, params: dict[str, Any], profile: str | None,
         model: str | None,
     ) -> None:  # fmt: skip
@@ -282,7 +287,7 @@ class MainWindow(QMainWindow):
             self.connection.model.setCurrentText(model)
 
     def apply_preset(self, preset: Preset) -> None:
-        self._apply_setup(preset.prompt, preset.prompt_mode, preset.parameters, preset.profile,
+        self.apply_setup(preset.prompt, preset.prompt_mode, preset.parameters, preset.profile,
                           preset.model)  # fmt: skip
 
     def _update_title(self, preset: Preset | None = None) -> None:
@@ -295,7 +300,7 @@ class MainWindow(QMainWindow):
         prompt = body.pop("prompt", "")
         params = CompletionRequest.from_body({**body, "model": record.model or ""})
         fields_ = {f: getattr(params, f) for f in PARAMETER_FIELDS}
-        self._apply_setup(prompt, "text", fields_, record.profile, record.model)
+        self.apply_setup(prompt, "text", fields_, record.profile, record.model)
         result = result_from_json(record.result, params.choice_count)
         self.branching.set_run(
             CompletionRequest.from_body({**record.request, "model": record.model or ""}), result
@@ -349,7 +354,7 @@ class MainWindow(QMainWindow):
         )
 
     def apply_state(self, state: WorkingState) -> None:
-        self._apply_setup(state.prompt, state.prompt_mode, state.parameters, state.profile,
+        self.apply_setup(state.prompt, state.prompt_mode, state.parameters, state.profile,
                           state.model)  # fmt: skip
         if state.outputs:
             self.output.reset(len(state.outputs))
