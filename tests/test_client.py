@@ -41,6 +41,16 @@ async def run(
         return await execute(client, endpoint, request)
 
 
+async def test_non_ascii_header_values_go_out_as_utf8(api):
+    endpoint = Endpoint(api.base_url(), headers=(("X-Team", "研发"),), connect_timeout=5)
+    request = CompletionRequest(model="m", prompt="hi", max_tokens=2)
+    async with CompletionClient() as client:
+        result = await execute(client, endpoint, request)
+    assert result.ok
+    raw = api.requests[-1].headers["x-team"].encode("latin-1")  # http.server's reading
+    assert raw.decode("utf-8") == "研发"
+
+
 async def test_streamed_completion(api):
     result = await run(api.base_url(), key="sk-test-key-123", logprobs=2, include_usage=True)
     assert result.ok and result.done_marker

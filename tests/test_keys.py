@@ -94,6 +94,19 @@ async def test_environment_key_overrides_for_remote_profiles(monkeypatch):
     await connections.aclose()
 
 
+@pytest.mark.asyncio
+async def test_a_run_right_at_start_up_waits_for_the_keyring_probe():
+    backend = MemoryKeyring()
+    backend.set_password(SERVICE, "r1", "sk-stored")
+    keys = KeyStore(backend)  # not probed yet: the window's probe may still be running
+    connections = Connections(keys)
+    profile = Profile(name="r", base_url="http://h", key_ref="r1")
+    assert await connections.key_for(profile) == "sk-stored"
+    assert keys.status is not None and keys.status.secure
+    assert connections.probe_keys() is connections.probe_keys()  # one probe, shared
+    await connections.aclose()
+
+
 def test_default_test_backend_is_not_the_real_keyring():
     assert isinstance(keyring.get_keyring(), MemoryKeyring)
 

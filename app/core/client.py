@@ -126,7 +126,7 @@ class CompletionClient:
         request = self._http.build_request(
             "GET",
             endpoint.models_url,
-            headers=endpoint.request_headers(),
+            headers=endpoint.wire_headers(),
             timeout=self._timeout(endpoint),
         )
         response = await self._send(endpoint, request)
@@ -160,7 +160,7 @@ class CompletionClient:
             "POST",
             endpoint.completions_url,
             json=body,
-            headers={**endpoint.request_headers(), "Accept": _accept(request.stream)},
+            headers={**endpoint.wire_headers(), "Accept": _accept(request.stream)},
             timeout=self._timeout(endpoint),
         )
         response = await self._send(endpoint, http_request, wire)

@@ -13,11 +13,14 @@ from collections.abc import Callable
 
 from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
-from app.core.keys import KeyStore
+from app.core.keys import KeyStatus, KeyStore, probe_in_background
 from app.core.local_model import LocalModelServer
 from app.core.profiles import Profile
 
-__all__ = ["Connections"]
+__all__ = ["PROBE_TIMEOUT", "Connections"]
+
+#: How long the keyring may take to answer its first question (a locked one may hang).
+PROBE_TIMEOUT = 5.0
 
 
 class Connections:
@@ -25,6 +28,15 @@ class Connections:
         self.keys = keys
         self.local_model = local_model or LocalModelServer()
         self._clients: dict[str | None, CompletionClient] = {}
+        self._probe: asyncio.Task[KeyStatus] | None = None
+
+    def probe_keys(self) -> asyncio.Task[KeyStatus]:
+        """Check the keyring once, off the event loop's thread, with a time limit."""
+        if self._probe is None:
+            self._probe = asyncio.get_running_loop().create_task(
+                probe_in_background(self.keys, PROBE_TIMEOUT)
+            )
+        return self._probe
 
     def client_for(self, profile: Profile) -> CompletionClient:
         proxy = None if profile.is_local_model else (profile.proxy or None)
@@ -44,6 +56,8 @@ class Connections:
             return env
         if not profile.key_ref:
             return None
+        if self.keys.status is None:  # a run right at start-up: the probe must come first
+            await self.probe_keys()
         # A keyring read can block (D-Bus): keep it off the event loop's thread.
         return await asyncio.to_thread(self.keys.get, profile.key_ref)
 

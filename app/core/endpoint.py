@@ -88,3 +88,11 @@ class Endpoint:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         return headers
+
+    def wire_headers(self) -> dict[str, str | bytes]:
+        """:meth:`request_headers` ready for the wire: non-ASCII values as UTF-8 bytes.
+
+        httpx encodes text header values as ASCII and would fail on ``X-Team: 研发``;
+        curl sends such values as UTF-8, and so do we.
+        """
+        return {k: v if v.isascii() else v.encode() for k, v in self.request_headers().items()}

@@ -14,13 +14,11 @@ import uuid
 from PySide6.QtCore import QObject, Signal
 
 from app.core.connections import Connections
-from app.core.keys import KeyStatus, KeyStore, probe_in_background
+from app.core.keys import KeyStatus, KeyStore
 from app.core.paths import AppPaths
 from app.core.profiles import LoadedProfiles, Profile, ProfileError, ProfileStore
 
 __all__ = ["ProfileManager"]
-
-PROBE_TIMEOUT = 5.0
 
 
 class ProfileManager(QObject):
@@ -64,7 +62,7 @@ class ProfileManager(QObject):
         return self._probe
 
     async def _run_probe(self) -> KeyStatus:
-        status = await probe_in_background(self.keys, PROBE_TIMEOUT)
+        status = await self.connections.probe_keys()
         self.keyStatusChanged.emit(status)
         return status
 
