@@ -278,6 +278,23 @@ class HistoryStore:
             marks = ",".join("?" * len(ids))
             self._run(f"DELETE FROM runs WHERE id IN ({marks})", list(ids))
 
+    def prune(
+        self, *, older_than_days: int = 0, keep_runs: int = 0, now: float | None = None
+    ) -> int:
+        """Delete runs older than ``older_than_days`` and beyond the newest ``keep_runs``
+        (0 = no limit for either); returns how many were deleted."""
+        before = self.count()
+        if older_than_days > 0:
+            cutoff = (time.time() if now is None else now) - older_than_days * 86400
+            self._run("DELETE FROM runs WHERE created < ?", (cutoff,))
+        if keep_runs > 0:
+            self._run(
+                "DELETE FROM runs WHERE id NOT IN"
+                " (SELECT id FROM runs ORDER BY created DESC, id DESC LIMIT ?)",
+                (keep_runs,),
+            )
+        return before - self.count()
+
     def distinct(self, column: str) -> list[str]:
         if column not in ("model", "profile"):
             raise ValueError(column)

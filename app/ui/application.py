@@ -12,10 +12,12 @@ from app import APP_DISPLAY_NAME, APP_NAME, __version__
 from app.core.connections import Connections
 from app.core.keys import KeyStore
 from app.core.paths import AppPaths
+from app.core.settings import SettingsFile
 from app.resource_files import resource_path
 from app.ui.controller import RunController
 from app.ui.event_loop import create_event_loop
 from app.ui.gc_guard import GCGuard
+from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
 from app.ui.profile_manager import ProfileManager
 from app.ui.storage import open_storage
@@ -31,15 +33,27 @@ def _application(argv: list[str]) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QCoreApplication.setOrganizationName(APP_NAME)
     app = QApplication(argv)
-    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)  # before translators; the title uses tr
     app.setDesktopFileName(APP_NAME)
-    app.setWindowIcon(QIcon(str(resource_path("icons", f"{APP_NAME}.svg"))))
     return app
+
+
+def app_icon() -> QIcon:
+    """The app icon: the SVG (sharp at any scale) plus the rendered PNG sizes."""
+    icon = QIcon(str(resource_path("icons", f"{APP_NAME}.svg")))
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = resource_path("icons", "hicolor", f"{size}x{size}", "apps", f"{APP_NAME}.png")
+        if png.exists():
+            icon.addFile(str(png))
+    return icon
 
 
 def create_window(paths: AppPaths, keys: KeyStore | None = None) -> MainWindow:
     """A main window with its own controller, profiles and clients."""
     paths.ensure()
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
     connections = Connections(keys or KeyStore())
     controller = RunController(connections)
     profiles = ProfileManager(paths, connections)
@@ -54,6 +68,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     loop = create_event_loop(app)
     gc_guard = GCGuard(app)
     gc_guard.start()
+    install_translators(SettingsFile(paths.config_dir).load().settings.language)
     window = create_window(paths)
     window.show()
     if smoke_test:

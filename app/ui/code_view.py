@@ -10,7 +10,7 @@ the request changes. :class:`CurlImportDialog` takes a pasted curl command; it e
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.code_export import LANGUAGES
+from app.ui.editor_font import mark_editor
 
 __all__ = ["CodeViewDialog", "CurlImportDialog"]
 
 
 def _mono(editor: QPlainTextEdit) -> None:
-    editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    mark_editor(editor)
     editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
 
@@ -109,6 +110,7 @@ class CurlImportDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
         self.text.setAccessibleName(self.tr("curl command"))
         self.text.setPlaceholderText(
             "curl https://api.example.com/v1/completions \\\n"

@@ -12,9 +12,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -47,7 +48,19 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class HistoryTableModel(QAbstractTableModel):
-    COLUMNS = ("When", "Model", "Profile", "Status", "Prompt", "Output")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("HistoryTableModel", "When"),
+        QT_TRANSLATE_NOOP("HistoryTableModel", "Model"),
+        QT_TRANSLATE_NOOP("HistoryTableModel", "Profile"),
+        QT_TRANSLATE_NOOP("HistoryTableModel", "Status"),
+        QT_TRANSLATE_NOOP("HistoryTableModel", "Prompt"),
+        QT_TRANSLATE_NOOP("HistoryTableModel", "Output"),
+    )
+    STATUSES: ClassVar[dict[str, str]] = {
+        "ok": QT_TRANSLATE_NOOP("HistoryTableModel", "ok"),
+        "error": QT_TRANSLATE_NOOP("HistoryTableModel", "error"),
+        "cancelled": QT_TRANSLATE_NOOP("HistoryTableModel", "stopped"),
+    }
 
     def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -110,6 +123,8 @@ class HistoryTableModel(QAbstractTableModel):
         column = index.column()
         if column == 0:
             return time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created))
+        if column == 3:
+            return self.tr(self.STATUSES.get(row.status, row.status))
         value = (row.model, row.profile, row.status, row.prompt, row.output)[column - 1] or ""
         return " ".join(value.split()) if role == Qt.ItemDataRole.DisplayRole else value
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import APP_DISPLAY_NAME
 from app.core.history import RunRecord, record_for
 from app.core.keys import KeyStatus
 from app.core.local_model import LocalModelError
@@ -44,7 +43,9 @@ from app.ui.code_actions import CodeActions
 from app.ui.compare_window import CompareWindow
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
+from app.ui.help_actions import HelpActions
 from app.ui.history_panel import HistoryPanel
+from app.ui.i18n import display_name
 from app.ui.message_area import MessageArea, Severity
 from app.ui.output_view import OutputView
 from app.ui.parameter_panel import ParameterPanel
@@ -54,8 +55,10 @@ from app.ui.profile_manager import ProfileManager
 from app.ui.prompt_editor import PromptEditor
 from app.ui.prompt_scoring import PromptScorer
 from app.ui.run_status import RunStatus
+from app.ui.settings_actions import SettingsActions
 from app.ui.storage import WindowStorage
 from app.ui.undo_history import UnifiedUndo
+from app.ui.window_state import WindowState
 from app.ui.wire_inspector import WireInspector
 
 __all__ = ["MainWindow"]
@@ -75,7 +78,7 @@ class MainWindow(QMainWindow):
         self.storage = storage
         self.profile_dialog: ProfileDialog | None = None
         self.undo_stack = QUndoStack(self)
-        self.setWindowTitle(APP_DISPLAY_NAME)
+        self.setWindowTitle(display_name())
         self.resize(1200, 800)
 
         self.connection = ConnectionBar()
@@ -236,6 +239,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.code.view_action)
         edit_menu.addAction(self.code.import_action)
         self.addActions([self.code.view_action, self.code.import_action])
+        self.settings = SettingsActions(self)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings.action)
+        self.addAction(self.settings.action)
+        self.help = HelpActions(self)
+        self.window_state = WindowState(storage.config_dir) if storage.config_dir else None
+        if self.window_state is not None:
+            self.window_state.restore("main", self, self._splitters())
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
@@ -292,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, preset: Preset | None = None) -> None:
         name = preset.name if preset is not None else None
-        self.setWindowTitle(f"{name} — {APP_DISPLAY_NAME}" if name else APP_DISPLAY_NAME)
+        self.setWindowTitle(f"{name} — {display_name()}" if name else display_name())
 
     def restore_run(self, record: RunRecord) -> None:
         """Put a run from history back into the editor (prompt, parameters, model)."""
@@ -497,6 +508,14 @@ class MainWindow(QMainWindow):
     def _on_models_failed(self, message: str) -> None:
         self.status.state.setText(self.tr("Model list unavailable: {0}").format(message))
 
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "text": self.text_splitter, "main": self.main_splitter,
+            "output": self.output.body, "side": self.output.side,
+        }  # fmt: skip
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.cancel()
+        if self.window_state is not None:
+            self.window_state.save("main", self, self._splitters())
         super().closeEvent(event)

@@ -126,6 +126,9 @@ class OutputView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setTabBarAutoHide(True)
         self.tabs.setDocumentMode(True)
+        # The tab widget passes focus to its tab bar, which is hidden with one choice:
+        # Tab would stop here. The bar itself takes focus when it is shown.
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.currentChanged.connect(self._on_tab)
         self.columns = QSplitter(Qt.Orientation.Horizontal)
         self.stack = QStackedWidget()

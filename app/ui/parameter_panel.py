@@ -93,6 +93,7 @@ class ParameterPanel(QScrollArea):
         self.stop = StopChips()
         form.addRow(self.tr("Stop"), self.stop)
         self.suffix = QPlainTextEdit()
+        self.suffix.setTabChangesFocus(True)
         self.suffix.setPlaceholderText(self.tr("Text after the insertion point (optional)"))
         self.suffix.setAccessibleName(self.tr("Suffix"))
         self.suffix.setFixedHeight(60)

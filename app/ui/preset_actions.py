@@ -175,6 +175,7 @@ class PresetActions(QObject):
         if self._report(lambda: self.store.save(preset),
                         self.tr("Preset “{0}” saved.").format(name)):  # fmt: skip
             self.current = preset
+            self.presetLoaded.emit(preset)  # the window title names it from now on
 
     def open_picker(self) -> PresetPicker:
         picker = PresetPicker(self.presets(), self._parent)

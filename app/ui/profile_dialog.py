@@ -74,7 +74,7 @@ class ProfileDialog(QDialog):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_menu = QMenu(self.add_button)
         for template in TEMPLATES:
-            action = self.add_menu.addAction(template.label)
+            action = self.add_menu.addAction(self.tr(template.label))
             action.triggered.connect(lambda _=False, t=template: self.add_from_template(t))
         self.add_button.setMenu(self.add_menu)
         self.remove_button = QToolButton()
@@ -95,7 +95,8 @@ class ProfileDialog(QDialog):
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.forget_key = QPushButton(self.tr("Forget key"))
         self.headers = QPlainTextEdit()
-        self.headers.setPlaceholderText("X-Header: value")
+        self.headers.setTabChangesFocus(True)
+        self.headers.setPlaceholderText(self.tr("X-Header: value"))
         self.headers.setFixedHeight(64)
         self.proxy = QLineEdit()
         self.proxy.setPlaceholderText(self.tr("System proxy (e.g. socks5://127.0.0.1:1080)"))
@@ -126,17 +127,17 @@ class ProfileDialog(QDialog):
         self.form.addRow(self.tr("Read timeout"), self.read_timeout)
         self.form.addRow(self.tr("Model file"), model_row)
         for widget, name in (
-            (self.name, "Profile name"),
-            (self.base_url, "Base URL"),
-            (self.default_model, "Default model"),
-            (self.api_key, "API key"),
-            (self.headers, "Extra headers"),
-            (self.proxy, "Proxy"),
-            (self.connect_timeout, "Connect timeout"),
-            (self.read_timeout, "Read timeout"),
-            (self.model_path, "Model file"),
+            (self.name, self.tr("Profile name")),
+            (self.base_url, self.tr("Base URL")),
+            (self.default_model, self.tr("Default model")),
+            (self.api_key, self.tr("API key")),
+            (self.headers, self.tr("Extra headers")),
+            (self.proxy, self.tr("Proxy")),
+            (self.connect_timeout, self.tr("Connect timeout")),
+            (self.read_timeout, self.tr("Read timeout")),
+            (self.model_path, self.tr("Model file")),
         ):
-            widget.setAccessibleName(self.tr(name))
+            widget.setAccessibleName(name)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)
         self.feedback = QLabel()
@@ -227,7 +228,9 @@ class ProfileDialog(QDialog):
             name = f"{template.label} {counter}"
             counter += 1
         self.list.clearSelection()
-        self._load_fields(template.make(name), None)
+        profile = template.make(name)
+        profile.connect_timeout, profile.read_timeout = self.manager.default_timeouts
+        self._load_fields(profile, None)
         self.name.setFocus()
         self.feedback.setText(self.tr("New profile: fill in the fields and press Save."))
 

@@ -14,6 +14,7 @@ import uuid
 from PySide6.QtCore import QObject, Signal
 
 from app.core.connections import Connections
+from app.core.endpoint import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from app.core.keys import KeyStatus, KeyStore
 from app.core.paths import AppPaths
 from app.core.profiles import LoadedProfiles, Profile, ProfileError, ProfileStore
@@ -39,6 +40,8 @@ class ProfileManager(QObject):
         self._loaded: LoadedProfiles = self.store.load()
         self.load_problem = self._loaded.problem
         self._probe: asyncio.Task[KeyStatus] | None = None
+        #: (connect, read) seconds for new profiles (Settings ▸ New profiles).
+        self.default_timeouts: tuple[float, float] = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
 
     @property
     def keys(self) -> KeyStore:

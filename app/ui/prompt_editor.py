@@ -8,16 +8,17 @@ same actions. :meth:`PromptEditor.setPlainText` replaces the text as one undoabl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
-    QFontDatabase,
     QKeyEvent,
     QKeySequence,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from app.ui.editor_font import mark_editor
 
 __all__ = ["PromptEditor"]
 
@@ -31,7 +32,7 @@ def _is_history_key(event: QKeyEvent) -> bool:
 class PromptEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        mark_editor(self)
         self.setPlaceholderText(self.tr("Write a prompt, then press Ctrl+Enter to complete it."))
         self.setAccessibleName(self.tr("Prompt"))
         self.setTabChangesFocus(False)
@@ -69,6 +70,16 @@ class PromptEditor(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if _is_history_key(event):
             event.ignore()
+            return
+        # Tab types a tab (prompts are often code); Ctrl+Tab / Ctrl+Shift+Tab leave the
+        # editor, so every control stays reachable from the keyboard.
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() in (
+            Qt.Key.Key_Tab, Qt.Key.Key_Backtab,
+        ):  # fmt: skip
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            QWidget.focusNextPrevChild(self, not backwards)  # QPlainTextEdit refuses
             return
         super().keyPressEvent(event)
 

@@ -19,7 +19,8 @@ from app.core.prompt_score import PromptScore, ScoringError, score_prompt, scori
 from app.core.request import RequestValidationError
 from app.core.result import CompletionResult
 from app.ui.message_area import Severity
-from app.ui.token_view import ProbabilityMode, is_dark, probability_colour
+from app.ui.theme import is_dark
+from app.ui.token_view import ProbabilityMode, probability_colour
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow

@@ -16,12 +16,10 @@ from collections.abc import Sequence
 from enum import IntEnum
 from itertools import accumulate
 
-from PySide6.QtCore import QCoreApplication, QPoint, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Signal
 from PySide6.QtGui import (
     QColor,
-    QFontDatabase,
     QMouseEvent,
-    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
@@ -32,6 +30,8 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from app.core.logprobs import TokenLogprob
 from app.core.token_stats import alternatives
 from app.core.token_units import TokenUnit, align
+from app.ui.editor_font import mark_editor
+from app.ui.theme import is_dark
 
 __all__ = ["ProbabilityMode", "TokenTextView", "probability_colour", "visible_token"]
 
@@ -45,17 +45,16 @@ class ProbabilityMode(IntEnum):
     FULL = 3
 
     def label(self) -> str:
-        tr = QCoreApplication.translate
         return {
-            ProbabilityMode.OFF: tr("ProbabilityMode", "Off"),
-            ProbabilityMode.MOST_LIKELY: tr("ProbabilityMode", "Most likely"),
-            ProbabilityMode.LEAST_LIKELY: tr("ProbabilityMode", "Least likely"),
-            ProbabilityMode.FULL: tr("ProbabilityMode", "Full spectrum"),
+            ProbabilityMode.OFF: QCoreApplication.translate("ProbabilityMode", "Off"),
+            ProbabilityMode.MOST_LIKELY: QCoreApplication.translate(
+                "ProbabilityMode", "Most likely"
+            ),
+            ProbabilityMode.LEAST_LIKELY: QCoreApplication.translate(
+                "ProbabilityMode", "Least likely"
+            ),
+            ProbabilityMode.FULL: QCoreApplication.translate("ProbabilityMode", "Full spectrum"),
         }[self]
-
-
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
 def probability_colour(probability: float, mode: ProbabilityMode, dark: bool) -> QColor | None:
@@ -142,7 +141,7 @@ class TokenTextView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        mark_editor(self)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setUndoRedoEnabled(False)
         self.setMouseTracking(True)
@@ -181,6 +180,12 @@ class TokenTextView(QPlainTextEdit):
         self._mode = mode
         self._highlighter.configure(mode, is_dark(self.palette()))
         self._highlighter.rehighlight()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-colour the tokens when the theme (palette) changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._mode != ProbabilityMode.OFF:
+            self.set_mode(self._mode)
 
     @property
     def mode(self) -> ProbabilityMode:
@@ -224,20 +229,29 @@ class TokenTextView(QPlainTextEdit):
 
     def describe_unit(self, index: int) -> str:
         """Tooltip HTML: the token, its probability, the alternatives and their coverage."""
-        tr = QCoreApplication.translate
         unit = self.units[index]
         token = self.tokens[unit.first]
         shown = self.toPlainText()[unit.start : unit.end] if unit.size > 1 else token.token
         lines = [f"<b>{html.escape(visible_token(shown))}</b>"]
         p = unit.probability
         if p is None:
-            lines.append(tr("TokenTextView", "no probability (first token of an echo)"))
+            lines.append(
+                QCoreApplication.translate(
+                    "TokenTextView", "no probability (first token of an echo)"
+                )
+            )
         else:
             lines.append(
-                tr("TokenTextView", "probability {0:.2%} (logprob {1:.3f})").format(p, unit.logprob)
+                QCoreApplication.translate(
+                    "TokenTextView", "probability {0:.2%} (logprob {1:.3f})"
+                ).format(p, unit.logprob)
             )
         if unit.size > 1:
-            lines.append(tr("TokenTextView", "{0} tokens make up this text").format(unit.size))
+            lines.append(
+                QCoreApplication.translate("TokenTextView", "{0} tokens make up this text").format(
+                    unit.size
+                )
+            )
         pairs, covered = alternatives(token)
         if pairs:
             rows = "".join(
@@ -246,7 +260,11 @@ class TokenTextView(QPlainTextEdit):
                 for t, prob in pairs
             )
             lines.append(f"<table>{rows}</table>")
-            lines.append(tr("TokenTextView", "top {0} cover {1:.1%}").format(len(pairs), covered))
+            lines.append(
+                QCoreApplication.translate("TokenTextView", "top {0} cover {1:.1%}").format(
+                    len(pairs), covered
+                )
+            )
         return "<br>".join(lines)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

@@ -9,7 +9,7 @@ run selected in the history when opened from there.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.wire_log import WireLog
+from app.ui.editor_font import mark_editor
 
 __all__ = ["WireInspector"]
 
 
 def _mono(widget: QWidget) -> None:
-    widget.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    mark_editor(widget)
 
 
 class WireInspector(QDialog):

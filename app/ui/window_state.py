@@ -1,0 +1,48 @@
+"""Remember window geometry, dock layout and splitter positions between sessions.
+
+Kept with QSettings in ``window.ini`` in the config dir (so ``--config-dir`` and the
+tests' isolated homes hold it too). A missing or unreadable entry leaves Qt's defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+__all__ = ["WindowState"]
+
+
+class WindowState:
+    FILE_NAME = "window.ini"
+
+    def __init__(self, config_dir: Path) -> None:
+        self.settings = QSettings(
+            str(Path(config_dir) / self.FILE_NAME), QSettings.Format.IniFormat
+        )
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self.settings.value(key)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def restore(self, name: str, widget: QWidget, splitters: dict[str, QSplitter]) -> None:
+        geometry = self._bytes(f"{name}/geometry")
+        if geometry is not None:
+            widget.restoreGeometry(geometry)
+        if isinstance(widget, QMainWindow):
+            state = self._bytes(f"{name}/state")
+            if state is not None:
+                widget.restoreState(state)
+        for key, splitter in splitters.items():
+            sizes = self._bytes(f"{name}/splitter/{key}")
+            if sizes is not None:
+                splitter.restoreState(sizes)
+
+    def save(self, name: str, widget: QWidget, splitters: dict[str, QSplitter]) -> None:
+        self.settings.setValue(f"{name}/geometry", widget.saveGeometry())
+        if isinstance(widget, QMainWindow):
+            self.settings.setValue(f"{name}/state", widget.saveState())
+        for key, splitter in splitters.items():
+            self.settings.setValue(f"{name}/splitter/{key}", splitter.saveState())
+        self.settings.sync()

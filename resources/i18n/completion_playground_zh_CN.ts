@@ -1,0 +1,1605 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>Qt for Python</source>
+        <extracomment>(distribution, what it is, licence when the metadata does not say).</extracomment>
+        <translation>Qt 的 Python 绑定</translation>
+    </message>
+    <message>
+        <source>Qt for Python bindings</source>
+        <translation>Qt 的 Python 绑定层</translation>
+    </message>
+    <message>
+        <source>HTTP client</source>
+        <translation>HTTP 客户端</translation>
+    </message>
+    <message>
+        <source>HTTP transport</source>
+        <translation>HTTP 传输层</translation>
+    </message>
+    <message>
+        <source>HTTP/1.1</source>
+        <translation>HTTP/1.1 协议</translation>
+    </message>
+    <message>
+        <source>SOCKS proxies</source>
+        <translation>SOCKS 代理</translation>
+    </message>
+    <message>
+        <source>async I/O</source>
+        <translation>异步 I/O</translation>
+    </message>
+    <message>
+        <source>asyncio on Qt&apos;s loop</source>
+        <translation>在 Qt 事件循环上运行 asyncio</translation>
+    </message>
+    <message>
+        <source>OS keyring access</source>
+        <translation>访问系统密钥环</translation>
+    </message>
+    <message>
+        <source>Secret Service (Linux keyring)</source>
+        <translation>Secret Service（Linux 密钥环）</translation>
+    </message>
+    <message>
+        <source>D-Bus</source>
+        <translation>D-Bus 通信</translation>
+    </message>
+    <message>
+        <source>standard folders</source>
+        <translation>标准文件夹</translation>
+    </message>
+    <message>
+        <source>CA certificates</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>local model server (llama.cpp)</source>
+        <translation>本地模型服务器（llama.cpp）</translation>
+    </message>
+    <message>
+        <source>SmolLM2-135M-Instruct model</source>
+        <translation>SmolLM2-135M-Instruct 模型</translation>
+    </message>
+    <message>
+        <source>About {0}</source>
+        <translation>关于 {0}</translation>
+    </message>
+    <message>
+        <source>A desktop playground for OpenAI-compatible text-completion endpoints (/v1/completions). Licensed under the MIT licence.</source>
+        <translation>用于 OpenAI 兼容文本补全接口（/v1/completions）的桌面试验场。采用 MIT 许可证发布。</translation>
+    </message>
+    <message>
+        <source>Qt {0}, PySide6 {1}, Python {2} on {3}</source>
+        <translation>Qt {0}，PySide6 {1}，Python {2}，运行于 {3}</translation>
+    </message>
+    <message>
+        <source>Settings and data: {0}</source>
+        <translation>设置与数据：{0}</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Bundled components and their licences</source>
+        <translation>随附组件及其许可证</translation>
+    </message>
+    <message>
+        <source>Qt and PySide6 are used under the LGPL v3: you may replace them with your own build. Their source is at download.qt.io.</source>
+        <translation>Qt 与 PySide6 依据 LGPL v3 使用：您可以用自己构建的版本替换它们。源代码见 download.qt.io。</translation>
+    </message>
+    <message>
+        <source>Bundled components:</source>
+        <translation>随附组件：</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <source>Completion Playground</source>
+        <extracomment>The languages the UI is translated into (English is the source language).</extracomment>
+        <translation>补全试验场</translation>
+    </message>
+</context>
+<context>
+    <name>Autosaver</name>
+    <message>
+        <source>The session could not be autosaved: {0}</source>
+        <translation>无法自动保存会话：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>BranchController</name>
+    <message>
+        <source>Fork</source>
+        <extracomment>Branch id shown in each output pane.</extracomment>
+        <translation>分叉</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+</context>
+<context>
+    <name>BranchPanel</name>
+    <message>
+        <source>Branches</source>
+        <translation>分支</translation>
+    </message>
+    <message>
+        <source>Branches of this run</source>
+        <translation>本次运行的分支</translation>
+    </message>
+    <message>
+        <source>The original output and every fork made from it.</source>
+        <translation>原始输出及由它产生的每个分叉。</translation>
+    </message>
+    <message>
+        <source>Choice {0}</source>
+        <translation>候选 {0}</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>(running…)</source>
+        <translation>（运行中…）</translation>
+    </message>
+    <message>
+        <source>(stopped)</source>
+        <translation>（已停止）</translation>
+    </message>
+</context>
+<context>
+    <name>CapabilityActions</name>
+    <message>
+        <source>Forget learned limits of this profile</source>
+        <translation>忘记此配置已学到的限制</translation>
+    </message>
+    <message>
+        <source>Send every parameter to this profile again</source>
+        <translation>重新向此配置发送所有参数</translation>
+    </message>
+    <message>
+        <source>not sent (unsupported by {0}): {1}</source>
+        <translation>未发送（{0} 不支持）：{1}</translation>
+    </message>
+    <message>
+        <source>Retry without {0}</source>
+        <translation>去掉 {0} 后重试</translation>
+    </message>
+    <message>
+        <source>The server accepted but ignored: {0}.</source>
+        <translation>服务器接受但忽略了：{0}。</translation>
+    </message>
+    <message>
+        <source>Remember for {0}</source>
+        <translation>为 {0} 记住</translation>
+    </message>
+</context>
+<context>
+    <name>ChoicePane</name>
+    <message>
+        <source>Use this</source>
+        <translation>使用此项</translation>
+    </message>
+    <message>
+        <source>Append this choice to the prompt (undoable)</source>
+        <translation>将此候选追加到提示词（可撤销）</translation>
+    </message>
+    <message>
+        <source>Use choice {0}</source>
+        <translation>使用候选 {0}</translation>
+    </message>
+    <message>
+        <source>Completion output, choice {0}</source>
+        <translation>补全输出，候选 {0}</translation>
+    </message>
+    <message>
+        <source>The completion appears here.</source>
+        <translation>补全结果显示在这里。</translation>
+    </message>
+    <message>
+        <source>finish: {0}</source>
+        <translation>结束原因：{0}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>mean logprob {0:.3f}</source>
+        <translation>平均对数概率 {0:.3f}</translation>
+    </message>
+</context>
+<context>
+    <name>CodeActions</name>
+    <message>
+        <source>View code…</source>
+        <translation>查看代码…</translation>
+    </message>
+    <message>
+        <source>The current request as curl, Python or JavaScript</source>
+        <translation>以 curl、Python 或 JavaScript 显示当前请求</translation>
+    </message>
+    <message>
+        <source>Import curl command…</source>
+        <translation>导入 curl 命令…</translation>
+    </message>
+    <message>
+        <source>The built-in model&apos;s server listens on this port while the app runs and takes the session key the app gave it; to script a local model, start llama.cpp&apos;s server yourself (then no key is needed).</source>
+        <translation>内置模型的服务器在应用运行期间监听此端口，并使用应用分配的会话密钥；如需用脚本调用本地模型，请自行启动 llama.cpp 服务器（那样就不需要密钥）。</translation>
+    </message>
+    <message>
+        <source>The built-in model is not running; the URL is where a llama.cpp server started by you would listen (llama-server --port 8080).</source>
+        <translation>内置模型未在运行；此 URL 是您自行启动的 llama.cpp 服务器的监听地址（llama-server --port 8080）。</translation>
+    </message>
+    <message>
+        <source>The request is not valid yet: {0}</source>
+        <translation>请求尚不有效：{0}</translation>
+    </message>
+    <message>
+        <source>The key is read from ${0}; it is never written into the code.</source>
+        <translation>密钥从 ${0} 读取，绝不会写入代码。</translation>
+    </message>
+    <message>
+        <source>Left out, as Run does (unsupported by {0}): {1}.</source>
+        <translation>与运行时一样省略了（{0} 不支持）：{1}。</translation>
+    </message>
+    <message>
+        <source>Imported – {0}</source>
+        <translation>已导入 – {0}</translation>
+    </message>
+    <message>
+        <source>Created the profile “{0}”.</source>
+        <translation>已创建配置“{0}”。</translation>
+    </message>
+    <message>
+        <source>The profile already has a key, which was kept; edit the profile to replace it.</source>
+        <translation>该配置已有密钥并予以保留；如需替换，请编辑配置。</translation>
+    </message>
+    <message>
+        <source>Using the profile “{0}”.</source>
+        <translation>使用配置“{0}”。</translation>
+    </message>
+    <message>
+        <source>The command reads the key from ${0}: add the key to the profile.</source>
+        <translation>该命令从 ${0} 读取密钥：请把密钥添加到配置中。</translation>
+    </message>
+    <message>
+        <source>Imported the curl command.</source>
+        <translation>已导入 curl 命令。</translation>
+    </message>
+    <message>
+        <source>No secure storage: the key is kept for this session only.</source>
+        <translation>没有安全存储：密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>The key is in the system keyring.</source>
+        <translation>密钥保存在系统密钥环中。</translation>
+    </message>
+</context>
+<context>
+    <name>CodeViewDialog</name>
+    <message>
+        <source>View code</source>
+        <translation>查看代码</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Show as:</source>
+        <translation>显示为：</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>CompareColumn</name>
+    <message>
+        <source>Profile of column {0}</source>
+        <translation>第 {0} 列的配置</translation>
+    </message>
+    <message>
+        <source>Model of column {0}</source>
+        <translation>第 {0} 列的模型</translation>
+    </message>
+    <message>
+        <source>Parameter overrides of column {0}</source>
+        <translation>第 {0} 列的参数覆盖</translation>
+    </message>
+    <message>
+        <source>Parameters that differ from the main window, as JSON</source>
+        <translation>与主窗口不同的参数（JSON 格式）</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Output of column {0}</source>
+        <translation>第 {0} 列的输出</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>finish: {0}</source>
+        <translation>结束原因：{0}</translation>
+    </message>
+    <message>
+        <source>first token {0:.0f} ms</source>
+        <translation>首个词元 {0:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>{0:.1f} tokens/s</source>
+        <translation>{0:.1f} 词元/秒</translation>
+    </message>
+    <message>
+        <source>total {0:.2f} s</source>
+        <translation>总计 {0:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>usage {0} + {1} = {2}</source>
+        <translation>用量 {0} + {1} = {2}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Add column</source>
+        <translation>添加列</translation>
+    </message>
+    <message>
+        <source>Remove column</source>
+        <translation>移除列</translation>
+    </message>
+    <message>
+        <source>Run all</source>
+        <translation>全部运行</translation>
+    </message>
+    <message>
+        <source>Run the main window&apos;s prompt on every column (Ctrl+Enter)</source>
+        <translation>在每一列上运行主窗口的提示词（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Stop all</source>
+        <translation>全部停止</translation>
+    </message>
+    <message>
+        <source>First column to compare</source>
+        <translation>要对比的第一列</translation>
+    </message>
+    <message>
+        <source>Second column to compare</source>
+        <translation>要对比的第二列</translation>
+    </message>
+    <message>
+        <source>Show word diff</source>
+        <translation>显示逐词差异</translation>
+    </message>
+    <message>
+        <source>Word diff</source>
+        <translation>逐词差异</translation>
+    </message>
+    <message>
+        <source>Diff</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Column {0}</source>
+        <translation>第 {0} 列</translation>
+    </message>
+    <message>
+        <source>Column {0}: no profile {1}</source>
+        <translation>第 {0} 列：没有配置 {1}</translation>
+    </message>
+    <message>
+        <source>Not run: {0}</source>
+        <translation>未运行：{0}</translation>
+    </message>
+    <message>
+        <source>Running {0} targets…</source>
+        <translation>正在运行 {0} 个目标…</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>Done. Saved to history as one group.</source>
+        <translation>完成。已作为一组保存到历史记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBar</name>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Profiles…</source>
+        <translation>配置…</translation>
+    </message>
+    <message>
+        <source>Add, edit or remove profiles and their API keys</source>
+        <translation>添加、编辑或删除配置及其 API 密钥</translation>
+    </message>
+    <message>
+        <source>Manage profiles</source>
+        <translation>管理配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Reload the model list from the server</source>
+        <translation>从服务器重新加载模型列表</translation>
+    </message>
+    <message>
+        <source>Reload models</source>
+        <translation>重新加载模型</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>&amp;Profile</source>
+        <translation>配置(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>CurlImportDialog</name>
+    <message>
+        <source>Import curl command</source>
+        <translation>导入 curl 命令</translation>
+    </message>
+    <message>
+        <source>Paste a curl command for /v1/completions (for example from a relay&apos;s documentation or from View code). Its URL selects or creates a profile; its model, prompt and parameters fill the editor. A key in the command goes to the system keyring, never to a file.</source>
+        <translation>粘贴一条调用 /v1/completions 的 curl 命令（例如来自中转服务的文档或“查看代码”）。其 URL 用于选择或创建配置；其模型、提示词和参数会填入编辑器。命令中的密钥只保存到系统密钥环，绝不写入文件。</translation>
+    </message>
+    <message>
+        <source>curl command</source>
+        <translation>curl 命令</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>HelpActions</name>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About {0}</source>
+        <translation>关于 {0}(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <source>Search prompts and outputs</source>
+        <translation>搜索提示词和输出</translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation>搜索历史记录</translation>
+    </message>
+    <message>
+        <source>Filter by model</source>
+        <translation>按模型筛选</translation>
+    </message>
+    <message>
+        <source>Filter by profile</source>
+        <translation>按配置筛选</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Copy output</source>
+        <translation>复制输出</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Inspect wire…</source>
+        <translation>检查通信…</translation>
+    </message>
+    <message>
+        <source>The request sent and the raw response</source>
+        <translation>已发送的请求和原始响应</translation>
+    </message>
+    <message>
+        <source>Export JSONL…</source>
+        <translation>导出 JSONL…</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>导出 Markdown…</translation>
+    </message>
+    <message>
+        <source>History is disabled.</source>
+        <translation>历史记录已停用。</translation>
+    </message>
+    <message>
+        <source>All models</source>
+        <translation>所有模型</translation>
+    </message>
+    <message>
+        <source>All profiles</source>
+        <translation>所有配置</translation>
+    </message>
+    <message>
+        <source>Export runs</source>
+        <translation>导出运行记录</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTableModel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>LogitBiasField</name>
+    <message>
+        <source>Logit bias (JSON)</source>
+        <translation>Logit 偏置（JSON）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Prompt is text</source>
+        <translation>提示词为文本</translation>
+    </message>
+    <message>
+        <source>Prompt is JSON: strings or token ids</source>
+        <translation>提示词为 JSON：字符串或词元 ID</translation>
+    </message>
+    <message>
+        <source>Prompt format</source>
+        <translation>提示词格式</translation>
+    </message>
+    <message>
+        <source>JSON mode sends e.g. [&quot;first&quot;, &quot;second&quot;], [1212, 318] or [[1212], [13]]</source>
+        <translation>JSON 模式发送例如 [&quot;first&quot;, &quot;second&quot;]、[1212, 318] 或 [[1212], [13]]</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run (Ctrl+Enter) / Stop (Esc)</source>
+        <translation>运行（Ctrl+Enter）/ 停止（Esc）</translation>
+    </message>
+    <message>
+        <source>Run or stop</source>
+        <translation>运行或停止</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Re&amp;generate</source>
+        <translation>重新生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Append output to prompt</source>
+        <translation>将输出追加到提示词(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>&amp;Presets</source>
+        <translation>预设(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation>搜索历史记录</translation>
+    </message>
+    <message>
+        <source>Wire inspector…</source>
+        <translation>通信检查器…</translation>
+    </message>
+    <message>
+        <source>Compare targets…</source>
+        <translation>对比目标…</translation>
+    </message>
+    <message>
+        <source>Run this prompt on 2–4 profiles or models at once</source>
+        <translation>同时在 2–4 个配置或模型上运行此提示词</translation>
+    </message>
+    <message>
+        <source>Replace prompt</source>
+        <translation>替换提示词</translation>
+    </message>
+    <message>
+        <source>The last run</source>
+        <translation>上一次运行</translation>
+    </message>
+    <message>
+        <source>History run {0} ({1})</source>
+        <translation>历史运行 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Append output</source>
+        <translation>追加输出</translation>
+    </message>
+    <message>
+        <source>Not sent. Fix these parameters: {0}</source>
+        <translation>未发送。请修正这些参数：{0}</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>The text received so far is kept.</source>
+        <translation>已收到的文本会被保留。</translation>
+    </message>
+    <message>
+        <source>Restart local model</source>
+        <translation>重启本地模型</translation>
+    </message>
+    <message>
+        <source>Stopped. The text received so far is kept.</source>
+        <translation>已停止。已收到的文本会被保留。</translation>
+    </message>
+    <message>
+        <source>Model list unavailable: {0}</source>
+        <translation>无法获取模型列表：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>MessageArea</name>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Dismiss message</source>
+        <translation>关闭消息</translation>
+    </message>
+</context>
+<context>
+    <name>NumericParam</name>
+    <message>
+        <source>Send this parameter (unchecked: the server&apos;s default)</source>
+        <translation>发送此参数（不勾选：使用服务器默认值）</translation>
+    </message>
+</context>
+<context>
+    <name>OutputView</name>
+    <message>
+        <source>Token probability colouring</source>
+        <extracomment>(pane index, unit index) of a clicked token.</extracomment>
+        <translation>词元概率着色</translation>
+    </message>
+    <message>
+        <source>Colour tokens by probability (needs the logprobs parameter)</source>
+        <translation>按概率为词元着色（需要 logprobs 参数）</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排显示</translation>
+    </message>
+    <message>
+        <source>Show the choices in columns instead of tabs</source>
+        <translation>以分栏而不是标签页显示候选</translation>
+    </message>
+    <message>
+        <source>Token probabilities:</source>
+        <translation>词元概率：</translation>
+    </message>
+    <message>
+        <source>Choice {0}</source>
+        <translation>候选 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterPanel</name>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Maximum tokens</source>
+        <translation>最大词元数</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top P</source>
+        <translation>Top P</translation>
+    </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation>存在惩罚</translation>
+    </message>
+    <message>
+        <source>Frequency penalty</source>
+        <translation>频率惩罚</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Choices and probabilities</source>
+        <translation>候选与概率</translation>
+    </message>
+    <message>
+        <source>Choices (n)</source>
+        <translation>候选数（n）</translation>
+    </message>
+    <message>
+        <source>Best of</source>
+        <translation>择优数（best_of）</translation>
+    </message>
+    <message>
+        <source>Log probabilities</source>
+        <translation>对数概率</translation>
+    </message>
+    <message>
+        <source>Echo the prompt</source>
+        <translation>回显提示词</translation>
+    </message>
+    <message>
+        <source>Stream tokens</source>
+        <translation>流式输出词元</translation>
+    </message>
+    <message>
+        <source>Ask for usage at the end of the stream</source>
+        <translation>在流结束时请求用量统计</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Text after the insertion point (optional)</source>
+        <translation>插入点之后的文本（可选）</translation>
+    </message>
+    <message>
+        <source>Suffix</source>
+        <translation>后缀</translation>
+    </message>
+    <message>
+        <source>Logit bias</source>
+        <translation>Logit 偏置</translation>
+    </message>
+    <message>
+        <source>End-user id (optional)</source>
+        <translation>终端用户 ID（可选）</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>{0} rejected this parameter, so it is not sent there (Run ▸ Forget learned limits of this profile).</source>
+        <translation>{0} 拒绝了此参数，因此不会向其发送（运行 ▸ 忘记此配置已学到的限制）。</translation>
+    </message>
+</context>
+<context>
+    <name>PresetActions</name>
+    <message>
+        <source>&amp;Save preset</source>
+        <translation>保存预设(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save preset &amp;as…</source>
+        <translation>预设另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open preset…</source>
+        <translation>打开预设(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rename preset…</source>
+        <translation>重命名预设(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete preset</source>
+        <translation>删除预设(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Import preset…</source>
+        <translation>导入预设(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export preset…</source>
+        <translation>导出预设(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Preset “{0}” saved.</source>
+        <translation>预设“{0}”已保存。</translation>
+    </message>
+    <message>
+        <source>New preset</source>
+        <translation>新预设</translation>
+    </message>
+    <message>
+        <source>Save preset as</source>
+        <translation>预设另存为</translation>
+    </message>
+    <message>
+        <source>Preset name:</source>
+        <translation>预设名称：</translation>
+    </message>
+    <message>
+        <source>A preset named “{0}” exists already.</source>
+        <translation>已存在名为“{0}”的预设。</translation>
+    </message>
+    <message>
+        <source>Choose a profile</source>
+        <translation>选择配置</translation>
+    </message>
+    <message>
+        <source>The preset uses the profile “{0}”, which does not exist here. Which profile should it use?</source>
+        <translation>该预设使用的配置“{0}”在此不存在。应使用哪个配置？</translation>
+    </message>
+    <message>
+        <source>Open one of your presets to rename it.</source>
+        <translation>请先打开一个预设再重命名。</translation>
+    </message>
+    <message>
+        <source>Rename preset</source>
+        <translation>重命名预设</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Open one of your presets to delete it.</source>
+        <translation>请先打开一个预设再删除。</translation>
+    </message>
+    <message>
+        <source>Preset “{0}” deleted.</source>
+        <translation>预设“{0}”已删除。</translation>
+    </message>
+    <message>
+        <source>Import preset</source>
+        <translation>导入预设</translation>
+    </message>
+    <message>
+        <source>Presets (*.json)</source>
+        <translation>预设 (*.json)</translation>
+    </message>
+    <message>
+        <source>Imported “{0}”.</source>
+        <translation>已导入“{0}”。</translation>
+    </message>
+    <message>
+        <source>preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Export preset</source>
+        <translation>导出预设</translation>
+    </message>
+    <message>
+        <source>Exported to {0}.</source>
+        <translation>已导出到 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>PresetPicker</name>
+    <message>
+        <source>Open preset</source>
+        <translation>打开预设</translation>
+    </message>
+    <message>
+        <source>Search presets</source>
+        <translation>搜索预设</translation>
+    </message>
+    <message>
+        <source>  (built in)</source>
+        <translation>  （内置）</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>预设</translation>
+    </message>
+</context>
+<context>
+    <name>ProbabilityMode</name>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Most likely</source>
+        <translation>最可能</translation>
+    </message>
+    <message>
+        <source>Least likely</source>
+        <translation>最不可能</translation>
+    </message>
+    <message>
+        <source>Full spectrum</source>
+        <translation>完整色谱</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Profiles</source>
+        <extracomment>Form rows: base URL, API key, headers, proxy (servers only); model file (local only).</extracomment>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Forget key</source>
+        <translation>忘记密钥</translation>
+    </message>
+    <message>
+        <source>X-Header: value</source>
+        <translation>X-Header: 取值</translation>
+    </message>
+    <message>
+        <source>System proxy (e.g. socks5://127.0.0.1:1080)</source>
+        <translation>系统代理（例如 socks5://127.0.0.1:1080）</translation>
+    </message>
+    <message>
+        <source>Built-in SmolLM2-135M-Instruct</source>
+        <translation>内置 SmolLM2-135M-Instruct</translation>
+    </message>
+    <message>
+        <source>Choose GGUF…</source>
+        <translation>选择 GGUF…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Extra headers</source>
+        <translation>附加请求头</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>Connect timeout</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>Read timeout</source>
+        <translation>读取超时</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Local model (built in)</source>
+        <translation>本地模型（内置）</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>A key is stored</source>
+        <translation>已保存密钥</translation>
+    </message>
+    <message>
+        <source>No key (optional)</source>
+        <translation>无密钥（可选）</translation>
+    </message>
+    <message>
+        <source>Checking the keyring…</source>
+        <translation>正在检查密钥环…</translation>
+    </message>
+    <message>
+        <source>New profile: fill in the fields and press Save.</source>
+        <translation>新配置：填写各字段后按“保存”。</translation>
+    </message>
+    <message>
+        <source>Saved. The key is in the system keyring.</source>
+        <translation>已保存。密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>Saved. No secure storage: the key is kept for this session only.</source>
+        <translation>已保存。没有安全存储：密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>The key was removed.</source>
+        <translation>密钥已删除。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Choose a GGUF model</source>
+        <translation>选择 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileManager</name>
+    <message>
+        <source>Profiles could not be saved: {0}</source>
+        <extracomment>(connect, read) seconds for new profiles (Settings ▸ New profiles).</extracomment>
+        <translation>无法保存配置：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEditor</name>
+    <message>
+        <source>Write a prompt, then press Ctrl+Enter to complete it.</source>
+        <translation>写下提示词，然后按 Ctrl+Enter 进行补全。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+</context>
+<context>
+    <name>PromptScorer</name>
+    <message>
+        <source>Score prompt</source>
+        <translation>为提示词评分</translation>
+    </message>
+    <message>
+        <source>Colour the prompt by how surprising each token is (echo + logprobs)</source>
+        <translation>按每个词元的意外程度为提示词着色（echo + logprobs）</translation>
+    </message>
+    <message>
+        <source>Scoring the prompt…</source>
+        <translation>正在为提示词评分…</translation>
+    </message>
+    <message>
+        <source>This server rejects echo, which prompt scoring needs: {0}</source>
+        <translation>此服务器拒绝 echo，而提示词评分需要它：{0}</translation>
+    </message>
+    <message>
+        <source>Prompt not scored</source>
+        <translation>提示词未评分</translation>
+    </message>
+</context>
+<context>
+    <name>RunController</name>
+    <message>
+        <source>Connected to {0}: {1} model(s) ({2}).</source>
+        <translation>已连接到 {0}：{1} 个模型（{2}）。</translation>
+    </message>
+    <message>
+        <source>none listed</source>
+        <translation>未列出</translation>
+    </message>
+</context>
+<context>
+    <name>RunStatus</name>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>finish: {0}</source>
+        <translation>结束原因：{0}</translation>
+    </message>
+    <message>
+        <source>tokens: {0} prompt + {1} completion = {2}</source>
+        <translation>词元：提示 {0} + 补全 {1} = {2}</translation>
+    </message>
+    <message>
+        <source>first token {0:.0f} ms</source>
+        <translation>首个词元 {0:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>{0:.1f} tokens/s</source>
+        <translation>{0:.1f} 词元/秒</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsActions</name>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}</source>
+        <translation>未保存：{0}</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>The new language applies after a restart.</source>
+        <translation>新的语言将在重启后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>A new language applies after a restart.</source>
+        <translation>更改语言后需重启才能生效。</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>System fixed-width font</source>
+        <translation>系统等宽字体</translation>
+    </message>
+    <message>
+        <source>Editor font</source>
+        <translation>编辑器字体</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Editor font size</source>
+        <translation>编辑器字号</translation>
+    </message>
+    <message>
+        <source>Editor &amp;font</source>
+        <translation>编辑器字体(&amp;F)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Default connect timeout</source>
+        <translation>默认连接超时</translation>
+    </message>
+    <message>
+        <source>Default read timeout</source>
+        <translation>默认读取超时</translation>
+    </message>
+    <message>
+        <source>New profiles</source>
+        <translation>新配置</translation>
+    </message>
+    <message>
+        <source>&amp;Connect timeout</source>
+        <translation>连接超时(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Read timeout</source>
+        <translation>读取超时(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Forever</source>
+        <translation>永久</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Keep runs for</source>
+        <translation>运行记录保留时长</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Keep at most this many runs</source>
+        <translation>最多保留的运行记录数</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Keep runs &amp;for</source>
+        <translation>保留时长(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Keep at &amp;most</source>
+        <translation>最多保留(&amp;M)</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsSheet</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Filter shortcuts</source>
+        <translation>筛选快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+</context>
+<context>
+    <name>StopChips</name>
+    <message>
+        <source>Add stop sequence (\n = newline), Enter</source>
+        <translation>添加停止序列（\n 表示换行），按 Enter</translation>
+    </message>
+    <message>
+        <source>New stop sequence</source>
+        <translation>新停止序列</translation>
+    </message>
+    <message>
+        <source>Remove stop sequence</source>
+        <translation>删除停止序列</translation>
+    </message>
+    <message>
+        <source>Stop sequence {0}, remove</source>
+        <translation>停止序列 {0}，删除</translation>
+    </message>
+    <message>
+        <source>At most {0} stop sequences</source>
+        <translation>最多 {0} 个停止序列</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDetails</name>
+    <message>
+        <source>Click a token to see its alternatives.</source>
+        <translation>点击一个词元查看其备选项。</translation>
+    </message>
+    <message>
+        <source>Alternative tokens</source>
+        <translation>备选词元</translation>
+    </message>
+    <message>
+        <source>Click an alternative to fork: generation continues from it.</source>
+        <translation>点击备选项即可分叉：生成将从它继续。</translation>
+    </message>
+    <message>
+        <source>{0:.2%}</source>
+        <translation>{0:.2%}</translation>
+    </message>
+    <message>
+        <source>The token the model chose</source>
+        <translation>模型选择的词元</translation>
+    </message>
+    <message>
+        <source>Top {0} cover {1:.1%}. Click one to fork from it.</source>
+        <translation>前 {0} 项覆盖 {1:.1%}。点击其中一项从它分叉。</translation>
+    </message>
+    <message>
+        <source>Mean logprob: {0:.3f}</source>
+        <translation>平均对数概率：{0:.3f}</translation>
+    </message>
+    <message>
+        <source>Perplexity: {0:.2f}</source>
+        <translation>困惑度：{0:.2f}</translation>
+    </message>
+    <message>
+        <source>Mean entropy ≥ {0:.2f} nats (top-k)</source>
+        <translation>平均熵 ≥ {0:.2f} 纳特（top-k）</translation>
+    </message>
+    <message>
+        <source>Least likely: {0}</source>
+        <translation>最不可能：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>TokenTextView</name>
+    <message>
+        <source>no probability (first token of an echo)</source>
+        <translation>无概率（回显的第一个词元）</translation>
+    </message>
+    <message>
+        <source>probability {0:.2%} (logprob {1:.3f})</source>
+        <translation>概率 {0:.2%}（对数概率 {1:.3f}）</translation>
+    </message>
+    <message>
+        <source>{0} tokens make up this text</source>
+        <translation>此文本由 {0} 个词元组成</translation>
+    </message>
+    <message>
+        <source>top {0} cover {1:.1%}</source>
+        <translation>前 {0} 项覆盖 {1:.1%}</translation>
+    </message>
+</context>
+<context>
+    <name>UnifiedUndo</name>
+    <message>
+        <source>Typing</source>
+        <translation>输入</translation>
+    </message>
+</context>
+<context>
+    <name>WireInspector</name>
+    <message>
+        <source>Wire inspector</source>
+        <translation>通信检查器</translation>
+    </message>
+    <message>
+        <source>Request sent</source>
+        <translation>已发送的请求</translation>
+    </message>
+    <message>
+        <source>Response status and headers</source>
+        <translation>响应状态和响应头</translation>
+    </message>
+    <message>
+        <source>Raw events</source>
+        <translation>原始事件</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Response headers</source>
+        <translation>响应头</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the current tab&apos;s text</source>
+        <translation>复制当前标签页的文本</translation>
+    </message>
+    <message>
+        <source>Nothing was sent for this run.</source>
+        <translation>本次运行没有发送任何内容。</translation>
+    </message>
+    <message>
+        <source>No response (the connection failed).</source>
+        <translation>没有响应（连接失败）。</translation>
+    </message>
+    <message>
+        <source>… (cut: the raw log keeps the first part only)</source>
+        <translation>…（已截断：原始日志只保留开头部分）</translation>
+    </message>
+    <message>
+        <source>Raw events ({0})</source>
+        <translation>原始事件（{0}）</translation>
+    </message>
+</context>
+</TS>

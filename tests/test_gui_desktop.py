@@ -1,0 +1,322 @@
+"""The window as a desktop app: settings, themes, shortcuts, keyboard reach, geometry,
+Chinese input and file names, About."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QInputMethodEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from app.core.paths import AppPaths
+from app.core.presets import PresetStore
+from app.core.profiles import TEMPLATES, Profile, ProfileStore
+from app.core.settings import SettingsFile
+from app.ui.application import create_window
+from app.ui.theme import apply_theme, is_dark
+from app.ui.token_view import ProbabilityMode, probability_colour
+
+pytestmark = pytest.mark.gui
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def _open(qtbot, paths):
+    w = create_window(paths)
+    qtbot.addWidget(w)
+    with qtbot.waitActive(w):
+        w.show()
+        w.activateWindow()
+    return w
+
+
+async def _noop() -> None:
+    return None
+
+
+def _close(qtbot, qloop, w) -> None:
+    task = qloop.create_task(w.controller.shutdown())
+    qtbot.waitUntil(task.done, timeout=5000)
+    w.close()
+
+
+@pytest.fixture
+def window(qtbot, qloop, api):
+    paths = AppPaths.resolve()
+    ProfileStore(paths.config_dir).save(
+        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
+        "loopback",
+    )
+    w = _open(qtbot, paths)
+    w.parameters.max_tokens.set_value(4)
+    yield w
+    _close(qtbot, qloop, w)
+    apply_theme(QApplication.instance(), "system")
+
+
+# -- Settings ------------------------------------------------------------------------------
+
+
+def test_settings_apply_theme_font_timeouts_and_language(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
+    dialog = window.settings.dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    # Dark theme, chosen with the keyboard.
+    dialog.theme.setFocus()
+    qtbot.keyClick(dialog.theme, Qt.Key.Key_End)
+    assert dialog.theme.currentData() == "dark"
+    dialog.system_font.setChecked(False)
+    dialog.font_family.setCurrentFont(QFont("DejaVu Sans"))
+    dialog.font_size.setValue(15)
+    dialog.read_timeout.setValue(123)
+    dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+    apply_button = dialog.buttons.button(dialog.buttons.StandardButton.Apply)
+    qtbot.mouseClick(apply_button, Qt.MouseButton.LeftButton)
+    assert "after a restart" in dialog.feedback.text()
+    assert is_dark()
+    qtbot.waitUntil(lambda: is_dark(window.prompt.palette()))
+    assert window.prompt.font().pointSize() == 15
+    assert window.prompt.font().family() == "DejaVu Sans"
+    assert window.output.pane(0).font().pointSize() == 15
+    saved = SettingsFile(AppPaths.resolve().config_dir).load().settings
+    assert (saved.theme, saved.language, saved.read_timeout) == ("dark", "zh_CN", 123)
+    # Token colours follow the theme: a deep tint on dark, a light tint on light.
+    dark_colour = probability_colour(0.9, ProbabilityMode.FULL, is_dark())
+    assert dark_colour is not None and dark_colour.lightness() < 128
+    # New profiles get the default timeouts.
+    profiles = window.show_profiles()
+    profiles.add_from_template(TEMPLATES[1])
+    assert profiles.read_timeout.value() == 123
+    profiles.close()
+    # Light again, and OK closes the dialog.
+    dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert not dialog.isVisible() and not is_dark()
+    qtbot.waitUntil(lambda: not is_dark(window.prompt.palette()))
+    light_colour = probability_colour(0.9, ProbabilityMode.FULL, is_dark())
+    assert light_colour is not None and light_colour.lightness() > 128
+
+
+def test_a_broken_settings_file_is_reported_and_kept(qtbot, qloop, api):
+    paths = AppPaths.resolve()
+    paths.ensure()
+    (paths.config_dir / "settings.json").write_text("{oops", encoding="utf-8")
+    w = _open(qtbot, paths)
+    assert "settings.json.corrupt" in w.messages.text()
+    assert (paths.config_dir / "settings.json.corrupt").read_text(encoding="utf-8") == "{oops"
+    _close(qtbot, qloop, w)
+
+
+def test_history_retention_applies_when_saved(qtbot, window):
+    assert window.storage.history is not None
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        window.run_action.trigger()
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        window.run_action.trigger()
+    qtbot.waitUntil(lambda: window.storage.history.count() == 2)
+    dialog = window.settings.show()
+    dialog.history_max.setValue(1)
+    dialog.buttons.button(dialog.buttons.StandardButton.Apply).click()
+    qtbot.waitUntil(lambda: window.storage.history.count() == 1)
+    qtbot.waitUntil(lambda: window.history.table_model.rowCount() == 1)
+
+
+# -- Shortcuts -------------------------------------------------------------------------------
+
+
+def test_the_documented_shortcuts_do_what_they_say(qtbot, window, api):
+    window.prompt.setFocus()
+    qtbot.keyClicks(window.prompt, "Hi")
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, CTRL)
+    assert len(api.requests) == 1
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_R, CTRL)  # regenerate
+    assert len(api.requests) == 2
+    # Esc stops a slow run.
+    window.parameters.max_tokens.set_value(200)
+    window.profiles.save_profile(
+        "loopback", Profile(name="loopback", base_url=api.base_url(delay=0.05),
+                            default_model="test-model"),
+    )  # fmt: skip
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as done:
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, CTRL)
+        qtbot.waitUntil(lambda: bool(window.output.text()))
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
+    assert done.args[0].cancelled
+    # Ctrl+Z undoes the run's output... and Ctrl+Shift+Z brings it back.
+    before = window.output.text()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Z, CTRL)
+    assert window.output.text() != before
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Z, CTRL_SHIFT)
+    assert window.output.text() == before
+    # Ctrl+F goes to the history search.
+    qtbot.keyClick(window.prompt, Qt.Key.Key_F, CTRL)
+    assert QApplication.focusWidget() is window.history.search
+    # Ctrl+S asks for a preset name (non-modal), Ctrl+O opens the picker.
+    qtbot.keyClick(window.prompt, Qt.Key.Key_S, CTRL)
+    ask = window.presets.dialog
+    assert ask is not None and ask.isVisible()
+    ask.setTextValue("快捷键预设")
+    ask.accept()
+    assert window.windowTitle().startswith("快捷键预设 — ")
+    ask.close()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_O, CTRL)
+    picker = window.presets.dialog
+    assert picker is not None and picker.isVisible() and picker is not ask
+    picker.close()
+
+
+def test_shortcuts_sheet_lists_every_shortcut(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    sheet = window.help.shortcuts
+    assert sheet is not None and sheet.isVisible()
+    rows = dict(sheet.rows())
+    for action, keys in {
+        "Run": "Ctrl+Return", "Stop": "Esc", "Regenerate": "Ctrl+R", "Undo": "Ctrl+Z",
+        "Redo": "Ctrl+Shift+Z", "Save preset": "Ctrl+S", "Open preset": "Ctrl+O",
+        "Search history": "Ctrl+F", "Settings": "Ctrl+,", "Keyboard shortcuts": "F1",
+    }.items():  # fmt: skip
+        assert keys in rows[action], (action, rows.get(action))
+    qtbot.keyClicks(sheet.filter, "preset")
+    visible = [
+        sheet.tree.topLevelItem(i).text(0)
+        for i in range(sheet.tree.topLevelItemCount())
+        if not sheet.tree.topLevelItem(i).isHidden()
+    ]
+    assert visible and all("preset" in v.lower() for v in visible)
+
+
+# -- Keyboard reach and accessible names ------------------------------------------------
+
+
+def _interactive(widget: QWidget) -> bool:
+    return isinstance(
+        widget, (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QPlainTextEdit,
+                 QTextEdit),
+    )  # fmt: skip
+
+
+def _name(widget: QWidget) -> str:
+    if widget.accessibleName():
+        return widget.accessibleName()
+    if isinstance(widget, QAbstractButton):
+        return widget.text() or widget.toolTip()
+    return ""
+
+
+def test_tab_reaches_every_control_in_order_and_each_has_a_name(qtbot, window):
+    window.prompt.setFocus()
+    assert QApplication.focusWidget() is window.prompt
+    seen: list[QWidget] = []
+    for _ in range(200):
+        # Tab types a tab in the prompt editor; Ctrl+Tab leaves it.
+        current = QApplication.focusWidget()
+        takes_tab = (
+            isinstance(current, QPlainTextEdit | QTextEdit)
+            and not current.isReadOnly()
+            and not current.tabChangesFocus()
+        )
+        modifier = CTRL if takes_tab else Qt.KeyboardModifier.NoModifier
+        qtbot.keyClick(current, Qt.Key.Key_Tab, modifier)
+        widget = QApplication.focusWidget()
+        if widget is window.prompt:
+            break
+        seen.append(widget)
+    else:
+        pytest.fail(f"Tab never came back to the prompt: {[type(w).__name__ for w in seen]}")
+    interactive = [w for w in seen if _interactive(w)]
+    assert window.run_button in seen and window.connection.model in seen
+    assert window.parameters.max_tokens.spin in seen and window.history.search in seen
+    unnamed = [f"{type(w).__name__}:{w.objectName()}" for w in interactive if not _name(w)]
+    assert not unnamed, unnamed
+    # Sensible order (a cycle from the prompt): output and Run, parameters, history, then
+    # the connection bar at the top, and back to the prompt.
+    landmarks = (window.run_button, window.parameters.max_tokens.spin, window.history.search,
+                 window.connection.model)  # fmt: skip
+    order = [seen.index(w) for w in landmarks]
+    assert order == sorted(order), order
+
+
+# -- Geometry ---------------------------------------------------------------------------------
+
+
+def test_geometry_and_splitters_are_remembered(qtbot, qloop, api):
+    paths = AppPaths.resolve()
+    w = _open(qtbot, paths)
+    w.resize(760, 540)  # the offscreen screen is 800×600
+    w.main_splitter.setSizes([700, 300])
+    w.text_splitter.setSizes([150, 450])
+    sizes = (w.main_splitter.sizes(), w.text_splitter.sizes())
+    _close(qtbot, qloop, w)
+    assert (paths.config_dir / "window.ini").exists()
+    again = _open(qtbot, paths)
+    assert (again.size().width(), again.size().height()) == (760, 540)
+    assert (again.main_splitter.sizes(), again.text_splitter.sizes()) == sizes
+    _close(qtbot, qloop, again)
+
+
+# -- Chinese text ------------------------------------------------------------------------------
+
+
+def test_input_method_commits_chinese_into_the_editor(qtbot, window):
+    window.prompt.setFocus()
+    assert window.prompt.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    preedit = QInputMethodEvent("nihao", [])
+    QApplication.sendEvent(window.prompt, preedit)
+    commit = QInputMethodEvent()
+    commit.setCommitString("你好")
+    QApplication.sendEvent(window.prompt, commit)
+    assert window.prompt.toPlainText() == "你好"
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Z, CTRL)  # one undo step
+    assert window.prompt.toPlainText() == ""
+
+
+def test_chinese_preset_names_and_export_paths(qtbot, window, tmp_path):
+    window.prompt.setPlainText("中文提示词")
+    window.presets.save_named("中文预设：测试")
+    store = PresetStore(AppPaths.resolve().data_dir / "presets")
+    path = store.path_for("中文预设：测试")
+    assert path.exists() and "中文预设" in path.name
+    assert json.loads(path.read_text(encoding="utf-8"))["prompt"] == "中文提示词"
+    target = tmp_path / "导出" / "预设 一.json"
+    target.parent.mkdir()
+    store.export_file(store.read(path), target)
+    assert json.loads(target.read_text(encoding="utf-8"))["name"] == "中文预设：测试"
+
+
+# -- About, icon, title --------------------------------------------------------------------
+
+
+def test_about_lists_version_and_licences_and_the_icon_is_set(qtbot, window):
+    from app import __version__
+
+    window.help.about_action.trigger()
+    about = window.help.about
+    assert about is not None and about.isVisible()
+    assert __version__ in about.summary.text()
+    names = {about.table.item(r, 0).text(): about.table.item(r, 2).text()
+             for r in range(about.table.rowCount())}  # fmt: skip
+    assert "LGPL" in names["PySide6_Essentials"] or "LGPL" in names.get("PySide6-Essentials", "")
+    assert names["httpx"] == "BSD-3-Clause" and names["keyring"] == "MIT"
+    icon = QGuiApplication.windowIcon()
+    assert not icon.isNull()
+    assert not icon.pixmap(256, 256).isNull()
+    # HiDPI: at a device pixel ratio of 2 the icon has twice the pixels (the SVG scales).
+    sharp = icon.pixmap(QSize(64, 64), 2.0)
+    assert (sharp.width(), sharp.devicePixelRatio()) == (128, 2.0)
