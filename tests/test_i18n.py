@@ -46,7 +46,7 @@ _WORDS = """
     llama cpp server qt pyside6 mit lgpl http https socks5 top logit logprobs echo best_of
     markdown ctrl enter esc shift return tab english utf loopback test model org download
     id ids nats llm pid posix dbus secret service keyring del backspace pgup pgdown space
-    alt meta home end ins length stop linux ollama studio vllm lm chatanywhere wushuangai
+    alt meta home end ins length stop linux ollama studio vllm lm chatanywhere wushuangai html
     header io
 """
 ALLOWED = frozenset(_WORDS.split())
@@ -141,8 +141,9 @@ def test_every_tr_string_has_a_chinese_translation(tmp_path):
     sources = sorted(str(p) for p in (ROOT / "app").rglob("*.py"))
     subprocess.run(
         [str(lupdate), *sources, "-ts", str(copy), "-no-obsolete", "-locations", "none"],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
     update_translations.I18N = tmp_path
     try:
         missing = update_translations.unfinished("zh_CN")
@@ -222,3 +223,48 @@ def test_qt_own_strings_are_chinese_too(qtbot, chinese):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def _errors():
+    from app.core.errors import (
+        APIConnectionError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        GatewayPageError,
+        NotFoundError,
+        RateLimitError,
+        ServerError,
+        StreamError,
+        StreamInterruptedError,
+    )
+
+    return [
+        APIConnectionError("http://127.0.0.1:9/v1", "Connection refused"),
+        APITimeoutError("http://h/v1", "connect", 5), APITimeoutError("http://h/v1", "read", 30),
+        APITimeoutError("http://h/v1", "read", None), StreamInterruptedError("peer closed"),
+        AuthenticationError(401, "Incorrect API key provided"), NotFoundError(404, ""),
+        BadRequestError(400, "bad", param="suffix"), RateLimitError(429, "slow", retry_after=2),
+        ServerError(503, "overloaded"), GatewayPageError(502, "502 Bad Gateway"),
+        GatewayPageError(520, ""), StreamError("boom"),
+    ]  # fmt: skip
+
+
+def test_errors_read_the_same_in_english_and_are_translated_in_chinese(qapp):
+    from app.ui.error_text import describe
+
+    install_translators("en")
+    for error in _errors():
+        assert describe(error) == error.user_message()
+    install_translators("zh_CN")
+    try:
+        chinese = [describe(e) for e in _errors()]
+    finally:
+        install_translators("en")
+    assert chinese[0] == "无法连接到 http://127.0.0.1:9/v1：Connection refused。"
+    assert "Incorrect API key provided" in chinese[5] and "API 密钥" in chinese[5]
+    # The server's words and low-level reasons are quoted as they came; the rest is Chinese.
+    facts = r"Connection refused|peer closed|Incorrect API key provided|slow|bad|overloaded|"
+    facts += r"boom|502 Bad Gateway|suffix"
+    for text in chinese:
+        assert not english_words(re.sub(facts, "", text)), text

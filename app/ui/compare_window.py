@@ -41,6 +41,7 @@ from app.core.events import ChoiceDelta, Event
 from app.core.history import record_for
 from app.core.request import CompletionRequest, RequestValidationError
 from app.core.result import CompletionResult
+from app.ui.error_text import describe as describe_error
 from app.ui.output_view import FRAME_MS
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class CompareColumn(QWidget):
         self.result = result
         parts = []
         if result.error is not None:
-            parts.append(result.error.user_message())
+            parts.append(describe_error(result.error))
         elif result.cancelled:
             parts.append(self.tr("stopped"))
         else:

@@ -23,6 +23,7 @@ from app.core.profiles import Profile
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import execute
+from app.ui.error_text import describe as describe_error
 from app.ui.task_keeper import TaskKeeper
 
 __all__ = ["RunController"]
@@ -159,7 +160,7 @@ class RunController(QObject):
             endpoint = await self.connections.endpoint_for(profile)
             models = await self.connections.client_for(profile).list_models(endpoint)
         except CompletionError as exc:
-            self.modelsFailed.emit(exc.user_message())
+            self.modelsFailed.emit(describe_error(exc))
             return
         self.modelsLoaded.emit(models)
 
@@ -175,7 +176,7 @@ class RunController(QObject):
                 endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
             models = await self.connections.client_for(profile).list_models(endpoint)
         except CompletionError as exc:
-            self.connectionTested.emit(False, exc.user_message())
+            self.connectionTested.emit(False, describe_error(exc))
             return
         shown = ", ".join(models[:5]) + ("…" if len(models) > 5 else "")
         self.connectionTested.emit(

@@ -43,6 +43,7 @@ from app.ui.code_actions import CodeActions
 from app.ui.compare_window import CompareWindow
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
+from app.ui.error_text import describe as describe_error
 from app.ui.help_actions import HelpActions
 from app.ui.history_panel import HistoryPanel
 from app.ui.i18n import display_name
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
         self.capabilities.annotate_status()
         notes = result.notes()
         if result.error is not None:
-            text = result.error.user_message()
+            text = describe_error(result.error)
             if any(c.text for c in result.ordered_choices):
                 text += " " + self.tr("The text received so far is kept.")
             action = self.capabilities.offer(result)

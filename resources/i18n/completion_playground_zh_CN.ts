@@ -522,6 +522,85 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>The server rejected parameter &apos;{0}&apos;</source>
+        <translation>服务器拒绝了参数“{0}”</translation>
+    </message>
+    <message>
+        <source>Authentication failed; check the API key</source>
+        <translation>身份验证失败，请检查 API 密钥</translation>
+    </message>
+    <message>
+        <source>Not found; check the base URL and the model name</source>
+        <translation>未找到，请检查基础 URL 和模型名称</translation>
+    </message>
+    <message>
+        <source>Rate limited by the server</source>
+        <translation>被服务器限流</translation>
+    </message>
+    <message>
+        <source>The server had an error</source>
+        <translation>服务器出错</translation>
+    </message>
+    <message>
+        <source>The server rejected the request</source>
+        <translation>服务器拒绝了请求</translation>
+    </message>
+    <message>
+        <source>The server or a proxy in front of it returned an HTML error page (HTTP {0}: {1}).</source>
+        <translation>服务器或其前面的代理返回了 HTML 错误页面（HTTP {0}：{1}）。</translation>
+    </message>
+    <message>
+        <source>The server or a proxy in front of it returned an HTML error page (HTTP {0}).</source>
+        <translation>服务器或其前面的代理返回了 HTML 错误页面（HTTP {0}）。</translation>
+    </message>
+    <message>
+        <source>{0} (HTTP {1}): {2}.</source>
+        <translation>{0}（HTTP {1}）：{2}。</translation>
+    </message>
+    <message>
+        <source>{0} (HTTP {1}).</source>
+        <translation>{0}（HTTP {1}）。</translation>
+    </message>
+    <message>
+        <source>{0}; retry after {1:g} s.</source>
+        <translation>{0}；请在 {1:g} 秒后重试。</translation>
+    </message>
+    <message>
+        <source>Could not connect to {0}: {1}.</source>
+        <translation>无法连接到 {0}：{1}。</translation>
+    </message>
+    <message>
+        <source>Timed out connecting to {0} (connect timeout {1:g} s).</source>
+        <translation>连接 {0} 超时（连接超时 {1:g} 秒）。</translation>
+    </message>
+    <message>
+        <source>Timed out connecting to {0} (connect timeout).</source>
+        <translation>连接 {0} 超时（连接超时）。</translation>
+    </message>
+    <message>
+        <source>The server at {0} sent nothing for {1:g} s (read timeout).</source>
+        <translation>{0} 的服务器 {1:g} 秒内没有发送任何数据（读取超时）。</translation>
+    </message>
+    <message>
+        <source>The server at {0} sent nothing for too long (read timeout).</source>
+        <translation>{0} 的服务器过长时间没有发送任何数据（读取超时）。</translation>
+    </message>
+    <message>
+        <source>The connection closed before the response was complete ({0}).</source>
+        <translation>响应尚未完整时连接已关闭（{0}）。</translation>
+    </message>
+    <message>
+        <source>no details given</source>
+        <translation>未提供详情</translation>
+    </message>
+    <message>
+        <source>The server reported an error during streaming: {0}.</source>
+        <translation>服务器在流式传输中报告了错误：{0}。</translation>
+    </message>
+</context>
+<context>
     <name>HelpActions</name>
     <message>
         <source>&amp;Keyboard shortcuts</source>
