@@ -33,7 +33,8 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=O
 STAMP_RUN := $(VENV)/.installed
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: help venv system-deps install install-test run test lint format pytest test-keyring bench clean
+.PHONY: help venv system-deps install install-test run test lint format pytest test-keyring bench clean \
+	package package-smoke-test
 
 help:
 	@echo "make run           install everything and launch Completion Playground"
@@ -42,6 +43,8 @@ help:
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make pytest        only the test suite (offscreen Qt)"
 	@echo "make bench         run bench/stream.py"
+	@echo "make package       build the one-folder app (PyInstaller) and, on Linux, the .deb"
+	@echo "make package-smoke-test  install the .deb (root), check it, remove it"
 	@echo "make install       system packages + pip install -e ."
 	@echo "make install-test  system packages + pip install -e '.[test]'"
 	@echo "make venv          create $(VENV) with $(PYTHON)"
@@ -114,6 +117,22 @@ pytest: install-test
 
 test-keyring: install-test
 	$(KEYRING_TESTS)
+
+# --- packaging -----------------------------------------------------------------
+
+STAMP_PACKAGE := $(VENV)/.installed-package
+
+$(STAMP_PACKAGE): pyproject.toml $(VENV_PY)
+	$(VENV_PY) -m pip install -e '.[local,package]'
+	@touch $@
+
+package: SYSDEPS_FLAGS += --packaging
+package: system-deps $(STAMP_PACKAGE)
+	PYTHON=$(VENV_PY) bash packaging/build.sh
+
+package-smoke-test: SYSDEPS_FLAGS += --packaging --secret-service
+package-smoke-test: system-deps
+	PYTHON=$(VENV_PY) bash packaging/linux/smoke-test.sh $(firstword $(wildcard dist/completion-playground_*.deb))
 
 format: install-test
 	$(BIN)/ruff format .

@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the main window, process events, print 'ok' and exit",
     )
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="print the version, folders, keyring backends and local model, then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from app.cli import add_complete_parser
 
@@ -46,12 +51,62 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Hidden first argument: run the local model's server (the frozen app has no Python to
+#: run ``-m app.local_model_host`` with, so it starts itself; see app.core.local_model).
+LOCAL_MODEL_HOST = "--local-model-host"
+
+
+def _translations() -> str:
+    """Which zh_CN translations load (the app's own and Qt's), without a GUI."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from app.resource_files import resource_path
+
+    own = QTranslator().load(str(resource_path("i18n", "completion_playground_zh_CN.qm")))
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator().load("qtbase_zh_CN", qt_dir)
+    return f"zh_CN app {'ok' if own else 'MISSING'}, Qt {'ok' if qt else 'MISSING'}"
+
+
+def diagnose(paths: AppPaths) -> int:
+    """What a bug report needs (no keys): version, folders, keyring, local model."""
+    import keyring
+    from keyring.backend import get_all_keyring
+
+    from app.core.keys import KeyStore, classify_backend
+    from app.core.local_model import bundled_model_path, server_available
+
+    backend = keyring.get_keyring()
+    problem = classify_backend(backend)
+    print(f"{APP_DISPLAY_NAME} {__version__} (Python {sys.version.split()[0]}, {sys.platform})")
+    print(f"frozen:           {bool(getattr(sys, 'frozen', False))}")
+    print(f"config folder:    {paths.config_dir}")
+    print(f"data folder:      {paths.data_dir}")
+    names = sorted(f"{type(b).__module__}.{type(b).__name__}" for b in get_all_keyring())
+    print(f"keyring backends: {', '.join(names) or 'none'}")
+    print(f"keyring in use:   {type(backend).__module__}.{type(backend).__name__}"
+          + (f" ({problem})" if problem else ""))  # fmt: skip
+    print(f"key storage:      {KeyStore(backend).probe().describe()}")
+    print(f"translations:     {_translations()}")
+    model = bundled_model_path()
+    print(f"local model:      server {'available' if server_available() else 'missing'}, "
+          f"model {model.name if model else 'missing'}")  # fmt: skip
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == [LOCAL_MODEL_HOST]:
+        from app.local_model_host import main as host_main
+
+        return host_main(raw[1:])
+    args = build_parser().parse_args(raw)
     if args.config_dir:
         # Children (and later sessions of this process) see the same home.
         os.environ[HOME_ENV] = os.path.abspath(args.config_dir)
     paths = AppPaths.resolve(args.config_dir)
+    if args.diagnose:
+        return diagnose(paths)
     if args.command == "complete":
         from app.cli import run_complete
 

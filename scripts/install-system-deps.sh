@@ -10,9 +10,11 @@
 # libxcb-keysyms1 were actually missing (needed by the xcb plugin); the rest are
 # listed so that a leaner Debian/Ubuntu machine also ends up complete.
 #
-# Usage: scripts/install-system-deps.sh [--xvfb] [--secret-service] [--no-cjk-fonts] [--check]
+# Usage: scripts/install-system-deps.sh [--xvfb] [--secret-service] [--packaging]
+#        [--no-cjk-fonts] [--check]
 #   --secret-service  gnome-keyring + D-Bus for the keyring tests, and curl (the tests
 #                   run View code's curl snippets)
+#   --packaging     binutils, dpkg-dev, desktop-file-utils, appstream (make package)
 #   --xvfb          also install xvfb (a virtual X server; not needed for tests,
 #                   which use QT_QPA_PLATFORM=offscreen)
 #   --no-cjk-fonts  skip fonts-noto-cjk (~57 MB download, ~91 MB installed)
@@ -63,17 +65,22 @@ CJK_FONT_PKGS=(fonts-noto-cjk)
 XVFB_PKGS=(xvfb xauth)
 # A real SecretService for the keyring tests (make test): gnome-keyring on a private D-Bus.
 SECRET_SERVICE_PKGS=(gnome-keyring dbus dbus-bin dbus-daemon)
+# Building and checking the .deb (make package): strip, dpkg-deb, desktop-file-validate,
+# appstreamcli.
+PACKAGING_PKGS=(binutils dpkg-dev desktop-file-utils appstream)
 # Tools the tests run for real (View code's curl snippets are executed with curl).
 TEST_TOOL_PKGS=(curl ca-certificates)
 
 want_xvfb=0
 want_secrets=0
+want_packaging=0
 want_cjk=1
 check_only=0
 for arg in "$@"; do
     case "$arg" in
         --xvfb) want_xvfb=1 ;;
         --secret-service) want_secrets=1 ;;
+        --packaging) want_packaging=1 ;;
         --no-cjk-fonts) want_cjk=0 ;;
         --check) check_only=1 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -91,6 +98,7 @@ pkgs=("${QT_BASE_PKGS[@]}" "${QT_XCB_PKGS[@]}" "${FONT_PKGS[@]}")
 ((want_cjk)) && pkgs+=("${CJK_FONT_PKGS[@]}")
 ((want_xvfb)) && pkgs+=("${XVFB_PKGS[@]}")
 ((want_secrets)) && pkgs+=("${SECRET_SERVICE_PKGS[@]}" "${TEST_TOOL_PKGS[@]}")
+((want_packaging)) && pkgs+=("${PACKAGING_PKGS[@]}")
 
 # One dpkg-query for all packages (fast path). Unknown packages print nothing.
 declare -A installed=()
