@@ -14,7 +14,7 @@
 #        [--no-cjk-fonts] [--check]
 #   --secret-service  gnome-keyring + D-Bus for the keyring tests, and curl (the tests
 #                   run View code's curl snippets)
-#   --packaging     binutils, dpkg-dev, desktop-file-utils, appstream (make package)
+#   --packaging     binutils, desktop-file-utils, appstream (make package; dpkg-deb is in dpkg)
 #   --xvfb          also install xvfb (a virtual X server; not needed for tests,
 #                   which use QT_QPA_PLATFORM=offscreen)
 #   --no-cjk-fonts  skip fonts-noto-cjk (~57 MB download, ~91 MB installed)
@@ -65,9 +65,9 @@ CJK_FONT_PKGS=(fonts-noto-cjk)
 XVFB_PKGS=(xvfb xauth)
 # A real SecretService for the keyring tests (make test): gnome-keyring on a private D-Bus.
 SECRET_SERVICE_PKGS=(gnome-keyring dbus dbus-bin dbus-daemon)
-# Building and checking the .deb (make package): strip, dpkg-deb, desktop-file-validate,
+# Building and checking the .deb (make package): strip and objdump, desktop-file-validate,
 # appstreamcli.
-PACKAGING_PKGS=(binutils dpkg-dev desktop-file-utils appstream)
+PACKAGING_PKGS=(binutils desktop-file-utils appstream)
 # Tools the tests run for real (View code's curl snippets are executed with curl).
 TEST_TOOL_PKGS=(curl ca-certificates)
 
