@@ -26,10 +26,9 @@ trap cleanup EXIT
 step() { printf '[smoke] %s\n' "$*"; }
 
 t0=$SECONDS
-if command -v apt-get >/dev/null && [[ "$(id -u)" -eq 0 ]]; then
-    apt-get install -y --no-install-recommends "./$deb" >/dev/null
-else
-    dpkg -i "$deb"
+# dpkg -i; should a library in Depends be missing, apt fetches it and finishes the install.
+if ! dpkg -i "$deb" >/dev/null; then
+    apt-get install -f -y --no-install-recommends >/dev/null
 fi
 step "installed in $((SECONDS - t0)) s: $(dpkg-query -W -f='${Package} ${Version}, Installed-Size ${Installed-Size} KiB' $NAME)"
 test -x /opt/$NAME/$NAME
