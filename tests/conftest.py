@@ -99,3 +99,50 @@ def qloop(qapp, _session_loop):
         asyncio.set_event_loop(None)
         gc.collect()
         gc.enable()
+
+
+def shut_down(qtbot, qloop, window) -> None:
+    """Stop a window's runs and local model, close its clients, close it (idempotent)."""
+    from shiboken6 import isValid
+
+    if not isValid(window) or getattr(window, "_test_shut_down", False):
+        return
+    window._test_shut_down = True
+    task = qloop.create_task(window.controller.shutdown())
+    qtbot.waitUntil(task.done, timeout=5000)
+    window.close()
+
+
+@pytest.fixture
+def open_window(qtbot, qloop):
+    """Open a real main window, shown and active, after saving ``profiles`` (the first is
+    current); every window opened is shut down after the test."""
+    from app.core.paths import AppPaths
+    from app.core.profiles import ProfileStore
+    from app.ui.application import create_window
+
+    opened = []
+
+    def open_(profiles=(), current: str | None = None):
+        paths = AppPaths.resolve()
+        if profiles:
+            ProfileStore(paths.config_dir).save(list(profiles), current or profiles[0].name)
+        window = create_window(paths)
+        qtbot.addWidget(window, before_close_func=lambda w: shut_down(qtbot, qloop, w))
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        shut_down(qtbot, qloop, window)
+
+
+def loopback_profile(api: LoopbackServer, name: str = "loopback", **url_params):
+    """A remote profile for the loopback server (``url_params`` pick the scenario)."""
+    from app.core.profiles import Profile
+
+    url = api.base_url(**url_params) if url_params else api.base_url()
+    return Profile(name=name, base_url=url, default_model="test-model")

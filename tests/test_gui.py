@@ -8,9 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.errors import AuthenticationError, StreamInterruptedError
-from app.core.paths import AppPaths
-from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
+from tests.conftest import loopback_profile
 from tests.loopback_server import TOKENS
 
 pytestmark = pytest.mark.gui
@@ -21,23 +19,11 @@ def expected_text(count: int, offset: int = 0) -> str:
 
 
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
-    ProfileStore(paths.config_dir).save(
-        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
-        "loopback",
-    )
-    w = create_window(paths)
-    qtbot.addWidget(w)
+def window(open_window, api):
+    w = open_window([loopback_profile(api)])
     assert w.connection.model_name() == "test-model"
     w.parameters.max_tokens.set_value(8)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    yield w
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
+    return w
 
 
 def set_url(window, url: str) -> None:

@@ -17,8 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from app.core.curl_parse import parse_curl
 from app.core.keys import SERVICE
 from app.core.paths import AppPaths
-from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
+from tests.conftest import loopback_profile
 
 pytestmark = pytest.mark.gui
 
@@ -27,29 +26,14 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
+def window(open_window, api):
     keyring.get_keyring().set_password(SERVICE, "relay-key", STORED_KEY)
-    ProfileStore(paths.config_dir).save(
-        [
-            Profile(
-                name="relay", base_url=api.base_url(), default_model="m",
-                key_ref="relay-key", headers={"X-Org": "acme"},
-            )
-        ],
-        "relay",
-    )  # fmt: skip
-    w = create_window(paths)
-    qtbot.addWidget(w)
+    relay = loopback_profile(api, name="relay")
+    relay.default_model, relay.key_ref, relay.headers = "m", "relay-key", {"X-Org": "acme"}
+    w = open_window([relay])
     w.parameters.max_tokens.set_value(4)
     w.parameters.temperature.set_value(0.3)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    yield w
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
+    return w
 
 
 def _last_post(api):

@@ -21,47 +21,22 @@ from PySide6.QtWidgets import (
 
 from app.core.paths import AppPaths
 from app.core.presets import PresetStore
-from app.core.profiles import TEMPLATES, Profile, ProfileStore
+from app.core.profiles import TEMPLATES
 from app.core.settings import SettingsFile
-from app.ui.application import create_window
 from app.ui.theme import apply_theme, is_dark
 from app.ui.token_view import ProbabilityMode, probability_colour
+from tests.conftest import loopback_profile, shut_down
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
-def _open(qtbot, paths):
-    w = create_window(paths)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    return w
-
-
-async def _noop() -> None:
-    return None
-
-
-def _close(qtbot, qloop, w) -> None:
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
-
-
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
-    ProfileStore(paths.config_dir).save(
-        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
-        "loopback",
-    )
-    w = _open(qtbot, paths)
+def window(open_window, api):
+    w = open_window([loopback_profile(api)])
     w.parameters.max_tokens.set_value(4)
     yield w
-    _close(qtbot, qloop, w)
     apply_theme(QApplication.instance(), "system")
 
 
@@ -110,14 +85,13 @@ def test_settings_apply_theme_font_timeouts_and_language(qtbot, window):
     assert light_colour is not None and light_colour.lightness() > 128
 
 
-def test_a_broken_settings_file_is_reported_and_kept(qtbot, qloop, api):
+def test_a_broken_settings_file_is_reported_and_kept(open_window):
     paths = AppPaths.resolve()
     paths.ensure()
     (paths.config_dir / "settings.json").write_text("{oops", encoding="utf-8")
-    w = _open(qtbot, paths)
+    w = open_window()
     assert "settings.json.corrupt" in w.messages.text()
     assert (paths.config_dir / "settings.json.corrupt").read_text(encoding="utf-8") == "{oops"
-    _close(qtbot, qloop, w)
 
 
 def test_history_retention_applies_when_saved(qtbot, window):
@@ -149,8 +123,7 @@ def test_the_documented_shortcuts_do_what_they_say(qtbot, window, api):
     # Esc stops a slow run.
     window.parameters.max_tokens.set_value(200)
     window.profiles.save_profile(
-        "loopback", Profile(name="loopback", base_url=api.base_url(delay=0.05),
-                            default_model="test-model"),
+        "loopback", loopback_profile(api, delay=0.05),
     )  # fmt: skip
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as done:
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, CTRL)
@@ -256,19 +229,18 @@ def test_tab_reaches_every_control_in_order_and_each_has_a_name(qtbot, window):
 # -- Geometry ---------------------------------------------------------------------------------
 
 
-def test_geometry_and_splitters_are_remembered(qtbot, qloop, api):
+def test_geometry_and_splitters_are_remembered(qtbot, qloop, open_window):
     paths = AppPaths.resolve()
-    w = _open(qtbot, paths)
+    w = open_window()
     w.resize(760, 540)  # the offscreen screen is 800×600
     w.main_splitter.setSizes([700, 300])
     w.text_splitter.setSizes([150, 450])
     sizes = (w.main_splitter.sizes(), w.text_splitter.sizes())
-    _close(qtbot, qloop, w)
+    shut_down(qtbot, qloop, w)
     assert (paths.config_dir / "window.ini").exists()
-    again = _open(qtbot, paths)
+    again = open_window()
     assert (again.size().width(), again.size().height()) == (760, 540)
     assert (again.main_splitter.sizes(), again.text_splitter.sizes()) == sizes
-    _close(qtbot, qloop, again)
 
 
 # -- Chinese text ------------------------------------------------------------------------------

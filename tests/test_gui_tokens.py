@@ -6,34 +6,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolTip
 
-from app.core.paths import AppPaths
-from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
 from app.ui.token_view import ProbabilityMode
+from tests.conftest import loopback_profile
 from tests.loopback_server import TOKENS
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
-    ProfileStore(paths.config_dir).save(
-        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
-        "loopback",
-    )
-    w = create_window(paths)
-    qtbot.addWidget(w)
+def window(open_window, api):
+    w = open_window([loopback_profile(api)])
     w.parameters.max_tokens.set_value(8)
     w.parameters.logprobs.set_value(3)
     w.prompt.setPlainText("Say hi")
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    yield w
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
+    return w
 
 
 def run_and_wait(qtbot, window) -> object:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.core.paths import AppPaths
-from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
+from tests.conftest import loopback_profile
 from tests.loopback_server import TOKENS
 
 pytestmark = pytest.mark.gui
@@ -16,21 +14,9 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
-    ProfileStore(paths.config_dir).save(
-        [Profile(name="loopback", base_url=api.base_url(), default_model="test-model")],
-        "loopback",
-    )
-    w = create_window(paths)
-    qtbot.addWidget(w)
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    yield w
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
+def window(open_window, api):
+    w = open_window([loopback_profile(api)])
+    return w
 
 
 def run(qtbot, window, tokens: int) -> None:
