@@ -140,6 +140,7 @@ format: install-test
 
 bench: install
 	$(VENV_PY) bench/stream.py
+	$(VENV_PY) bench/sse.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis .import_linter_cache

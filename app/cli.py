@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.core.capabilities import without_unsupported
+from app.core import parameters as registry
+from app.core.capabilities import IGNORED_PARAMETERS, ignored_parameters, without_unsupported
 from app.core.connections import Connections
 from app.core.endpoint import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -27,21 +28,18 @@ from app.core.endpoint import (
     Endpoint,
     InvalidBaseURL,
 )
+from app.core.errors import UnexpectedError
 from app.core.events import ChoiceDelta, Event
 from app.core.history import HistoryError, HistoryStore, record_for
 from app.core.keys import KeyStore, probe_in_background
 from app.core.local_model import LocalModelError
+from app.core.parameters import ParamType
 from app.core.paths import AppPaths
 from app.core.presets import Preset, PresetError, PresetStore
 from app.core.profiles import Profile, ProfileStore
-from app.core.request import (
-    CompletionRequest,
-    Prompt,
-    RequestValidationError,
-    parse_logit_bias,
-)
+from app.core.request import CompletionRequest, Prompt, RequestValidationError
 from app.core.result import CompletionResult, ResultBuilder
-from app.core.run import execute
+from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
 
 __all__ = ["add_complete_parser", "run_complete"]
 
@@ -82,31 +80,14 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="JSON",
         help="prompt as JSON: a list of strings, token ids, or lists of token ids",
     )
-    p.add_argument("--suffix")
-    p.add_argument("--max-tokens", type=int)
-    p.add_argument("--temperature", type=float)
-    p.add_argument("--top-p", type=float)
-    p.add_argument("--n", type=int)
-    p.add_argument("--best-of", type=int)
-    p.add_argument("--logprobs", type=int)
-    p.add_argument("--echo", action="store_true", default=None)
+    _add_parameter_flags(p)
     p.add_argument(
-        "--stop",
+        "--param",
         action="append",
         default=[],
-        metavar="S",
-        help="stop sequence (repeat up to 4 times); \\n and \\t are unescaped",
-    )
-    p.add_argument("--seed", type=int)
-    p.add_argument("--presence-penalty", type=float)
-    p.add_argument("--frequency-penalty", type=float)
-    p.add_argument("--logit-bias", metavar="JSON", help="e.g. '{\"50256\": -100}'")
-    p.add_argument("--user")
-    p.add_argument(
-        "--include-usage",
-        action="store_true",
-        default=None,
-        help="ask for a final usage chunk (stream_options.include_usage)",
+        metavar="NAME=VALUE",
+        help="any request field, repeatable; VALUE is parsed as JSON, else taken as a string "
+        "(--param top_k=40 --param 'grammar=\"root ::= ...\"')",
     )
     p.add_argument(
         "--no-stream",
@@ -114,6 +95,14 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         const=True,
         default=None,
         help="wait for the whole answer",
+    )
+    p.add_argument(
+        "--max-output",
+        type=int,
+        metavar="CHARS",
+        default=DEFAULT_OUTPUT_LIMIT,
+        help="stop the run after this many characters of output, keeping the text "
+        f"(default {DEFAULT_OUTPUT_LIMIT:,}; 0 = no limit)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument(
@@ -132,6 +121,61 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
     )
     return p
+
+
+def _add_parameter_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per registry parameter (``--top-k`` for ``top_k``), typed by the registry."""
+    group = p.add_argument_group("parameters (each is sent only when given)")
+    for param in registry.PARAMS:
+        if param.name == "stream":
+            continue  # --no-stream below; streaming is the default
+        kind = param.type
+        help_text = param.help.replace("%", "%%")
+        if kind == ParamType.BOOL:
+            group.add_argument(
+                param.flag, dest=param.name, action=argparse.BooleanOptionalAction,
+                default=None, help=help_text,
+            )  # fmt: skip
+        elif kind == ParamType.STRING_LIST:
+            group.add_argument(
+                param.flag, dest=param.name, action="append", default=None, metavar="TEXT",
+                help=f"{help_text} (repeat the flag; \\n and \\t are unescaped)",
+            )  # fmt: skip
+        elif kind == ParamType.INT_LIST:
+            group.add_argument(param.flag, dest=param.name, metavar="ID,ID,…", help=help_text)
+        elif kind == ParamType.JSON:
+            group.add_argument(param.flag, dest=param.name, metavar="JSON", help=help_text)
+        else:
+            convert = {ParamType.INT: int, ParamType.FLOAT: float}.get(kind, str)
+            group.add_argument(param.flag, dest=param.name, type=convert, help=help_text)
+
+
+def _flag_value(param: registry.Param, value: Any) -> Any:
+    """A flag's value as the body carries it; raises _UsageError when it cannot be read."""
+    if param.type == ParamType.STRING_LIST:
+        return [_unescape(v) for v in value]
+    if param.type == ParamType.INT_LIST:
+        try:
+            return [int(v) for v in str(value).replace(" ", "").split(",") if v]
+        except ValueError:
+            raise _UsageError(f"{param.flag}: token ids are whole numbers, e.g. 1,2,3") from None
+    if param.type == ParamType.JSON:
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise _UsageError(f"{param.name} ({param.flag}): not valid JSON") from None
+    return value
+
+
+def _custom_params(items: list[str]) -> dict[str, Any]:
+    """``--param NAME=VALUE`` pairs: VALUE as JSON, else as a string."""
+    params: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise _UsageError(f"--param {item!r}: use NAME=VALUE")
+        params[name.strip()] = registry.parse_cli_value(value)
+    return params
 
 
 def _unescape(text: str) -> str:
@@ -176,27 +220,16 @@ def build_request(
             prompt = _prompt(args, stdin)
         except RequestValidationError:
             raise _UsageError("--prompt-json: not valid JSON") from None
-    given: dict[str, Any] = {
-        "suffix": args.suffix,
-        "max_tokens": args.max_tokens,
-        "temperature": args.temperature,
-        "top_p": args.top_p,
-        "n": args.n,
-        "best_of": args.best_of,
-        "stream": None if args.no_stream is None else False,
-        "logprobs": args.logprobs,
-        "echo": args.echo,
-        "stop": tuple(_unescape(s) for s in args.stop) or None,
-        "seed": args.seed,
-        "presence_penalty": args.presence_penalty,
-        "frequency_penalty": args.frequency_penalty,
-        "logit_bias": parse_logit_bias(args.logit_bias) if args.logit_bias else None,
-        "user": args.user,
-        "include_usage": args.include_usage,
-    }
-    base.update({k: v for k, v in given.items() if v is not None})
-    base["stop"] = tuple(base.get("stop") or ())
-    request = CompletionRequest(model=args.model, prompt=prompt, **base)
+    given: dict[str, Any] = {}
+    for param in registry.PARAMS:
+        value = getattr(args, param.name, None)
+        if value is not None and param.name != "stream":
+            given[param.name] = _flag_value(param, value)
+    if args.no_stream:
+        given["stream"] = False
+    given.update(_custom_params(args.param))
+    base.update(given)
+    request = CompletionRequest(model=args.model, prompt=prompt, params=base)
     request.validate()
     return request
 
@@ -229,6 +262,8 @@ def _stats_line(result: CompletionResult) -> str:
         parts.append(
             "usage: " + ", ".join(f"{k}={v}" for k, v in result.usage.items() if isinstance(v, int))
         )
+    else:
+        parts.append("usage: not reported")
     ttft = result.timings.time_to_first_token
     tps = result.tokens_per_second
     total = result.timings.total
@@ -312,11 +347,25 @@ async def _complete(
         builder = ResultBuilder(request.choice_count, streamed=request.stream)
         client = connections.client_for(profile)
         try:
-            result = await execute(client, endpoint, request, builder=builder, on_event=on_event)
+            result = await execute(
+                client,
+                endpoint,
+                request,
+                builder=builder,
+                on_event=on_event,
+                output_limit=max(0, args.max_output) or None,
+            )
         except asyncio.CancelledError:
             result = builder.result
+        notes = [str(note) for note in result.notes()]
+        ignored = ignored_parameters(request, result)
+        if ignored:
+            notes.append(str(IGNORED_PARAMETERS(names=", ".join(ignored))))
         if args.json:
-            out.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+            data = result.to_json()
+            data["notes"] = notes
+            data["ignored_parameters"] = ignored
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         elif not live:
             for choice in result.ordered_choices:
                 out.write(
@@ -328,7 +377,7 @@ async def _complete(
         out.flush()
         if not args.no_history:
             _record_history(args, profile, endpoint.base_url, request, result, err)
-        for note in result.notes():
+        for note in notes:
             err.write(f"note: {note}\n")
         if args.stats:
             err.write(_stats_line(result) + "\n")
@@ -374,6 +423,9 @@ def run_complete(
         out.flush()
         err.write("\nInterrupted.\n")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # never a traceback: one sentence, as for every other failure
+        err.write(f"error: {UnexpectedError(exc).user_message()}\n")
+        return EXIT_API
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Command entry point: ``completion-playground`` opens the window, ``... complete`` runs the CLI.
 
 Qt is imported only when the window is wanted, so the CLI starts fast and works on machines
-without a display.
+without a display. On POSIX the process's umask is made 077 first: every file the app (or
+Qt, or SQLite) creates is private to the user (0600, folders 0700).
 """
 
 from __future__ import annotations
@@ -94,7 +95,13 @@ def diagnose(paths: AppPaths) -> int:
     return 0
 
 
+#: Files 0600 and folders 0700 for everything created by this process and its children.
+PRIVATE_UMASK = 0o077
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if os.name == "posix":
+        os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # stricter if the user's already is
     raw = list(sys.argv[1:] if argv is None else argv)
     if raw[:1] == [LOCAL_MODEL_HOST]:
         from app.local_model_host import main as host_main

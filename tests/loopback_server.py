@@ -370,8 +370,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path, spec, scenario = self._route()
         self._record(path, spec, scenario, b"")
+        if spec.name in GET_SCENARIOS and GET_SCENARIOS[spec.name](self, spec, path):
+            return
         if path.rstrip("/") != "/v1/models":
             self.send_json(404, _error_body(404, f"No route for GET {path}"))
+        elif spec.name in MODEL_LIST_SCENARIOS:
+            MODEL_LIST_SCENARIOS[spec.name](self, spec)
         elif spec.name in ("models-html", "html"):
             self.send_bytes(502, _HTML.format(title="502 Bad Gateway").encode(), "text/html")
         elif spec.name.isdigit() or spec.name == "status":
@@ -391,6 +395,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path, spec, scenario = self._route()
+        early = EARLY_POST_SCENARIOS.get(spec.name)
+        if early is not None and early(self, spec, path):
+            return
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         self._record(path, spec, scenario, raw)
@@ -625,6 +632,308 @@ SCENARIOS: dict[str, Callable[[_Handler, _Spec], Any]] = {
     "malformed-json": _malformed_json,
     "hang-headers": _hang_headers,
 }
+
+
+# == hostile text (begin) ===================================================================
+# Scenario ``hostile;mode=output|error|stream-error;text=…``: a relay that puts markup
+# where the app shows text (tests/test_gui_hostile_text.py). ``text`` defaults to
+# HOSTILE_TEXT; it is cut into tokens after each ``>`` that a space follows.
+#   output (default): GET /models lists the tokens (and "test-model") as model ids; POST
+#     answers with the tokens as output (logprobs with hostile alternatives when asked),
+#     the text as finish reason and a hostile ``prompt_tokens`` in the usage.
+#   error: both endpoints answer HTTP 400 whose error message is the text.
+#   stream-error: GET as output; POST streams two tokens, then an error object with it.
+
+HOSTILE_TEXTS = (
+    "<h1>BIG</h1>",
+    '<a href="http://evil.example/login">Your session expired — log in again</a>',
+    '<img src="file:///dev/zero">',
+    '<img src="file:///etc/hostname">',
+)
+HOSTILE_TEXT = " ".join(HOSTILE_TEXTS)
+
+_LOGPROB_KEYS = ("tokens", "token_logprobs", "top_logprobs", "text_offset")
+
+#: GET /v1/models handlers by scenario name (do_GET asks here first).
+MODEL_LIST_SCENARIOS: dict[str, Callable[[_Handler, _Spec], Any]] = {}
+
+
+def _hostile_parts(spec: _Spec) -> tuple[str, list[str]]:
+    text = spec.params.get("text", HOSTILE_TEXT)
+    return text, re.split(r"(?<=>)(?= )", text)
+
+
+def _hostile_models(handler: _Handler, spec: _Spec) -> None:
+    text, tokens = _hostile_parts(spec)
+    if spec.params.get("mode") == "error":
+        handler.send_json(400, _error_body(400, text))
+        return
+    ids = ["test-model", *(t.strip() for t in tokens)]
+    data = [{"id": m, "object": "model", "owned_by": "relay"} for m in ids]
+    handler.send_json(200, {"object": "list", "data": data})
+
+
+def _hostile_logprobs(token: str, offset: int, k: object) -> dict[str, Any] | None:
+    if not isinstance(k, int) or isinstance(k, bool):
+        return None
+    top = {token: -0.1}
+    for m, alt in enumerate(HOSTILE_TEXTS):
+        top.setdefault(alt, round(-1.0 - m, 4))
+    return {
+        "tokens": [token],
+        "token_logprobs": [-0.1],
+        "top_logprobs": [dict(list(top.items())[: max(1, k)])],
+        "text_offset": [offset],
+    }
+
+
+def _hostile(handler: _Handler, spec: _Spec) -> None:
+    text, tokens = _hostile_parts(spec)
+    mode = spec.params.get("mode", "output")
+    if mode == "error":
+        handler.send_json(400, _error_body(400, text))
+        return
+    body = spec.body
+    head = {"id": "cmpl-hostile", "object": "text_completion", "model": body.get("model")}
+    usage = {"prompt_tokens": HOSTILE_TEXTS[0], "completion_tokens": len(tokens),
+             "total_tokens": len(tokens)}  # fmt: skip
+    k = body.get("logprobs")
+    offsets = [sum(len(t) for t in tokens[:j]) for j in range(len(tokens))]
+    lps = [_hostile_logprobs(t, o, k) for t, o in zip(tokens, offsets, strict=True)]
+    if not body.get("stream"):
+        merged: dict[str, list[Any]] | None = None
+        if k is not None:
+            merged = {key: [x for lp in lps if lp for x in lp[key]] for key in _LOGPROB_KEYS}
+        choice = {"text": "".join(tokens), "index": 0, "logprobs": merged, "finish_reason": text}
+        handler.send_json(200, {**head, "choices": [choice], "usage": usage})
+        return
+    events = []
+    for j, (token, lp) in enumerate(zip(tokens, lps, strict=True)):
+        last = j == len(tokens) - 1
+        reason = text if last and mode == "output" else None
+        choice = {"text": token, "index": 0, "logprobs": lp, "finish_reason": reason}
+        events.append({**head, "choices": [choice]})
+    if mode == "stream-error":
+        error = {"message": text, "type": "server_error", "param": None, "code": None}
+        events = [*events[:2], {"error": error}]
+    elif (body.get("stream_options") or {}).get("include_usage"):
+        events.append({**head, "choices": [], "usage": usage})
+    handler.start_stream()
+    for event in events:
+        handler.chunk(b"data: " + json.dumps(event, ensure_ascii=False).encode() + b"\n\n")
+    if mode != "stream-error":
+        handler.chunk(b"data: [DONE]\n\n")
+    handler.end_stream()
+
+
+SCENARIOS["hostile"] = _hostile
+MODEL_LIST_SCENARIOS["hostile"] = _hostile_models
+# == hostile text (end) =====================================================================
+
+
+# == hardening (begin) ======================================================================
+# Scenarios of servers and relays that misbehave (tests/test_hardening.py):
+#   redirect;status=307|302|301;to=URL   POST and GET answer a redirect to ``to`` (default:
+#                                        the same server's normal scenario)
+#   redirect-loop                        redirects to itself for ever
+#   bad-gzip                             200 with Content-Encoding: gzip and a broken body
+#   close-while-sending;status=413       reads 1 KB of the body, (answers) and closes
+#   data-null                            "data: null" first (llama-server, list prompt)
+#   empty-200 / text-200 / html-200      a 200 answer with no event at all
+#   oneapi;kind=quota|model|channel|logprobs   one-api/new-api error bodies and header
+#   zero-usage                           every chunk carries usage with all counts 0
+#   endless                              tokens until the client goes away
+#   echo-secret;header=NAME              a 200 stream whose error object quotes the key
+#                                        (and header NAME's value)
+#   ignore-echo                          accepts echo but does not send the prompt back
+#   echo-headers                         GET /models lists the received headers as ids
+
+GET_SCENARIOS: dict[str, Callable[[_Handler, _Spec, str], bool]] = {}
+EARLY_POST_SCENARIOS: dict[str, Callable[[_Handler, _Spec, str], bool]] = {}
+ONEAPI_REQUEST_ID = "2026120112000012345678"
+_ONEAPI = {
+    "quota": (401, "该令牌额度已用尽", "new_api_error", None),
+    "model": (403, "该令牌无权使用模型：gpt-4", "one_api_error", None),
+    "channel": (
+        503,
+        "当前分组 default 下对于模型 gpt-4 无可用渠道",
+        "new_api_error",
+        "model_not_found",
+    ),
+}
+
+
+def _redirect_target(handler: _Handler, spec: _Spec, path: str) -> str:
+    host, port = handler.server.server_address[:2]
+    default = f"http://{host}:{port}{path}"
+    return spec.params.get("to", default)
+
+
+def _redirect(handler: _Handler, spec: _Spec, path: str) -> bool:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length and handler.command == "POST" else b""
+    handler._record(path, spec, spec.name, raw)
+    status = int(spec.params.get("status", 307))
+    handler.send_response(status)
+    handler.send_header("Location", _redirect_target(handler, spec, path))
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+    return True
+
+
+def _redirect_loop(handler: _Handler, spec: _Spec, path: str) -> bool:
+    length = int(handler.headers.get("Content-Length") or 0)
+    if length and handler.command == "POST":
+        handler.rfile.read(length)
+    handler.send_response(307)
+    handler.send_header("Location", handler.path)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+    return True
+
+
+def _bad_gzip(handler: _Handler, spec: _Spec, path: str) -> bool:
+    length = int(handler.headers.get("Content-Length") or 0)
+    if length and handler.command == "POST":
+        handler.rfile.read(length)
+    data = b"this is not gzip at all" * 10
+    handler.send_bytes(200, data, "application/json", {"Content-Encoding": "gzip"})
+    return True
+
+
+def _close_while_sending(handler: _Handler, spec: _Spec, path: str) -> bool:
+    handler.rfile.read(1024)
+    status = spec.params.get("status")
+    if status:
+        with contextlib.suppress(OSError):
+            handler.send_bytes(int(status), b"Request Entity Too Large", "text/plain",
+                               {"Connection": "close"})  # fmt: skip
+    handler.close_connection = True
+    with contextlib.suppress(OSError):
+        # Close with unread data: the kernel answers the client's next bytes with RST.
+        handler.connection.shutdown(socket.SHUT_RDWR)
+    return True
+
+
+def _plain_200(handler: _Handler, spec: _Spec) -> None:
+    body, ctype = {
+        "empty-200": (b"", "text/event-stream"),
+        "text-200": (b"upstream is warming up, try later", "text/plain"),
+        "html-200": (_HTML.format(title="Login required").encode(), "text/html"),
+    }[spec.name]
+    handler.send_bytes(200, body, ctype)
+
+
+def _oneapi(handler: _Handler, spec: _Spec) -> bool | None:
+    which = spec.params.get("kind", "quota")
+    headers = {"X-Oneapi-Request-Id": ONEAPI_REQUEST_ID}
+    if which == "logprobs":
+        logprobs = spec.body.get("logprobs")
+        if isinstance(logprobs, int) and not isinstance(logprobs, bool):
+            message = (
+                "json: cannot unmarshal number into Go struct field "
+                "GeneralOpenAIRequest.logprobs of type bool"
+            )
+            error = {"message": f"{message} (request id: {ONEAPI_REQUEST_ID})",
+                     "type": "new_api_error", "param": "", "code": "invalid_request"}  # fmt: skip
+            handler.send_json(int(spec.params.get("status", 500)), {"error": error}, headers)
+            return True
+        return False
+    status, message, type_, code = _ONEAPI[which]
+    error = {"message": f"{message} (request id: {ONEAPI_REQUEST_ID})", "type": type_,
+             "param": "", "code": code}  # fmt: skip
+    if spec.params.get("no_id_in_message"):
+        error["message"] = message
+    handler.send_json(status, {"error": error}, headers)
+    return True
+
+
+def _stream_events(handler: _Handler, events: list[bytes], done: bool = True) -> None:
+    handler.start_stream()
+    for event in events:
+        handler.chunk(b"data: " + event + b"\n\n")
+    if done:
+        handler.chunk(b"data: [DONE]\n\n")
+    handler.end_stream()
+
+
+def _data_null(handler: _Handler, spec: _Spec) -> None:
+    answer = _Completion(spec)
+    events = [b"null"] + [json.dumps(c, ensure_ascii=False).encode() for c in answer.chunks()]
+    _stream_events(handler, events)
+
+
+def _zero_usage(handler: _Handler, spec: _Spec) -> None:
+    answer = _Completion(spec)
+    zero = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    events = [json.dumps({**c, "usage": zero}, ensure_ascii=False).encode()
+              for c in answer.chunks()]  # fmt: skip
+    if not spec.body.get("stream"):
+        handler.send_json(200, {**answer.body(), "usage": zero})
+        return
+    _stream_events(handler, events)
+
+
+def _endless(handler: _Handler, spec: _Spec) -> None:
+    handler.start_stream()
+    piece = spec.params.get("piece", "endless text ")
+    choice = {"text": piece, "index": 0, "logprobs": None, "finish_reason": None}
+    chunk = {"id": "cmpl-endless", "object": "text_completion", "model": "m", "choices": [choice]}
+    frame = b"data: " + json.dumps(chunk).encode() + b"\n\n"
+    batch = frame * 64
+    deadline = time.monotonic() + HANG_LIMIT
+    try:
+        while not handler.server.stopping.is_set() and time.monotonic() < deadline:
+            handler.chunk(batch)
+    except OSError:
+        return
+    handler.abort()
+
+
+def _echo_secret(handler: _Handler, spec: _Spec) -> None:
+    auth = handler.headers.get("Authorization", "")
+    key = auth.partition(" ")[2]
+    extra = handler.headers.get(spec.params.get("header", "x-api-key"), "")
+    message = f"Incorrect API key provided: {key}; header value {extra} is not valid"
+    answer = _Completion(spec)
+    first = [json.dumps(c, ensure_ascii=False).encode() for c in answer.chunks()[:2]]
+    error = {"error": {"message": message, "type": "invalid_request_error", "param": None,
+                       "code": "invalid_api_key"}}  # fmt: skip
+    _stream_events(handler, [*first, json.dumps(error).encode()], done=False)
+
+
+def _ignore_echo(handler: _Handler, spec: _Spec) -> bool:
+    spec.body = {k: v for k, v in spec.body.items() if k != "echo"}
+    return False
+
+
+def _echo_headers(handler: _Handler, spec: _Spec, path: str) -> bool:
+    ids = [f"{k.lower()}: {v}" for k, v in handler.headers.items()]
+    handler.send_json(200, {"object": "list", "data": [{"id": i} for i in ids]})
+    return True
+
+
+for _name in ("redirect",):
+    EARLY_POST_SCENARIOS[_name] = _redirect
+    GET_SCENARIOS[_name] = _redirect
+EARLY_POST_SCENARIOS["redirect-loop"] = GET_SCENARIOS["redirect-loop"] = _redirect_loop
+EARLY_POST_SCENARIOS["bad-gzip"] = GET_SCENARIOS["bad-gzip"] = _bad_gzip
+EARLY_POST_SCENARIOS["close-while-sending"] = _close_while_sending
+GET_SCENARIOS["echo-headers"] = _echo_headers
+SCENARIOS.update(
+    {
+        "empty-200": _plain_200,
+        "text-200": _plain_200,
+        "html-200": _plain_200,
+        "oneapi": _oneapi,
+        "data-null": _data_null,
+        "zero-usage": _zero_usage,
+        "endless": _endless,
+        "echo-secret": _echo_secret,
+        "ignore-echo": _ignore_echo,
+    }
+)
+# == hardening (end) ========================================================================
 
 
 class _Server(ThreadingHTTPServer):

@@ -68,9 +68,7 @@ async def test_rejected_parameter_found_in_every_style(api, style):
     assert rejected_parameter(result.error, request.to_body()) == "suffix"
     retry, dropped = without_unsupported(request, ["suffix"])
     assert dropped == ["suffix"]
-    _, again = await run(
-        url, **{k: v for k, v in vars(retry).items() if k not in ("model", "prompt")}
-    )
+    _, again = await run(url, **retry.parameters())
     assert again.ok, again.error
 
 
@@ -83,7 +81,7 @@ async def test_best_of_with_stream_blames_best_of(api):
     assert response.status_code == 400
     from app.core.http_errors import status_error
 
-    error = status_error(400, response.headers, response.content, secret=None)
+    error = status_error(400, response.headers, response.content)
     assert rejected_parameter(error, body) == "best_of"
 
 

@@ -21,8 +21,9 @@ from app.core.errors import (
     StreamError,
     StreamInterruptedError,
 )
-from app.core.events import ChoiceDelta, ResponseMeta, UsageReport
+from app.core.events import ChoiceDelta, ResponseMeta, StreamWarning, UsageReport
 from app.core.http_errors import retry_after_seconds, status_error, transport_error
+from app.core.redaction import Redactor
 from tests.contract import examples, validator
 
 
@@ -44,7 +45,8 @@ def test_openai_error_body_matches_the_contract_and_is_read():
 
 
 def test_key_in_server_message_is_redacted():
-    err = status_error(401, {}, openai_error("bad key sk-verysecret123"), secret="sk-verysecret123")
+    redact = Redactor(["sk-verysecret123"])
+    err = status_error(401, {}, openai_error("bad key sk-verysecret123"), redact=redact)
     assert "sk-verysecret123" not in err.user_message()
     assert "sk-verysecret123" not in err.body
 
@@ -53,7 +55,7 @@ def test_rate_limit_with_retry_after():
     err = status_error(429, {"retry-after": "7"}, openai_error("Rate limit reached"))
     assert isinstance(err, RateLimitError)
     assert err.retry_after == 7
-    assert "retry after 7 s" in err.user_message()
+    assert "Retry after 7 s" in err.user_message()
 
 
 def test_retry_after_forms():
@@ -152,9 +154,11 @@ def test_in_stream_errors(obj):
     assert "boom" in info.value.user_message()
 
 
-def test_chunk_decoder_rejects_non_objects():
-    with pytest.raises(MalformedResponseError):
-        ChunkDecoder().decode([1])
+@pytest.mark.parametrize("value", [None, [1], 5, "text"])
+def test_chunk_decoder_skips_non_objects_with_a_note(value):
+    events = ChunkDecoder().decode(value)
+    assert len(events) == 1 and isinstance(events[0], StreamWarning)
+    assert "not a JSON object" in str(events[0].message)
 
 
 def test_contract_example_response_decodes():

@@ -37,6 +37,7 @@ def press_ctrl_enter(qtbot, window) -> None:
 
 
 def test_type_ctrl_enter_and_stream(qtbot, window, api):
+    set_url(window, api.base_url("normal", delay=0.01))  # several reads: a real rate
     window.prompt.setFocus()
     qtbot.keyClicks(window.prompt, "Say hi")
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:

@@ -121,7 +121,7 @@ def test_import_with_a_literal_key_creates_a_profile_with_the_key_in_the_keyring
         f"curl {url}/v1/completions \\\n"
         '  -H "Authorization: Bearer sk-imported-Lp4Vt8Qz" -H "X-Team: 研发" \\\n'
         """  -d '{"model": "imported-model", "prompt": "导入的提示", "max_tokens": 5,"""
-        """ "logprobs": 2, "stream": false, "top_k": 40}'"""
+        """ "logprobs": 2, "stream": false, "top_k": 40, "my_flag": true}'"""
     )
     importer = window.code.show_import()
     importer.text.setPlainText(command)
@@ -134,7 +134,7 @@ def test_import_with_a_literal_key_creates_a_profile_with_the_key_in_the_keyring
     config = (AppPaths.resolve().config_dir / "profiles.json").read_text(encoding="utf-8")
     assert "sk-imported" not in config
     message = window.messages.text()
-    assert "Created the profile" in message and "top_k" in message and "keyring" in message
+    assert "Created the profile" in message and "my_flag" in message and "keyring" in message
     assert window.prompt.toPlainText() == "导入的提示"
     assert window.connection.model_name() == "imported-model"
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
@@ -146,7 +146,7 @@ def test_import_with_a_literal_key_creates_a_profile_with_the_key_in_the_keyring
     assert sent.headers["x-team"].encode("latin-1").decode("utf-8") == "研发"
     assert sent.body == {
         "model": "imported-model", "prompt": "导入的提示", "max_tokens": 5, "logprobs": 2,
-        "stream": False,
+        "stream": False, "top_k": 40, "my_flag": True,
     }  # fmt: skip
 
 

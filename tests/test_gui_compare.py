@@ -31,7 +31,8 @@ def test_overrides_are_checked():
         "temperature": 0.2,
         "stop": "\n",
     }
-    for bad in ("[1]", '{"temprature": 1}', '{"temperature": 9}', "{"):
+    assert parse_overrides('{"top_k": 1, "my_field": [1]}') == {"top_k": 1, "my_field": [1]}
+    for bad in ("[1]", '{"top_k": "x"}', '{"temperature": 9}', "{", '{"model": "m"}'):
         with pytest.raises(ValueError, match="parameters"):
             parse_overrides(bad)
     target = CompareTarget("p", "m2", {"temperature": 0.2, "stop": "x"})

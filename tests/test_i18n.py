@@ -235,8 +235,13 @@ def _errors():
         NotFoundError,
         RateLimitError,
         ServerError,
+        IncompleteStreamError,
+        OutputLimitError,
+        RedirectError,
+        RequestNotSentError,
         StreamError,
         StreamInterruptedError,
+        UnexpectedError,
     )
 
     return [
@@ -247,11 +252,15 @@ def _errors():
         BadRequestError(400, "bad", param="suffix"), RateLimitError(429, "slow", retry_after=2),
         ServerError(503, "overloaded"), GatewayPageError(502, "502 Bad Gateway"),
         GatewayPageError(520, ""), StreamError("boom"),
+        RedirectError("http://h/v1", 302, "https://other.example/v1/completions"),
+        RedirectError("http://h/v1", 0, None), RequestNotSentError("http://h/v1", 413),
+        RequestNotSentError("http://h/v1"), IncompleteStreamError(), OutputLimitError(1000),
+        UnexpectedError(ZeroDivisionError("division by zero")),
     ]  # fmt: skip
 
 
 def test_errors_read_the_same_in_english_and_are_translated_in_chinese(qapp):
-    from app.ui.error_text import describe
+    from app.ui.wording import describe
 
     install_translators("en")
     for error in _errors():
@@ -265,6 +274,7 @@ def test_errors_read_the_same_in_english_and_are_translated_in_chinese(qapp):
     assert "Incorrect API key provided" in chinese[5] and "API 密钥" in chinese[5]
     # The server's words and low-level reasons are quoted as they came; the rest is Chinese.
     facts = r"Connection refused|peer closed|Incorrect API key provided|slow|bad|overloaded|"
-    facts += r"boom|502 Bad Gateway|suffix"
+    facts += r"boom|502 Bad Gateway|suffix|https://other\.example/v1/completions|http://h/v1|"
+    facts += r"\[DONE\]|ZeroDivisionError: division by zero"
     for text in chinese:
         assert not english_words(re.sub(facts, "", text)), text

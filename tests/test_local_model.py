@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from app.core.local_model import (
@@ -148,6 +149,29 @@ def test_a_killed_app_leaves_no_orphan_server(tmp_path):
     finally:
         if app.poll() is None:
             app.kill()
+
+
+async def test_the_per_launch_key_is_not_on_any_command_line():
+    server = LocalModelServer()
+    try:
+        info = await server.ensure_started()
+        key = info.api_key.encode()
+        pids = [server.pid]
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        for pid in pids:
+            # Any local user can read cmdline; environ is readable by this user only.
+            assert key not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        assert b"API_KEY=" + key in Path(f"/proc/{server.pid}/environ").read_bytes()
+        async with httpx.AsyncClient(trust_env=False) as http:
+            refused = await http.get(f"{info.base_url}/models")
+            allowed = await http.get(
+                f"{info.base_url}/models", headers={"Authorization": f"Bearer {info.api_key}"}
+            )
+        assert refused.status_code == 401 and allowed.status_code == 200
+    finally:
+        await server.stop()
 
 
 async def test_a_broken_model_file_fails_in_one_sentence_with_its_log(tmp_path):

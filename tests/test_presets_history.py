@@ -206,5 +206,5 @@ def test_session_round_trip_and_corrupt_file_kept_aside(tmp_path):
     assert session.load() == (state, None)
     session.path.write_text("{broken", encoding="utf-8")
     loaded, problem = session.load()
-    assert loaded is None and "could not be read" in problem
+    assert loaded is None and "could not be read" in str(problem)
     assert (tmp_path / "session.json.corrupt").read_text(encoding="utf-8") == "{broken"

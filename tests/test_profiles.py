@@ -57,8 +57,8 @@ def test_corrupt_file_is_kept_aside_and_reported(tmp_path):
     path = tmp_path / "profiles.json"
     path.write_text('{"schema_version": 1, "profiles": [', encoding="utf-8")
     loaded = ProfileStore(tmp_path).load()
-    assert "could not be read" in loaded.problem
-    assert str(path) in loaded.problem
+    assert "could not be read" in str(loaded.problem)
+    assert str(path) in str(loaded.problem)
     assert (tmp_path / "profiles.json.corrupt").read_text() == '{"schema_version": 1, "profiles": ['
     assert not path.exists()
     assert loaded.current_profile.kind == LOCAL_MODEL
@@ -99,7 +99,7 @@ def test_newer_schema_is_read_and_said(tmp_path):
         json.dumps({"schema_version": 99, "profiles": [{"name": "n", "base_url": "http://h"}]})
     )
     loaded = ProfileStore(tmp_path).load()
-    assert "newer version" in loaded.problem
+    assert "newer version" in str(loaded.problem)
     assert loaded.profiles[0].name == "n"
 
 

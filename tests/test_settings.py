@@ -45,8 +45,8 @@ def test_invalid_values_fall_back_and_are_reported(tmp_path):
     loaded = store.load()
     assert loaded.settings.theme == "dark"  # the good value is kept
     assert loaded.settings.language == "system" and loaded.settings.editor_font_size == 11
-    assert "language" in loaded.problem and "editor_font_size" in loaded.problem
-    assert "read_timeout" in loaded.problem
+    assert "language" in str(loaded.problem) and "editor_font_size" in str(loaded.problem)
+    assert "read_timeout" in str(loaded.problem)
     assert store.path.exists()  # not overwritten
 
 
@@ -56,7 +56,7 @@ def test_a_broken_file_is_kept_aside_and_reported(tmp_path, content):
     store.path.write_text(content, encoding="utf-8")
     loaded = store.load()
     assert loaded.settings == Settings()
-    assert "settings.json.corrupt" in loaded.problem
+    assert "settings.json.corrupt" in str(loaded.problem)
     assert (tmp_path / "settings.json.corrupt").read_text(encoding="utf-8") == content
 
 

@@ -17,43 +17,41 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from app.core import parameters
 from app.core.errors import APIStatusError, CompletionError
+from app.core.messages import QT_TRANSLATE_NOOP, kind
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult
 
 __all__ = [
-    "OPTIONAL_PARAMETERS",
+    "IGNORED_PARAMETERS",
+    "REQUIRED",
     "ignored_parameters",
     "rejected_parameter",
     "without_unsupported",
 ]
 
-#: Request fields that can be left out (everything but the model and the prompt).
-OPTIONAL_PARAMETERS = (
-    "suffix",
-    "echo",
-    "best_of",
-    "logprobs",
-    "logit_bias",
-    "seed",
-    "presence_penalty",
-    "frequency_penalty",
-    "user",
-    "stop",
-    "n",
-    "top_p",
-    "temperature",
-    "max_tokens",
-    "stream_options",
+#: Body keys that can never be left out.
+REQUIRED = ("model", "prompt", "stream")
+
+
+def optional(key: str) -> bool:
+    """Whether a body key can be left out (every parameter, custom ones too)."""
+    return key not in REQUIRED
+
+
+IGNORED_PARAMETERS = kind(
+    "capabilities.ignored", QT_TRANSLATE_NOOP("Core", "The server accepted but ignored: {names}.")
 )
+
 # Statuses that mean "this request is not acceptable" (422: FastAPI/pydantic servers,
 # 501: "not implemented" from some relays).
 _REJECTING_STATUSES = (400, 422, 501)
 # Mentioned in nearly every error, so never the culprit on their own.
 _UNLIKELY = ("stream", "model", "prompt")
 
-# The request field that controls each body key.
-_FIELD_FOR_KEY = {"stream_options": "include_usage"}
+# The request parameter that controls each body key (where they differ).
+_FIELD_FOR_KEY = {p.body_path[0]: p.name for p in parameters.PARAMS if p.body_path is not None}
 
 
 def _mentions(text: str, name: str) -> int:
@@ -69,13 +67,17 @@ def rejected_parameter(error: CompletionError | None, body: dict[str, Any]) -> s
     key that the server's message mentions as a word (``best_of`` in "best_of cannot be
     used with stream", ``suffix`` in pydantic's ``{"loc": ["body", "suffix"]}``).
     """
-    if not isinstance(error, APIStatusError) or error.status_code not in _REJECTING_STATUSES:
+    if not isinstance(error, APIStatusError):
         return None
-    sent = [key for key in body if key in OPTIONAL_PARAMETERS]
+    sent = [key for key in body if optional(key)]
     if error.param:
+        # Named by the server (or by a Go relay's unmarshal error, which some answer with
+        # 500): trusted whatever the status, as long as the request had that field.
         param = str(error.param).split(".")[0].split("[")[0]
         if param in sent:
             return param
+    if error.status_code not in _REJECTING_STATUSES:
+        return None
     text = f"{error.server_message}\n{error.body}"
     found = [(pos, key) for key in sent if (pos := _mentions(text, key)) >= 0]
     if not found:
@@ -88,16 +90,15 @@ def without_unsupported(
     request: CompletionRequest, unsupported: Iterable[str]
 ) -> tuple[CompletionRequest, list[str]]:
     """``request`` minus the parameters in ``unsupported``; also the names left out."""
-    changes: dict[str, Any] = {}
     dropped: list[str] = []
+    names: list[str] = []
     body = request.to_body()
     for key in unsupported:
-        if key not in body or key not in OPTIONAL_PARAMETERS:
+        if key not in body or not optional(key):
             continue
-        attr = _FIELD_FOR_KEY.get(key, key)
-        changes[attr] = () if attr == "stop" else None
+        names.append(_FIELD_FOR_KEY.get(key, key))
         dropped.append(key)
-    return (request.with_changes(**changes) if changes else request), dropped
+    return (request.without(names) if names else request), dropped
 
 
 def ignored_parameters(request: CompletionRequest, result: CompletionResult) -> list[str]:

@@ -21,11 +21,20 @@ import httpx
 from app import __version__
 from app.core.chunks import ChunkDecoder, error_from_object
 from app.core.endpoint import Endpoint
-from app.core.errors import CompletionError, MalformedResponseError
+from app.core.errors import (
+    CompletionError,
+    IncompleteStreamError,
+    MalformedResponseError,
+    RedirectError,
+    RequestNotSentError,
+    StreamError,
+    UnexpectedError,
+)
 from app.core.events import Event, StreamDone, StreamWarning
-from app.core.http_errors import malformed_body, status_error, transport_error
+from app.core.http_errors import malformed_body, request_id, status_error, transport_error
+from app.core.messages import QT_TRANSLATE_NOOP, kind
 from app.core.request import CompletionRequest
-from app.core.sse import SSEDecoder, SSEEvent
+from app.core.sse import SSEDecoder, SSEEvent, SSEEventTooLarge
 from app.core.wire_log import WireLog
 
 __all__ = ["CompletionClient", "model_ids"]
@@ -33,6 +42,80 @@ __all__ = ["CompletionClient", "model_ids"]
 _MAX_ERROR_BODY = 256 * 1024
 _WRITE_TIMEOUT = 60.0
 _DRAIN_SECONDS = 0.5
+_MAX_REDIRECTS = 5
+_BODY_PIECE = 64 * 1024
+#: A non-streamed answer larger than this is refused (an endless or hostile body).
+_MAX_BODY = 256 * 1024 * 1024
+
+NO_MODEL_LIST = kind(
+    "response.no_model_list",
+    QT_TRANSLATE_NOOP("Core", "The server's model list has no 'data' array."),
+)
+NO_CHOICES = kind(
+    "response.no_choices", QT_TRANSLATE_NOOP("Core", "The server's answer has no 'choices' list.")
+)
+NO_EVENTS = kind(
+    "response.no_events",
+    QT_TRANSLATE_NOOP(
+        "Core", "The server answered 200 but sent no completion events; it sent: “{snippet}”."
+    ),
+)
+EVENT_TOO_LARGE = kind(
+    "response.event_too_large",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The server sent one stream event larger than {megabytes} MB; the stream was stopped.",
+    ),
+)
+SKIPPED_NOT_JSON = kind(
+    "stream.skipped_not_json",
+    QT_TRANSLATE_NOOP("Core", "Skipped a stream event that is not valid JSON: {snippet}"),
+)
+UNFINISHED_EVENT = kind(
+    "stream.unfinished_event",
+    QT_TRANSLATE_NOOP("Core", "The stream ended inside an unfinished event."),
+)
+
+
+class _SentBody:
+    """The request body as an async stream that knows whether it went out completely.
+
+    Sent with an explicit ``Content-Length``, so the wire format is the same as for plain
+    bytes (httpx then uses no chunked encoding). A server that closes the connection while
+    the body is still being written (413 for a huge prompt) is told apart from one that
+    fails later.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.complete = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        view = memoryview(self.data)
+        for start in range(0, len(view), _BODY_PIECE):
+            yield bytes(view[start : start + _BODY_PIECE])
+        self.complete = True
+
+
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def _guarded(function: Any) -> Any:
+    """Turn any exception but a CompletionError or a cancellation into an UnexpectedError:
+    a network task ends in one sentence, never a traceback or a silent death."""
+
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await function(*args, **kwargs)
+        except (CompletionError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            raise UnexpectedError(exc) from exc
+
+    wrapper.__doc__ = function.__doc__
+    wrapper.__name__ = function.__name__
+    return wrapper
 
 
 class CompletionClient:
@@ -48,7 +131,9 @@ class CompletionClient:
         self._http = httpx.AsyncClient(
             proxy=proxy,
             trust_env=trust_env,
-            follow_redirects=True,
+            # Redirects are never followed blindly: a credential must not reach another
+            # origin, and a POST must not turn into a body-less GET (see _send).
+            follow_redirects=False,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=8),
             headers={"User-Agent": f"completion-playground/{__version__}"},
         )
@@ -88,61 +173,127 @@ class CompletionClient:
         )
 
     async def _send(
-        self, endpoint: Endpoint, request: httpx.Request, wire: WireLog | None = None
+        self,
+        endpoint: Endpoint,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, Any],
+        wire: WireLog | None = None,
+        sent_keys: Any = None,
     ) -> httpx.Response:
-        """Send and return a streaming response whose status is a success."""
-        if wire is not None:
-            wire.record_request(
-                request.method,
-                str(request.url),
-                dict(request.headers),
-                request.content,
-                endpoint.api_key,
-            )
-        try:
-            response = await self._http.send(request, stream=True)
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=False) from None
-        if wire is not None:
-            wire.record_response(
-                response.status_code, response.http_version, list(response.headers.items())
-            )
-        if response.is_success:
-            return response
-        try:
-            body = await _read_limited(response, _MAX_ERROR_BODY)
-        except httpx.TransportError:
-            body = b""
-        finally:
-            await asyncio.shield(response.aclose())
-        if wire is not None:
-            wire.add(body)
-        raise status_error(
-            response.status_code, response.headers, body, secret=endpoint.api_key
-        ) from None
+        """Send and return a streaming response whose status is a success.
 
+        A redirect is followed only within the same origin and only where the method and
+        body survive it (307/308, or any redirect of a GET); anything else is reported
+        with the new address, so no credential or prompt goes anywhere unexpected.
+        """
+        redact = endpoint.redactor
+        target = httpx.URL(url)
+        for _hop in range(_MAX_REDIRECTS + 1):
+            sent = _SentBody(body) if body is not None else None
+            request = self._http.build_request(
+                method,
+                target,
+                content=sent,
+                headers={**headers, "Content-Length": str(len(body))}
+                if body is not None
+                else headers,
+                timeout=self._timeout(endpoint),
+            )
+            if wire is not None:
+                wire.record_request(method, str(target), dict(request.headers), body or b"", redact)
+            try:
+                response = await self._http.send(request, stream=True)
+            except httpx.RequestError as exc:
+                if (
+                    sent is not None
+                    and not sent.complete
+                    and isinstance(
+                        exc, (httpx.WriteError, httpx.ReadError, httpx.RemoteProtocolError)
+                    )
+                ):
+                    raise RequestNotSentError(endpoint.base_url) from None
+                error = self._transport_error(exc, endpoint, endpoint.base_url, streaming=False)
+                raise error.redacted(redact) from None
+            if wire is not None:
+                wire.record_response(
+                    response.status_code, response.http_version, list(response.headers.items())
+                )
+            if response.is_redirect:
+                await asyncio.shield(response.aclose())
+                location = response.headers.get("location", "")
+                try:
+                    next_url = target.join(location)
+                except (httpx.InvalidURL, ValueError):
+                    raise RedirectError(endpoint.base_url, response.status_code, location) from None
+                keeps_body = response.status_code in (307, 308) or method == "GET"
+                if not (keeps_body and _same_origin(target, next_url)):
+                    raise RedirectError(
+                        endpoint.base_url, response.status_code, redact(str(next_url))
+                    )
+                target = next_url
+                continue
+            if response.is_success:
+                return response
+            try:
+                error_body = await _read_limited(response, _MAX_ERROR_BODY)
+            except httpx.RequestError:
+                error_body = b""
+            finally:
+                await asyncio.shield(response.aclose())
+            if sent is not None and not sent.complete:
+                raise RequestNotSentError(endpoint.base_url, response.status_code)
+            if wire is not None:
+                wire.add(error_body)
+            raise status_error(
+                response.status_code,
+                response.headers,
+                error_body,
+                redact=redact,
+                sent=sent_keys,
+            ) from None
+        raise RedirectError(endpoint.base_url, 0, None)
+
+    @_guarded
     async def list_models(self, endpoint: Endpoint) -> list[str]:
         """Model ids from ``GET /models``, sorted; raises a CompletionError on failure."""
-        request = self._http.build_request(
-            "GET",
-            endpoint.models_url,
-            headers=endpoint.wire_headers(),
-            timeout=self._timeout(endpoint),
-        )
-        response = await self._send(endpoint, request)
+        return model_ids(await self.get_json(endpoint, endpoint.models_url, what="models"))
+
+    @_guarded
+    async def get_json(self, endpoint: Endpoint, url: str, *, what: str = "json") -> Any:
+        """``GET url`` with the endpoint's headers; the decoded JSON, or a CompletionError."""
+        response = await self._send(endpoint, "GET", url, headers=endpoint.wire_headers())
         try:
-            body = await response.aread()
-        except httpx.TransportError as exc:
-            raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=True) from None
+            body = await _read_limited(response, 16 * 1024 * 1024)
+        except httpx.RequestError as exc:
+            error = self._transport_error(exc, endpoint, endpoint.base_url, streaming=True)
+            raise error.redacted(endpoint.redactor) from None
         finally:
             await asyncio.shield(response.aclose())
         try:
-            data = json.loads(body)
+            return json.loads(body)
         except ValueError:
-            raise malformed_body(
-                body, response.headers.get("content-type", ""), "a model list"
-            ) from None
-        return model_ids(data)
+            raise malformed_body(body, response.headers.get("content-type", ""), what) from None
+
+    @_guarded
+    async def post_json(self, endpoint: Endpoint, url: str, payload: Any) -> Any:
+        """``POST url`` with a JSON body (tokenizers and the like); the decoded answer."""
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        headers = {**endpoint.wire_headers(), "Content-Type": "application/json"}
+        response = await self._send(endpoint, "POST", url, body=body, headers=headers)
+        try:
+            data = await _read_limited(response, 16 * 1024 * 1024)
+        except httpx.RequestError as exc:
+            error = self._transport_error(exc, endpoint, endpoint.base_url, streaming=True)
+            raise error.redacted(endpoint.redactor) from None
+        finally:
+            await asyncio.shield(response.aclose())
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise malformed_body(data, response.headers.get("content-type", ""), "json") from None
 
     async def event_batches(
         self, endpoint: Endpoint, request: CompletionRequest, wire: WireLog | None = None
@@ -154,17 +305,52 @@ class CompletionClient:
         (:class:`app.core.request.RequestValidationError`). A non-stream request yields the
         whole answer as one batch with one delta per choice. ``wire``, when given, records
         the exchange byte for byte (see :mod:`app.core.wire_log`).
+
+        A stream that ends with no ``[DONE]`` and no finish reason on any choice raises
+        :class:`IncompleteStreamError` after its text; a 200 answer with no event at all
+        raises :class:`MalformedResponseError` saying what came back. Every failure is a
+        :class:`CompletionError` with the endpoint's secrets scrubbed from it.
         """
         body = request.to_body()
-        http_request = self._http.build_request(
+        redact = endpoint.redactor
+        answer: dict[str, str | None] = {}
+        try:
+            async for batch in self._event_batches(endpoint, request, body, wire, answer):
+                yield batch
+        except StreamError as exc:
+            raise exc.attach_request_id(answer.get("request_id")).redacted(redact) from None
+        except CompletionError as exc:
+            raise exc.redacted(redact) from None
+        except (asyncio.CancelledError, GeneratorExit):
+            raise
+        except Exception as exc:
+            raise UnexpectedError(exc).redacted(redact) from exc
+
+    async def _event_batches(
+        self,
+        endpoint: Endpoint,
+        request: CompletionRequest,
+        body: dict[str, Any],
+        wire: WireLog | None,
+        answer: dict[str, str | None],
+    ) -> AsyncIterator[list[Event]]:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {
+            **endpoint.wire_headers(),
+            "Content-Type": "application/json",
+            "Accept": _accept(request.stream),
+        }
+        response = await self._send(
+            endpoint,
             "POST",
             endpoint.completions_url,
-            json=body,
-            headers={**endpoint.wire_headers(), "Accept": _accept(request.stream)},
-            timeout=self._timeout(endpoint),
+            body=data,
+            headers=headers,
+            wire=wire,
+            sent_keys=body.keys(),
         )
-        response = await self._send(endpoint, http_request, wire)
         content_type = response.headers.get("content-type", "")
+        answer["request_id"] = request_id(response.headers)
         chunks = response.aiter_bytes()
         if wire is not None:
             chunks = _recorded(chunks, wire)
@@ -179,39 +365,57 @@ class CompletionClient:
             stripped = first.lstrip()
             if not request.stream or stripped.startswith((b"{", b"[")) or not stripped:
                 rest = [first]
+                size = len(first)
                 async for chunk in chunks:
                     rest.append(chunk)
+                    size += len(chunk)
+                    if size > _MAX_BODY:
+                        raise MalformedResponseError(EVENT_TOO_LARGE(megabytes=_MAX_BODY >> 20))
                 yield _decode_body(b"".join(rest), content_type)
                 return
             if stripped.startswith(b"<"):
-                raise malformed_body(stripped, content_type, "an event stream")
+                raise malformed_body(stripped, content_type, "stream")
             sse = SSEDecoder()
             decoder = ChunkDecoder()
-            pending = sse.feed(first)
-            while True:
-                batch, done, error = _decode_events(pending, decoder)
-                if batch:
-                    yield batch
-                if error is not None:
-                    raise error
-                if done:
-                    await _drain(chunks)
-                    return
-                chunk = await anext(chunks, None)
-                if chunk is None:
-                    break
-                pending = sse.feed(chunk)
-            batch, _, error = _decode_events(sse.flush(), decoder, at_end=True)
+            seen_events = False
+            try:
+                pending = sse.feed(first)
+                while True:
+                    seen_events = seen_events or bool(pending)
+                    batch, done, error = _decode_events(pending, decoder)
+                    if batch:
+                        yield batch
+                    if error is not None:
+                        raise error
+                    if done:
+                        await _drain(chunks)
+                        return
+                    chunk = await anext(chunks, None)
+                    if chunk is None:
+                        break
+                    pending = sse.feed(chunk)
+                pending = sse.flush()
+            except SSEEventTooLarge:
+                raise MalformedResponseError(
+                    EVENT_TOO_LARGE(megabytes=sse.max_event_bytes >> 20)
+                ) from None
+            seen_events = seen_events or bool(pending)
+            batch, _, error = _decode_events(pending, decoder, at_end=True)
             if batch:
                 yield batch
             if error is not None:
                 raise error
-        except httpx.TransportError as exc:
+            if not seen_events:
+                snippet = " ".join(stripped[:200].decode("utf-8", "replace").split())[:80]
+                raise MalformedResponseError(NO_EVENTS(snippet=snippet))
+            if not decoder.finished:
+                raise IncompleteStreamError()
+        except httpx.RequestError as exc:
             raise self._transport_error(exc, endpoint, endpoint.base_url, streaming=True) from None
         finally:
             # Close the byte iterator here, in this task: left to the garbage collector it
             # would be closed from another task, which anyio's cancel scopes refuse.
-            await chunks.aclose()
+            await chunks.aclose()  # type: ignore[attr-defined]
             await asyncio.shield(response.aclose())
 
 
@@ -257,9 +461,7 @@ def _decode_events(
         except ValueError:
             out.append(
                 StreamWarning(
-                    "The stream ended inside an unfinished event."
-                    if at_end
-                    else f"Skipped a stream event that is not valid JSON: {data[:60]!r}"
+                    UNFINISHED_EVENT() if at_end else SKIPPED_NOT_JSON(snippet=repr(data[:60]))
                 )
             )
             continue
@@ -276,7 +478,7 @@ def model_ids(data: object) -> list[str]:
     if not isinstance(items, list) and isinstance(data, dict):
         items = data.get("models")
     if not isinstance(items, list):
-        raise MalformedResponseError("The server's model list has no 'data' array.")
+        raise MalformedResponseError(NO_MODEL_LIST())
     ids = set()
     for item in items:
         if isinstance(item, dict):
@@ -295,13 +497,13 @@ def _decode_body(body: bytes, content_type: str) -> list[Event]:
     try:
         obj: Any = json.loads(body)
     except ValueError:
-        raise malformed_body(body, content_type, "JSON") from None
+        raise malformed_body(body, content_type, "completion") from None
     if isinstance(obj, dict):
         error = error_from_object(obj)
         if error is not None:
             raise error
         if not isinstance(obj.get("choices"), list):
-            raise MalformedResponseError("The server's answer has no 'choices' list.")
+            raise MalformedResponseError(NO_CHOICES())
     return ChunkDecoder().decode(obj)
 
 

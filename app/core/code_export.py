@@ -14,24 +14,24 @@ import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from app.core import parameters
 from app.core.endpoint import normalise_base_url
+from app.core.redaction import is_secret_header
 from app.core.request import CompletionRequest
 
 __all__ = ["LANGUAGES", "CodeLanguage", "generate", "redact", "secret_header"]
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
-# Body keys the openai SDK's completions.create() takes as named arguments.
+# Body keys the openai SDK's completions.create() takes as named arguments (from the
+# registry); everything else goes in extra_body.
 _SDK_ARGS = {
-    "model", "prompt", "suffix", "max_tokens", "temperature", "top_p", "n", "stream",
-    "logprobs", "echo", "stop", "presence_penalty", "frequency_penalty", "best_of",
-    "logit_bias", "seed", "user", "stream_options",
+    "model", "prompt", "stream_options", *(p.name for p in parameters.PARAMS if p.sdk_named),
 }  # fmt: skip
-_SECRET_NAME = re.compile(r"(auth|key|token|secret|cookie|session|password)", re.I)
 
 
 def secret_header(name: str, value: str, secrets: Iterable[str] = ()) -> bool:
     """Whether a header must not be written out (by its name or by carrying a secret)."""
-    return bool(_SECRET_NAME.search(name)) or any(s and s in value for s in secrets)
+    return is_secret_header(name) or any(s and s in value for s in secrets)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

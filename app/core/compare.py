@@ -15,12 +15,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.request import CompletionRequest, RequestValidationError
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+from app.core.request import CompletionRequest
 
 __all__ = [
     "MAX_TARGETS",
     "MIN_TARGETS",
     "CompareTarget",
+    "OverrideError",
     "new_group_id",
     "parse_overrides",
     "split_words",
@@ -33,11 +35,25 @@ _WORDS = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
     r"|\w+|\s+|[^\w\s]",
 )
-_OVERRIDABLE = {
-    "max_tokens", "temperature", "top_p", "n", "logprobs", "presence_penalty",
-    "frequency_penalty", "seed", "stop", "suffix", "echo", "best_of", "user", "logit_bias",
-    "stream",
-}  # fmt: skip
+NOT_JSON = kind(
+    "compare.not_json", QT_TRANSLATE_NOOP("Core", "parameters: not valid JSON ({reason})")
+)
+NOT_OBJECT = kind(
+    "compare.not_object",
+    QT_TRANSLATE_NOOP("Core", 'parameters: use a JSON object such as {{"temperature": 0.2}}'),
+)
+RESERVED = kind(
+    "compare.reserved", QT_TRANSLATE_NOOP("Core", "parameters: {names} cannot be overridden here")
+)
+INVALID = kind("compare.invalid", QT_TRANSLATE_NOOP("Core", "parameters: {problems}"))
+
+
+class OverrideError(ValueError):
+    """Overrides that cannot be used; ``msg`` says why."""
+
+    def __init__(self, msg: Message) -> None:
+        self.msg = msg
+        super().__init__(str(msg))
 
 
 @dataclass(frozen=True)
@@ -54,34 +70,37 @@ class CompareTarget:
     def request(self, base: CompletionRequest) -> CompletionRequest:
         """``base`` with this target's model and overrides; raises RequestValidationError."""
         changes = dict(self.overrides)
-        if "stop" in changes:
-            stop = changes["stop"]
-            changes["stop"] = tuple([stop] if isinstance(stop, str) else stop or ())
         request = base.with_changes(model=self.model or base.model, **changes)
         request.validate()
         return request
 
 
 def parse_overrides(text: str) -> dict[str, Any]:
-    """Parameter overrides typed as JSON (``{"temperature": 0.2}``); raises ValueError."""
+    """Parameter overrides typed as JSON (``{"temperature": 0.2, "top_k": 1}``).
+
+    Any parameter can be overridden, custom ones too; a known one is validated as the
+    registry says. Raises :class:`OverrideError`.
+    """
     text = text.strip()
     if not text:
         return {}
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"parameters: not valid JSON ({exc.args[0]})") from None
+        raise OverrideError(NOT_JSON(reason=exc.args[0])) from None
     if not isinstance(data, dict):
-        raise ValueError('parameters: use a JSON object such as {"temperature": 0.2}')
-    unknown = sorted(set(data) - _OVERRIDABLE)
-    if unknown:
-        raise ValueError(f"parameters: unknown parameter(s) {', '.join(unknown)}")
-    try:
-        CompletionRequest(model="m", **{k: v for k, v in data.items() if k != "stop"}).validate()
-    except RequestValidationError as exc:
-        raise ValueError(f"parameters: {exc}") from None
-    except TypeError as exc:
-        raise ValueError(f"parameters: {exc}") from None
+        raise OverrideError(NOT_OBJECT())
+    reserved = sorted(set(data) & {"model", "prompt"})
+    if reserved:
+        raise OverrideError(RESERVED(names=", ".join(reserved)))
+    # Checked alone: a rule between parameters (best_of and stream) is the whole request's.
+    problems = [
+        e
+        for e in CompletionRequest(model="m", stream=False, params=data).validation_errors()
+        if e.field in data
+    ]
+    if problems:
+        raise OverrideError(INVALID(problems="; ".join(str(e) for e in problems)))
     return data
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+from app.core.redaction import is_secret_header
 from app.core.request import CompletionRequest
 
 __all__ = ["CurlImportError", "ImportedCurl", "parse_curl"]
@@ -36,13 +38,89 @@ _VALUE_OPTIONS = {
 }  # fmt: skip
 _SHORT_VALUE = {"H", "d", "X", "x", "o", "m", "A", "e", "b", "c", "u", "w", "K"}
 _PLACEHOLDER = re.compile(r"^(?:\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|%([A-Za-z_][A-Za-z0-9_]*)%)$")
-_SECRET_HEADER = re.compile(r"(api[-_]?key|token|secret|cookie|session|password)", re.I)
 _IGNORED_HEADERS = {"content-type", "accept", "content-length", "user-agent", "host"}
-_REQUEST_FIELDS = {f.name for f in fields(CompletionRequest)}
+
+UNREADABLE = kind(
+    "curl.unreadable",
+    QT_TRANSLATE_NOOP("Core", "The command cannot be read: {reason} (a quote is not closed?)"),
+)
+NOT_CURL = kind(
+    "curl.not_curl", QT_TRANSLATE_NOOP("Core", "Paste a command that starts with curl.")
+)
+NEEDS_VALUE = kind("curl.needs_value", QT_TRANSLATE_NOOP("Core", "{option} needs a value."))
+CHAT_URL = kind(
+    "curl.chat_url",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "This is a chat-completions command (/v1/chat/completions). Completion Playground "
+        'speaks the text-completions API: use a /v1/completions URL and a "prompt" instead '
+        'of "messages".',
+    ),
+)
+NOT_COMPLETIONS = kind(
+    "curl.not_completions",
+    QT_TRANSLATE_NOOP(
+        "Core", "The URL {url} is not a /v1/completions endpoint, so it cannot be imported."
+    ),
+)
+NO_BODY = kind(
+    "curl.no_body",
+    QT_TRANSLATE_NOOP("Core", "The command sends no body (no -d or --json with the request)."),
+)
+BODY_FROM_FILE = kind(
+    "curl.body_file",
+    QT_TRANSLATE_NOOP(
+        "Core", "The body is read from a file (-d @file); paste the command with the JSON inline."
+    ),
+)
+BODY_NOT_JSON = kind(
+    "curl.body_json",
+    QT_TRANSLATE_NOOP("Core", "The body is not valid JSON: {reason} at character {position}."),
+)
+BODY_NOT_OBJECT = kind(
+    "curl.body_object",
+    QT_TRANSLATE_NOOP("Core", "The body must be a JSON object with model and prompt."),
+)
+CHAT_BODY = kind(
+    "curl.chat_body",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        'The body has "messages" (chat completions); the text-completions API takes "prompt".',
+    ),
+)
+TWO_URLS = kind("curl.two_urls", QT_TRANSLATE_NOOP("Core", "The command names more than one URL."))
+BAD_HEADER = kind(
+    "curl.bad_header", QT_TRANSLATE_NOOP("Core", "The header {header} has no name: value form.")
+)
+NO_URL = kind("curl.no_url", QT_TRANSLATE_NOOP("Core", "The command has no URL."))
+NOT_POST = kind(
+    "curl.not_post",
+    QT_TRANSLATE_NOOP("Core", "The command uses {method}; completions are sent with POST."),
+)
+NOT_BEARER = kind(
+    "curl.not_bearer",
+    QT_TRANSLATE_NOOP("Core", "Only 'Authorization: Bearer <key>' can be imported."),
+)
+SECRET_HEADER = kind(
+    "curl.secret_header",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The header {header} was not imported: it looks like a secret, and only the API key "
+        "(Authorization: Bearer) is stored, in the system keyring.",
+    ),
+)
+CUSTOM_KEPT = kind(
+    "curl.custom_kept",
+    QT_TRANSLATE_NOOP("Core", "Kept as custom parameters (sent as they are): {names}."),
+)
 
 
 class CurlImportError(ValueError):
-    """The command cannot be imported; the message says why in a sentence."""
+    """The command cannot be imported; ``msg`` says why in a sentence."""
+
+    def __init__(self, msg: Message) -> None:
+        self.msg = msg
+        super().__init__(str(msg))
 
 
 @dataclass(frozen=True)
@@ -57,22 +135,20 @@ class ImportedCurl:
     #: The environment variable named instead of a key (``OPENAI_API_KEY``), if any.
     key_placeholder: str | None = None
     proxy: str | None = None
-    #: Sentences about what was left out (unknown parameters, secret headers).
-    notes: tuple[str, ...] = ()
+    #: What to tell the user (secret headers left out, custom parameters kept).
+    notes: tuple[Message, ...] = ()
 
     def request(self) -> CompletionRequest:
-        """The body as a request (parameters the app does not know are left out)."""
-        body = {k: v for k, v in self.body.items() if k in _REQUEST_FIELDS | {"stream_options"}}
+        """The body as a request; parameters the registry does not know are kept (custom)."""
+        body = dict(self.body)
         body.setdefault("model", "")
         body.setdefault("prompt", "")
-        try:
-            return CompletionRequest.from_body(body)
-        except TypeError as exc:  # pragma: no cover - from_body takes known fields only
-            raise CurlImportError(f"The body cannot be used: {exc}") from None
+        return CompletionRequest.from_body(body)
 
     @property
-    def unknown_parameters(self) -> list[str]:
-        return [k for k in self.body if k not in _REQUEST_FIELDS | {"stream_options"}]
+    def custom_parameters(self) -> list[str]:
+        """Body fields the registry does not know (kept and sent as custom parameters)."""
+        return sorted(self.request().custom_parameters())
 
 
 def _join_continuations(text: str) -> str:
@@ -85,13 +161,11 @@ def _split(text: str) -> list[str]:
     try:
         words = shlex.split(_join_continuations(text.strip()), comments=False, posix=True)
     except ValueError as exc:
-        raise CurlImportError(
-            f"The command cannot be read: {exc} (a quote is not closed?)"
-        ) from None
+        raise CurlImportError(UNREADABLE(reason=str(exc))) from None
     if words and words[0] == "$":  # a pasted prompt
         words = words[1:]
     if not words or words[0].rsplit("/", 1)[-1] not in ("curl", "curl.exe"):
-        raise CurlImportError("Paste a command that starts with curl.")
+        raise CurlImportError(NOT_CURL())
     return words[1:]
 
 
@@ -109,7 +183,7 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
             }  # fmt: skip
             if takes_value and not eq:
                 if i >= len(words):
-                    raise CurlImportError(f"{name} needs a value.")
+                    raise CurlImportError(NEEDS_VALUE(option=name))
                 out.append((name, words[i]))
                 i += 1
             else:
@@ -121,7 +195,7 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
                     value = word[j + 1 :]
                     if not value:
                         if i >= len(words):
-                            raise CurlImportError(f"-{letter} needs a value.")
+                            raise CurlImportError(NEEDS_VALUE(option=f"-{letter}"))
                         value = words[i]
                         i += 1
                     out.append((f"-{letter}", value))
@@ -135,37 +209,25 @@ def _options(words: list[str]) -> list[tuple[str, str | None]]:
 def _check_path(url: str) -> None:
     path = urlsplit(url if "://" in url else f"http://{url}").path.rstrip("/")
     if path.endswith("/chat/completions"):
-        raise CurlImportError(
-            "This is a chat-completions command (/v1/chat/completions). Completion "
-            "Playground speaks the text-completions API: use a /v1/completions URL and a "
-            '"prompt" instead of "messages".'
-        )
+        raise CurlImportError(CHAT_URL())
     if not path.endswith("/completions"):
-        raise CurlImportError(
-            f"The URL {url!r} is not a /v1/completions endpoint, so it cannot be imported."
-        )
+        raise CurlImportError(NOT_COMPLETIONS(url=url))
 
 
 def _parse_body(parts: list[str]) -> dict[str, Any]:
     if not parts:
-        raise CurlImportError("The command sends no body (no -d or --json with the request).")
+        raise CurlImportError(NO_BODY())
     if any(p.startswith("@") for p in parts):
-        raise CurlImportError(
-            "The body is read from a file (-d @file); paste the command with the JSON inline."
-        )
+        raise CurlImportError(BODY_FROM_FILE())
     text = "&".join(parts)  # what curl sends for several -d options
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CurlImportError(
-            f"The body is not valid JSON: {exc.msg} at character {exc.pos}."
-        ) from None
+        raise CurlImportError(BODY_NOT_JSON(reason=exc.msg, position=exc.pos)) from None
     if not isinstance(body, dict):
-        raise CurlImportError("The body must be a JSON object with model and prompt.")
+        raise CurlImportError(BODY_NOT_OBJECT())
     if "messages" in body and "prompt" not in body:
-        raise CurlImportError(
-            'The body has "messages" (chat completions); the text-completions API takes "prompt".'
-        )
+        raise CurlImportError(CHAT_BODY())
     return body
 
 
@@ -180,28 +242,28 @@ def parse_curl(text: str) -> ImportedCurl:
     for option, value in _options(_split(text)):
         if option in ("", "--url"):
             if url is not None and value != url:
-                raise CurlImportError("The command names more than one URL.")
+                raise CurlImportError(TWO_URLS())
             url = value
         elif option in _DATA_OPTIONS:
             data.append(value or "")
         elif option in _HEADER_OPTIONS:
             name, colon, header_value = (value or "").partition(":")
             if not colon or not name.strip():
-                raise CurlImportError(f"The header {value!r} has no name: value form.")
+                raise CurlImportError(BAD_HEADER(header=value))
             headers[name.strip()] = header_value.strip()
         elif option in ("-X", "--request"):
             method = (value or "").upper()
         elif option in ("-x", "--proxy"):
             proxy = value
     if url is None:
-        raise CurlImportError("The command has no URL.")
+        raise CurlImportError(NO_URL())
     if method not in (None, "POST"):
-        raise CurlImportError(f"The command uses {method}; completions are sent with POST.")
+        raise CurlImportError(NOT_POST(method=method))
     _check_path(url)
     try:
         base_url = normalise_base_url(url)
     except InvalidBaseURL as exc:
-        raise CurlImportError(str(exc)) from None
+        raise CurlImportError(Message("curl.base_url", str(exc))) from None
     body = _parse_body(data)
 
     api_key = placeholder = None
@@ -211,7 +273,7 @@ def parse_curl(text: str) -> ImportedCurl:
         if lower == "authorization":
             scheme, _, token = value.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise CurlImportError("Only 'Authorization: Bearer <key>' can be imported.")
+                raise CurlImportError(NOT_BEARER())
             token = token.strip()
             match = _PLACEHOLDER.match(token)
             if match:
@@ -220,19 +282,16 @@ def parse_curl(text: str) -> ImportedCurl:
                 api_key = token
         elif lower in _IGNORED_HEADERS:
             continue
-        elif _SECRET_HEADER.search(name) or _PLACEHOLDER.match(value):
-            notes.append(
-                f"The header {name} was not imported: it looks like a secret, and only the "
-                "API key (Authorization: Bearer) is stored, in the system keyring."
-            )
+        elif is_secret_header(name) or _PLACEHOLDER.match(value):
+            notes.append(SECRET_HEADER(header=name))
         else:
             extra[name] = value
     imported = ImportedCurl(
         base_url=base_url, body=body, headers=extra, api_key=api_key,
         key_placeholder=placeholder, proxy=proxy, notes=tuple(notes),
     )  # fmt: skip
-    unknown = imported.unknown_parameters
-    if unknown:
-        notes.append("Parameters the app does not have were left out: " + ", ".join(unknown) + ".")
+    custom = imported.custom_parameters
+    if custom:
+        notes.append(CUSTOM_KEPT(names=", ".join(custom)))
         imported = ImportedCurl(**{**imported.__dict__, "notes": tuple(notes)})
     return imported

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from app.core.messages import QT_TRANSLATE_NOOP, kind
+from app.core.redaction import Redactor
+
 __all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Endpoint", "normalise_base_url"]
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -23,7 +26,17 @@ _LOCAL_HOSTS = ("localhost", "127.", "0.0.0.0", "[::1]", "::1")
 
 
 class InvalidBaseURL(ValueError):
-    """The base URL cannot be used (empty, no host, or an unsupported scheme)."""
+    """The base URL cannot be used (empty, no host, credentials, or an unsupported scheme)."""
+
+
+BASE_URL_HAS_CREDENTIALS = kind(
+    "base_url.credentials",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The base URL contains a user name or password; put the key in the API key field "
+        "(stored in the system keyring) and remove it from the URL.",
+    ),
+)
 
 
 def normalise_base_url(url: str) -> str:
@@ -41,6 +54,9 @@ def normalise_base_url(url: str) -> str:
         scheme = "http" if text.startswith(_LOCAL_HOSTS) else "https"
         text = f"{scheme}://{text}"
     parts = urlsplit(text)
+    if "@" in parts.netloc:
+        # Never echo the URL: it holds a password.
+        raise InvalidBaseURL(str(BASE_URL_HAS_CREDENTIALS()))
     if parts.scheme not in ("http", "https"):
         raise InvalidBaseURL(f"Unsupported URL scheme {parts.scheme!r}: use http or https.")
     if not parts.hostname:
@@ -88,6 +104,11 @@ class Endpoint:
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         return headers
+
+    @property
+    def redactor(self) -> Redactor:
+        """Scrubs this endpoint's key and secret header values from any text."""
+        return Redactor.for_headers(self.api_key, self.headers)
 
     def wire_headers(self) -> dict[str, str | bytes]:
         """:meth:`request_headers` ready for the wire: non-ASCII values as UTF-8 bytes.

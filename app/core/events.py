@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from app.core.logprobs import TokenLogprob
+from app.core.messages import Message
 
 __all__ = ["ChoiceDelta", "Event", "ResponseMeta", "StreamDone", "StreamWarning", "UsageReport"]
 
@@ -45,7 +46,7 @@ class StreamDone(NamedTuple):
 class StreamWarning(NamedTuple):
     """Something odd that was tolerated (e.g. an event that was not JSON and was skipped)."""
 
-    message: str
+    message: Message
 
 
 Event = ResponseMeta | ChoiceDelta | UsageReport | StreamDone | StreamWarning

@@ -2,28 +2,76 @@
 
 One table of runs plus an FTS5 index (trigram tokenizer, so Chinese and partial words are
 found) over prompt and output. Never stores a key: the request body is what was sent, and
-keys travel only in headers. A corrupt or locked database raises :class:`HistoryError`
-with a sentence for the user; the file is never deleted or replaced.
+keys travel only in headers (and a base URL never carries ``user:password@``).
+
+Several processes share the file (the window, CLI runs): opening it never writes unless
+the schema is missing or older, every write is one ``BEGIN IMMEDIATE`` transaction with a
+generous busy timeout, retried with backoff while another process holds the write lock,
+so no run is lost to a busy database. The file and its ``-wal``/``-shm`` companions are
+private to the user (0600). A corrupt database raises :class:`HistoryError` (with a
+:class:`~app.core.messages.Message` for the user); the file is never deleted or replaced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from app.core.atomic import atomic_write_text
+from app.core.atomic import PRIVATE_FILE_MODE, atomic_write_text, make_private_dir
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+from app.core.profiles import strip_credentials
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult
 
 __all__ = ["HistoryError", "HistoryStore", "RunRecord", "RunSummary", "record_for"]
 
 SCHEMA_VERSION = 1
+_T = TypeVar("_T")
+
+HISTORY_LOCKED = kind(
+    "history.locked",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "History is disabled: the database {path} cannot be used because it is locked by "
+        "another program. The file was left untouched.",
+    ),
+)
+HISTORY_DAMAGED = kind(
+    "history.damaged",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "History is disabled: the database {path} cannot be used because it is damaged "
+        "({detail}). The file was left untouched.",
+    ),
+)
+HISTORY_NEWER = kind(
+    "history.newer",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "History is disabled: the database {path} was written by a newer version of the app "
+        "(schema {version}). The file was left untouched.",
+    ),
+)
+HISTORY_UNUSABLE = kind(
+    "history.unusable",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "History is disabled: the database {path} cannot be used because {detail}. The file "
+        "was left untouched.",
+    ),
+)
+
+#: The objects a current database has (checked on open instead of re-running the script).
+_SCHEMA_OBJECTS = frozenset({"runs", "runs_created", "runs_model", "runs_profile", "runs_fts",
+                             "runs_ai", "runs_ad"})  # fmt: skip
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -55,10 +103,46 @@ END;
 """
 PREVIEW = 160
 WIRE_LIMIT = 256 * 1024  # characters of raw response kept per run for the wire inspector
+#: Seconds SQLite itself waits for another process's lock before reporting "busy".
+BUSY_TIMEOUT = 10.0
+#: Then a write is tried again this many times, after these pauses (seconds) ...
+_RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)
 
 
 class HistoryError(Exception):
-    """History cannot be used (corrupt, locked, unwritable); the app keeps working."""
+    """History cannot be used (corrupt, locked, unwritable); the app keeps working.
+
+    ``msg`` is the sentence for the user (``str(error)`` is its English wording).
+    """
+
+    def __init__(self, msg: Message) -> None:
+        super().__init__(str(msg))
+        self.msg = msg
+
+
+class _NewerSchema(sqlite3.DatabaseError):
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema {version}")
+        self.version = version
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _without_credentials(url: str | None) -> str | None:
+    """A base URL as history keeps it: never with ``user:password@``."""
+    return url and (strip_credentials(url) or url)
+
+
+def _private(path: Path) -> None:
+    """Make an existing file 0600 (an older version created the database 0644)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        if os.stat(path).st_mode & 0o077:
+            os.chmod(path, PRIVATE_FILE_MODE)
 
 
 @dataclass
@@ -119,7 +203,7 @@ def record_for(
     return RunRecord(
         created=time.time(),
         profile=profile,
-        base_url=base_url,
+        base_url=_without_credentials(base_url),
         model=request.model,
         request=request.to_body(),
         prompt=_prompt_text(request.prompt),
@@ -158,77 +242,185 @@ class _Filter:
         return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
 
+def _statements(script: str) -> list[str]:
+    """Split a schema script into statements (triggers hold ``;`` inside BEGIN … END)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+_SCHEMA_STATEMENTS = _statements(_SCHEMA)
+
+
 class HistoryStore:
-    """Thread-safe (one connection behind a lock): writes may come from worker threads."""
+    """Thread-safe (one connection behind a lock): writes may come from worker threads.
+
+    ``timeout`` is how long SQLite waits for another process's lock; a write still busy
+    after that is tried again with backoff until twice that time has passed.
+    """
 
     FILE_NAME = "history.sqlite3"
 
-    def __init__(self, path: Path, *, timeout: float = 2.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._timeout = timeout
+        db: sqlite3.Connection | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            check = self._db.execute("PRAGMA quick_check").fetchone()
-            if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"written by a newer version (schema {version})")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.commit()
+            make_private_dir(self.path.parent)
+            self._create_private_file()
+            # Python's implicit transactions stay on (one BEGIN for executemany), but every
+            # write here starts its own BEGIN IMMEDIATE first (see _write).
+            db = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            self._db = db
+            self._open()
         except (sqlite3.Error, OSError) as exc:
+            if db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    db.close()
             raise HistoryError(self._describe(exc)) from None
+        for suffix in ("", "-wal", "-shm"):
+            _private(Path(f"{self.path}{suffix}"))
 
-    def _describe(self, exc: BaseException) -> str:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            why = "it is locked by another program"
-        elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-            exc, sqlite3.OperationalError
-        ):
-            why = f"it is damaged ({text})"
-        else:
-            why = text
-        return (
-            f"History is disabled: the database {self.path} cannot be used because {why}. "
-            "The file was left untouched."
+    def _create_private_file(self) -> None:
+        """Create a missing database file 0600; SQLite gives ``-wal``/``-shm`` its mode."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        except FileExistsError:
+            return
+        os.close(fd)
+
+    def _open(self) -> None:
+        """Check the database cheaply and create or upgrade the schema only when needed.
+
+        Reading the header and the schema is all: no integrity scan of the whole file (a
+        damaged page is reported when it is read) and no write when the schema is current,
+        so opening never waits for another process's write lock.
+        """
+        db = self._db
+        version = self._retrying(lambda: db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise _NewerSchema(version)
+        mode = self._retrying(lambda: db.execute("PRAGMA journal_mode").fetchone()[0])
+        if version == SCHEMA_VERSION and self._schema_complete():
+            return
+        if str(mode).lower() != "wal":
+            self._retrying(lambda: db.execute("PRAGMA journal_mode=WAL").fetchone())
+
+        def create(db: sqlite3.Connection) -> None:
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise _NewerSchema(current)
+            for statement in _SCHEMA_STATEMENTS:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+        self._write(create)
+
+    def _schema_complete(self) -> bool:
+        marks = ",".join("?" * len(_SCHEMA_OBJECTS))
+        rows = self._retrying(
+            lambda: self._db.execute(
+                f"SELECT name FROM sqlite_master WHERE name IN ({marks})", sorted(_SCHEMA_OBJECTS)
+            ).fetchall()
         )
+        return {row[0] for row in rows} == _SCHEMA_OBJECTS
+
+    def _describe(self, exc: BaseException) -> Message:
+        path = str(self.path)
+        if isinstance(exc, _NewerSchema):
+            return HISTORY_NEWER(path=path, version=exc.version)
+        if isinstance(exc, sqlite3.Error) and _is_busy(exc):
+            return HISTORY_LOCKED(path=path)
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            return HISTORY_DAMAGED(path=path, detail=str(exc))
+        if isinstance(exc, OSError):
+            return HISTORY_UNUSABLE(path=path, detail=exc.strerror or str(exc))
+        return HISTORY_UNUSABLE(path=path, detail=str(exc))
+
+    def _retrying(self, step: Callable[[], _T]) -> _T:
+        """Run ``step``; while the database is busy, try again with backoff (bounded)."""
+        deadline = time.monotonic() + 2 * self._timeout
+        pauses = iter(_RETRY_PAUSES)
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                pause = next(pauses, None) if _is_busy(exc) else None
+                if pause is None or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+
+    def _write(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction (retried while busy).
+
+        Taking the write lock up front means SQLite's busy timeout applies to it (a
+        deferred transaction that upgrades to a write fails at once when another process
+        wrote meanwhile).
+        """
+        db = self._db
+
+        def attempt() -> _T:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(db)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                raise
+            return result
+
+        return self._retrying(attempt)
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """A read (no transaction: WAL readers never wait for writers)."""
         with self._lock:
             try:
-                rows = self._db.execute(sql, params).fetchall()
-                self._db.commit()
+                return self._retrying(lambda: self._db.execute(sql, params).fetchall())
             except sqlite3.Error as exc:
                 raise HistoryError(self._describe(exc)) from None
-        return rows
+
+    def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """A write in its own transaction; returns the number of rows changed."""
+        with self._lock:
+            try:
+                return self._write(lambda db: db.execute(sql, params).rowcount)
+            except sqlite3.Error as exc:
+                raise HistoryError(self._describe(exc)) from None
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
     def add(self, record: RunRecord) -> int:
+        values = (
+            record.created, record.group_id, record.profile, _without_credentials(record.base_url),
+            record.model, json.dumps(record.request, ensure_ascii=False), record.prompt,
+            record.output, json.dumps(record.result, ensure_ascii=False), record.status,
+            record.error,
+        )  # fmt: skip
+
+        def insert(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
+                "INSERT INTO runs (created, group_id, profile, base_url, model, request,"
+                " prompt, output, result, status, error)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            return int(cursor.lastrowid or 0)
+
         with self._lock:
             try:
-                cursor = self._db.execute(
-                    "INSERT INTO runs (created, group_id, profile, base_url, model, request,"
-                    " prompt, output, result, status, error)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.created, record.group_id, record.profile, record.base_url,
-                        record.model, json.dumps(record.request, ensure_ascii=False),
-                        record.prompt, record.output,
-                        json.dumps(record.result, ensure_ascii=False), record.status,
-                        record.error,
-                    ),
-                )  # fmt: skip
-                self._db.commit()
+                record.id = self._write(insert)
             except sqlite3.Error as exc:
                 raise HistoryError(self._describe(exc)) from None
-        record.id = int(cursor.lastrowid or 0)
         return record.id
 
     def add_many(self, records: Iterable[RunRecord]) -> None:
@@ -276,7 +468,7 @@ class HistoryStore:
     def delete(self, ids: Sequence[int]) -> None:
         if ids:
             marks = ",".join("?" * len(ids))
-            self._run(f"DELETE FROM runs WHERE id IN ({marks})", list(ids))
+            self._change(f"DELETE FROM runs WHERE id IN ({marks})", list(ids))
 
     def prune(
         self, *, older_than_days: int = 0, keep_runs: int = 0, now: float | None = None
@@ -286,9 +478,9 @@ class HistoryStore:
         before = self.count()
         if older_than_days > 0:
             cutoff = (time.time() if now is None else now) - older_than_days * 86400
-            self._run("DELETE FROM runs WHERE created < ?", (cutoff,))
+            self._change("DELETE FROM runs WHERE created < ?", (cutoff,))
         if keep_runs > 0:
-            self._run(
+            self._change(
                 "DELETE FROM runs WHERE id NOT IN"
                 " (SELECT id FROM runs ORDER BY created DESC, id DESC LIMIT ?)",
                 (keep_runs,),

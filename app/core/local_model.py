@@ -163,11 +163,16 @@ class LocalModelServer:
         if not model_path.is_file():
             raise LocalModelError(f"The model file {model_path} does not exist.")
         port = _free_port()
-        key = secrets.token_hex(24)  # never starts with "-" (argparse would take it for a flag)
+        key = secrets.token_hex(24)
         self._log.clear()
         progress(f"Starting the local model ({model_path.name})…")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        env.pop("OPENAI_API_KEY", None)
+        for name in ("OPENAI_API_KEY", "CONFIG_FILE"):
+            env.pop(name, None)
+        # The per-launch key goes through the environment (llama_cpp.server's settings read
+        # API_KEY), never the command line: /proc/PID/cmdline is readable by every local
+        # user, /proc/PID/environ only by the same user.
+        env["API_KEY"] = key
         self._process = await asyncio.create_subprocess_exec(
             *host_command(),
             "--parent-pid",
@@ -176,7 +181,6 @@ class LocalModelServer:
             "--model", str(model_path),
             "--host", "127.0.0.1",
             "--port", str(port),
-            f"--api_key={key}",
             "--n_ctx", str(self.n_ctx),
             "--model_alias", model_alias(model_path),
             stdin=asyncio.subprocess.DEVNULL,

@@ -2,6 +2,9 @@
 
 Precedence: ``--config-dir DIR`` > ``$COMPLETION_PLAYGROUND_HOME`` > the platform's usual
 places (platformdirs). With an override every settings and data file lives under DIR.
+The folders are created private to the user (0700 on POSIX). A folder that cannot be
+created or written (a read-only home) is reported by :meth:`AppPaths.prepare`, never
+raised: the app still starts, with defaults, and says what it cannot save.
 """
 
 from __future__ import annotations
@@ -13,10 +16,21 @@ from pathlib import Path
 import platformdirs
 
 from app import APP_NAME
+from app.core.atomic import make_private_dir
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 
-__all__ = ["HOME_ENV", "AppPaths"]
+__all__ = ["FOLDERS_UNUSABLE", "HOME_ENV", "AppPaths"]
 
 HOME_ENV = "COMPLETION_PLAYGROUND_HOME"
+
+FOLDERS_UNUSABLE = kind(
+    "paths.folders_unusable",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The app cannot write to {folders} ({reason}); it started with defaults, and "
+        "settings, profiles, presets or history may not be saved.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +51,26 @@ class AppPaths:
             Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
         )
 
-    def ensure(self) -> AppPaths:
+    def prepare(self) -> Message | None:
+        """Create the folders (0700) as far as possible; what could not be, as a message.
+
+        Never raises: a read-only config folder must not stop the app from starting.
+        """
+        failed: list[str] = []
+        reason = ""
         for path in (self.config_dir, self.data_dir, self.cache_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                make_private_dir(path)
+                if not os.access(path, os.W_OK | os.X_OK):
+                    raise PermissionError(13, "read-only", str(path))
+            except OSError as exc:
+                failed.append(str(path))
+                reason = reason or exc.strerror or type(exc).__name__
+        if not failed:
+            return None
+        return FOLDERS_UNUSABLE(folders=", ".join(failed), reason=reason)
+
+    def ensure(self) -> AppPaths:
+        """Create the folders where possible (see :meth:`prepare`, which says what failed)."""
+        self.prepare()
         return self

@@ -4,16 +4,18 @@ One preset is one readable JSON file (``schema_version``, diff-friendly, never a
 the data dir's ``presets/`` folder. Files from newer versions keep their unknown fields on
 re-save. A corrupt or foreign file is reported with its name and the problem, and is never
 overwritten. A few built-in examples ship with the app (read-only; "Save as" copies them).
+Reading never raises anything but :class:`PresetError`, whatever bytes a file holds.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from app.core import parameters as registry
 from app.core.atomic import atomic_write_json
 from app.core.request import CompletionRequest, RequestValidationError
 
@@ -23,19 +25,34 @@ __all__ = [
     "Preset",
     "PresetError",
     "PresetStore",
+    "parameter_type_errors",
 ]
 
 SCHEMA_VERSION = 1
 PRESET_KIND = "completion-playground/preset"
-#: Request fields a preset stores besides model and prompt.
-PARAMETER_FIELDS = tuple(
-    f.name for f in fields(CompletionRequest) if f.name not in ("model", "prompt")
-)
 _KEYLIKE = re.compile(r"(?i)\b(api[_-]?key|authorization|bearer)\b")
 
 
 class PresetError(ValueError):
     """A preset file cannot be used; the message names the file and the problem."""
+
+
+def parameter_type_errors(params: dict[str, Any]) -> list[str]:
+    """What a stored parameter dict holds that the parameter panel could not show.
+
+    Each known parameter's value is checked against the registry (type and range; custom
+    parameters may be any JSON value). Used by every reader of stored parameters (presets,
+    the saved session), which must not hand the window a value it cannot display.
+    """
+    errors: list[str] = []
+    for name, value in params.items():
+        param = registry.get(name)
+        if value is None or param is None:
+            continue
+        problem = registry.check_value(param, value)
+        if problem is not None:
+            errors.append(f"{name}: {problem}")
+    return errors
 
 
 @dataclass
@@ -50,11 +67,11 @@ class Preset:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def request(self, model: str | None = None) -> CompletionRequest:
-        """The request this preset describes (validated)."""
-        params = {k: v for k, v in self.parameters.items() if k in PARAMETER_FIELDS}
-        if "stop" in params:
-            params["stop"] = tuple(params["stop"] or ())
-        request = CompletionRequest(model=model or self.model or "", prompt=self.prompt, **params)
+        """The request this preset describes (validated); every parameter it holds is kept
+        and sent, custom ones too."""
+        request = CompletionRequest(
+            model=model or self.model or "", prompt=self.prompt, params=self.parameters
+        )
         request.validate()
         return request
 
@@ -62,12 +79,9 @@ class Preset:
     def from_request(
         cls, name: str, request: CompletionRequest, *, profile: str | None, prompt_mode: str
     ) -> Preset:
-        params: dict[str, Any] = {}
-        for name_ in PARAMETER_FIELDS:
-            value = getattr(request, name_)
-            if value is None or value == () or (name_ == "stream" and value is True):
-                continue
-            params[name_] = list(value) if isinstance(value, tuple) else value
+        params = request.parameters()
+        if params.get("stream") is True:
+            del params["stream"]  # the default
         return cls(
             name=name,
             prompt=request.prompt,
@@ -105,6 +119,9 @@ class Preset:
         params = data.get("parameters", {})
         if not isinstance(params, dict):
             raise PresetError(f"{source}: 'parameters' is not an object")
+        problems = parameter_type_errors(params)
+        if problems:
+            raise PresetError(f"{source}: invalid parameters ({'; '.join(problems)})")
         known = {"schema_version", "kind", "name", "profile", "model", "prompt_mode", "prompt",
                  "parameters"}  # fmt: skip
         preset = cls(
@@ -118,7 +135,7 @@ class Preset:
         )
         try:
             preset.request(model=preset.model or "model")
-        except (RequestValidationError, TypeError) as exc:
+        except (RequestValidationError, TypeError, ValueError, RecursionError) as exc:
             raise PresetError(f"{source}: invalid parameters ({exc})") from None
         return preset
 
@@ -188,12 +205,16 @@ class PresetStore:
     def load(self) -> PresetLoad:
         presets: list[Preset] = list(BUILTIN_PRESETS)
         problems: list[str] = []
-        if self.folder.is_dir():
-            for path in sorted(self.folder.glob("*.json")):
-                try:
-                    presets.append(self.read(path))
-                except PresetError as exc:
-                    problems.append(str(exc))
+        try:
+            paths = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
+        except OSError as exc:
+            paths = []
+            problems.append(f"{self.folder}: cannot be read ({exc.strerror or exc})")
+        for path in paths:
+            try:
+                presets.append(self.read(path))
+            except PresetError as exc:
+                problems.append(str(exc))
         return PresetLoad(presets, problems)
 
     @staticmethod
@@ -206,6 +227,8 @@ class PresetStore:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise PresetError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        except (ValueError, RecursionError) as exc:  # e.g. nested too deeply
+            raise PresetError(f"{path}: not valid JSON ({exc})") from None
         return Preset.from_json(data, str(path))
 
     def save(self, preset: Preset, *, replace_name: str | None = None) -> Path:

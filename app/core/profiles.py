@@ -4,12 +4,19 @@ Profiles live in ``profiles.json`` under the config dir: a versioned document
 (``schema_version``, with migrations from older versions) written atomically. A file that
 cannot be read is moved aside (``profiles.json.corrupt``) and reported, never overwritten.
 Keys are not stored here: a profile only holds ``key_ref``, the name of its entry in the
-OS keyring (see :mod:`app.core.keys`).
+OS keyring (see :mod:`app.core.keys`). Nor are passwords: a base URL with ``user:password@``
+is refused, and one found in an existing file is removed (the file is rewritten without it)
+and reported.
+
+Loading never raises: whatever the file holds (any JSON value, any bytes, a field of the
+wrong type), :meth:`ProfileStore.load` returns usable profiles and, when the file could not
+be used as it was, a :class:`~app.core.messages.Message` saying what happened.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -18,11 +25,23 @@ from typing import Any
 
 from app.core.atomic import atomic_write_json, keep_aside
 from app.core.endpoint import (
+    BASE_URL_HAS_CREDENTIALS,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     Endpoint,
-    InvalidBaseURL,
     normalise_base_url,
+)
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+from app.core.parameters import (
+    ALL_KINDS,
+    KOBOLDCPP,
+    LLAMA_CPP_PYTHON,
+    LLAMACPP,
+    LMSTUDIO,
+    OLLAMA,
+    OPENAI,
+    TEXTGEN,
+    VLLM,
 )
 
 __all__ = [
@@ -35,6 +54,7 @@ __all__ = [
     "ProfileError",
     "ProfileStore",
     "ProfileTemplate",
+    "strip_credentials",
 ]
 
 SCHEMA_VERSION = 1
@@ -43,8 +63,84 @@ LOCAL_MODEL = "local-model"
 LOCAL_MODEL_NAME = "Local model"
 
 
+PROFILES_UNREADABLE = kind(
+    "profiles.unreadable",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The profiles file {path} could not be read ({reason}); it was kept as {kept} and "
+        "the default profile is used.",
+    ),
+)
+PROFILES_UNREADABLE_NOT_MOVED = kind(
+    "profiles.unreadable_not_moved",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The profiles file {path} could not be read ({reason}) and could not be moved "
+        "aside ({error}); the default profile is used for this session.",
+    ),
+)
+PROFILES_NEWER = kind(
+    "profiles.newer",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The profiles file {path} was written by a newer version of the app (schema "
+        "{version}); fields this version does not know are kept.",
+    ),
+)
+PROFILES_CREDENTIALS_REMOVED = kind(
+    "profiles.credentials_removed",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The base URL of the profile {names} contained a user name or password. It was "
+        "removed from the URL and from {path}; put the key in the API key field (stored in "
+        "the system keyring).",
+    ),
+)
+PROFILES_CREDENTIALS_NOT_REWRITTEN = kind(
+    "profiles.credentials_not_rewritten",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The base URL of the profile {names} contained a user name or password. It is not "
+        "used, but {path} could not be rewritten without it ({error}): remove it from that "
+        "file, and put the key in the API key field (stored in the system keyring).",
+    ),
+)
+#: Two sentences shown together, one after the other.
+BOTH = kind("core.both", QT_TRANSLATE_NOOP("Core", "{first} {second}"))
+
+
 class ProfileError(ValueError):
     """A profile is invalid (the message names the field)."""
+
+
+def strip_credentials(url: str) -> str | None:
+    """``url`` without its ``user:password@`` part, or ``None`` when it has none.
+
+    Works on the text (no parsing that could fail), where :func:`urllib.parse.urlsplit`
+    puts the network location: after ``scheme://`` (or at the start) up to ``/ ? #``.
+    """
+    marker = url.find("://")
+    start = marker + 3 if marker >= 0 else 0
+    end = len(url)
+    for separator in "/?#":
+        found = url.find(separator, start)
+        if found != -1:
+            end = min(end, found)
+    netloc = url[start:end]
+    if "@" not in netloc:
+        return None
+    return url[:start] + netloc.rpartition("@")[2] + url[end:]
+
+
+def _seconds(value: Any) -> bool:
+    """Whether ``value`` is a usable timeout: a finite positive number (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and number > 0
 
 
 @dataclass
@@ -64,6 +160,9 @@ class Profile:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     #: Request parameters this endpoint rejected (learned; see app.core.capabilities).
     unsupported: list[str] = field(default_factory=list)
+    #: What the server is (an id of app.core.server_kinds); ``None``: OpenAI-style, or
+    #: llama-cpp-python for the built-in local model.
+    server: str | None = None
     #: Fields written by a newer version of the app, kept as they are on save.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -71,25 +170,50 @@ class Profile:
     def is_local_model(self) -> bool:
         return self.kind == LOCAL_MODEL
 
+    @property
+    def server_kind(self) -> str:
+        """The server kind's id (the built-in model is llama-cpp-python's server)."""
+        if self.server:
+            return self.server
+        return LLAMA_CPP_PYTHON if self.is_local_model else OPENAI
+
+    def _check_types(self) -> None:
+        for name in ("name", "base_url", "default_model", "kind", "id"):
+            if not isinstance(getattr(self, name), str):
+                raise ProfileError(f"{name}: must be text")
+        for name in ("proxy", "key_ref", "model_path", "server"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ProfileError(f"{name}: must be text or null")
+        if not isinstance(self.headers, dict):
+            raise ProfileError("headers: must be an object")
+        if not isinstance(self.extra, dict):
+            raise ProfileError("extra: must be an object")
+
     def validate(self) -> None:
+        """Raise :class:`ProfileError` (naming the field) unless every field is usable."""
+        self._check_types()
         if not self.name.strip():
             raise ProfileError("name: a profile needs a name")
         if self.kind not in (REMOTE, LOCAL_MODEL):
             raise ProfileError(f"kind: unknown profile kind {self.kind!r}")
+        if self.server is not None and self.server not in ALL_KINDS:
+            raise ProfileError(f"server: unknown server kind {self.server!r}")
+        if strip_credentials(self.base_url) is not None:
+            raise ProfileError(f"base_url: {BASE_URL_HAS_CREDENTIALS()}")
         if self.kind == REMOTE:
             try:
                 normalise_base_url(self.base_url)
-            except InvalidBaseURL as exc:
+            except ValueError as exc:  # InvalidBaseURL, or urlsplit's "Invalid IPv6 URL"
                 raise ProfileError(f"base_url: {exc}") from None
         for name in ("connect_timeout", "read_timeout"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if not _seconds(getattr(self, name)):
                 raise ProfileError(f"{name}: must be a positive number of seconds")
         if not isinstance(self.unsupported, list) or not all(
             isinstance(p, str) for p in self.unsupported
         ):
             raise ProfileError("unsupported: must be a list of parameter names")
-        if self.proxy and "://" not in self.proxy:
+        if self.proxy is not None and self.proxy.strip() and "://" not in self.proxy:
             raise ProfileError("proxy: use a URL such as http://127.0.0.1:7890 or socks5://…")
         for key, value in self.headers.items():
             if not isinstance(key, str) or not isinstance(value, str) or not key.strip():
@@ -112,7 +236,8 @@ class Profile:
         return {**self.extra, **data}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Profile:
+    def from_json(cls, data: Any) -> Profile:
+        """A validated profile from its JSON object; raises :class:`ProfileError`."""
         if not isinstance(data, dict):
             raise ProfileError("a profile must be a JSON object")
         known = {f.name for f in fields(cls)} - {"extra"}
@@ -122,6 +247,8 @@ class Profile:
             raise ProfileError("name: missing or not text")
         if not isinstance(kwargs.get("headers", {}), dict):
             raise ProfileError("headers: must be an object")
+        if not isinstance(kwargs.get("unsupported", []), list):
+            raise ProfileError("unsupported: must be a list of parameter names")
         profile = cls(**kwargs, extra=extra)
         profile.validate()
         return profile
@@ -136,6 +263,7 @@ class ProfileTemplate:
     default_model: str = ""
     needs_key: bool = False
     kind: str = REMOTE
+    server: str | None = None
 
     def make(self, name: str | None = None) -> Profile:
         return Profile(
@@ -143,22 +271,38 @@ class ProfileTemplate:
             base_url=self.base_url,
             default_model=self.default_model,
             kind=self.kind,
+            server=self.server,
         )
 
 
 TEMPLATES: tuple[ProfileTemplate, ...] = (
     ProfileTemplate(
-        LOCAL_MODEL_NAME + " (built in)", "", "SmolLM2-135M-Instruct", kind=LOCAL_MODEL
+        LOCAL_MODEL_NAME + " (built in)",
+        "",
+        "SmolLM2-135M-Instruct",
+        kind=LOCAL_MODEL,
+        server=LLAMA_CPP_PYTHON,
     ),
-    ProfileTemplate("OpenAI", "https://api.openai.com/v1", "gpt-3.5-turbo-instruct", True),
     ProfileTemplate(
-        "chatanywhere", "https://api.chatanywhere.tech/v1", "gpt-3.5-turbo-instruct", True
+        "OpenAI", "https://api.openai.com/v1", "gpt-3.5-turbo-instruct", True, server=OPENAI
     ),
-    ProfileTemplate("wushuangai", "https://www.wushuangai.com/v1", "gpt-3.5-turbo-instruct", True),
-    ProfileTemplate("llama.cpp server", "http://127.0.0.1:8080/v1"),
-    ProfileTemplate("vLLM", "http://127.0.0.1:8000/v1"),
-    ProfileTemplate("Ollama", "http://127.0.0.1:11434/v1"),
-    ProfileTemplate("LM Studio", "http://127.0.0.1:1234/v1"),
+    ProfileTemplate(
+        "chatanywhere",
+        "https://api.chatanywhere.tech/v1",
+        "gpt-3.5-turbo-instruct",
+        True,
+        server=OPENAI,
+    ),
+    ProfileTemplate(
+        "wushuangai", "https://www.wushuangai.com/v1", "gpt-3.5-turbo-instruct", True, server=OPENAI
+    ),
+    ProfileTemplate("llama.cpp server", "http://127.0.0.1:8080/v1", server=LLAMACPP),
+    ProfileTemplate("llama-cpp-python", "http://127.0.0.1:8000/v1", server=LLAMA_CPP_PYTHON),
+    ProfileTemplate("vLLM", "http://127.0.0.1:8000/v1", server=VLLM),
+    ProfileTemplate("Ollama", "http://127.0.0.1:11434/v1", server=OLLAMA),
+    ProfileTemplate("koboldcpp", "http://127.0.0.1:5001/v1", server=KOBOLDCPP),
+    ProfileTemplate("text-generation-webui", "http://127.0.0.1:5000/v1", server=TEXTGEN),
+    ProfileTemplate("LM Studio", "http://127.0.0.1:1234/v1", server=LMSTUDIO),
 )
 
 
@@ -171,8 +315,8 @@ def default_profiles() -> list[Profile]:
 class LoadedProfiles:
     profiles: list[Profile]
     current: str
-    #: A sentence for the user when the file could not be used as it was (else ``None``).
-    problem: str | None = None
+    #: What to tell the user when the file could not be used as it was (else ``None``).
+    problem: Message | None = None
 
     def find(self, name: str) -> Profile | None:
         return next((p for p in self.profiles if p.name == name), None)
@@ -184,7 +328,12 @@ class LoadedProfiles:
 
 def _migrate_0(data: Any) -> dict[str, Any]:
     """Version 0 (before schema_version existed): a bare list of profiles."""
-    profiles = data if isinstance(data, list) else data.get("profiles", [])
+    if isinstance(data, list):
+        profiles: Any = data
+    elif isinstance(data, dict):
+        profiles = data.get("profiles", [])
+    else:
+        raise ProfileError("not a profiles file (neither an object nor a list)")
     return {"schema_version": 1, "profiles": profiles, "current": None}
 
 
@@ -192,65 +341,113 @@ MIGRATIONS: dict[int, Callable[[Any], dict[str, Any]]] = {0: _migrate_0}
 
 
 class ProfileStore:
-    """Reads and writes ``profiles.json``; every write is atomic."""
+    """Reads and writes ``profiles.json``; every write is atomic.
+
+    :meth:`load` never raises. A file it cannot use is moved aside
+    (``profiles.json.corrupt``); when even that fails (a read-only folder), the file is left
+    in place, the problem says so, and :meth:`save` moves it aside before writing, so the
+    unread file is never overwritten.
+    """
 
     FILE_NAME = "profiles.json"
 
     def __init__(self, config_dir: Path) -> None:
         self.path = Path(config_dir) / self.FILE_NAME
+        self._unread_in_place = False
 
     def load(self) -> LoadedProfiles:
-        if not self.path.exists():
-            profiles = default_profiles()
-            return LoadedProfiles(profiles, profiles[0].name)
+        """The profiles (defaults when there is no usable file) and any problem."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return self._parse(data)
-        except (ValueError, ProfileError, UnicodeDecodeError) as exc:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return self._defaults()
+        except OSError as exc:
+            return self._unusable(exc.strerror or type(exc).__name__)
+        try:
+            return self._parse(json.loads(raw.decode("utf-8")))
+        except (ValueError, RecursionError) as exc:  # incl. ProfileError, UnicodeDecodeError
+            return self._unusable(str(exc) or type(exc).__name__)
+
+    @staticmethod
+    def _defaults(problem: Message | None = None) -> LoadedProfiles:
+        profiles = default_profiles()
+        return LoadedProfiles(profiles, profiles[0].name, problem)
+
+    def _unusable(self, reason: str) -> LoadedProfiles:
+        """Keep the file aside (if it can be moved) and start with the default profile."""
+        try:
             moved = keep_aside(self.path)
-            profiles = default_profiles()
-            return LoadedProfiles(
-                profiles,
-                profiles[0].name,
-                problem=f"The profiles file {self.path} could not be read ({exc}); it was "
-                f"kept as {moved.name} and the default profile is used.",
+        except OSError as exc:
+            self._unread_in_place = True
+            return self._defaults(
+                PROFILES_UNREADABLE_NOT_MOVED(
+                    path=str(self.path), reason=reason, error=exc.strerror or str(exc)
+                )
             )
+        return self._defaults(
+            PROFILES_UNREADABLE(path=str(self.path), reason=reason, kept=moved.name)
+        )
 
     def _parse(self, data: Any) -> LoadedProfiles:
         version = data.get("schema_version", 0) if isinstance(data, dict) else 0
-        if not isinstance(version, int):
-            raise ProfileError("schema_version is not a number")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            raise ProfileError("schema_version is not a version number")
         while version < SCHEMA_VERSION:
             data = MIGRATIONS[version](data)
             version = data["schema_version"]
         problem = None
         if version > SCHEMA_VERSION:
-            problem = (
-                f"The profiles file {self.path} was written by a newer version of the app "
-                f"(schema {version}); fields this version does not know are kept."
-            )
+            problem = PROFILES_NEWER(path=str(self.path), version=version)
         items = data.get("profiles")
         if not isinstance(items, list):
             raise ProfileError("'profiles' is not a list")
         profiles: list[Profile] = []
+        with_credentials: list[str] = []
+        cleaned_items: list[Any] = []
         for item in items:
+            base_url = item.get("base_url") if isinstance(item, dict) else None
+            cleaned = strip_credentials(base_url) if isinstance(base_url, str) else None
+            if cleaned is not None:
+                item = {**item, "base_url": cleaned}
+            cleaned_items.append(item)
             profile = Profile.from_json(item)
             if any(p.name == profile.name for p in profiles):
                 raise ProfileError(f"two profiles are named {profile.name!r}")
+            if cleaned is not None:
+                with_credentials.append(profile.name)
             profiles.append(profile)
+        if with_credentials:
+            removed = self._rewrite_without_credentials({**data, "profiles": cleaned_items},
+                                                        with_credentials)  # fmt: skip
+            problem = removed if problem is None else BOTH(first=problem, second=removed)
         if not profiles:
             profiles = default_profiles()
         current = data.get("current")
-        if not any(p.name == current for p in profiles):
+        if not isinstance(current, str) or not any(p.name == current for p in profiles):
             current = profiles[0].name
         return LoadedProfiles(profiles, current, problem)
 
+    def _rewrite_without_credentials(self, data: dict[str, Any], names: list[str]) -> Message:
+        """Write the file back with the passwords removed (everything else as it was)."""
+        quoted = ", ".join(repr(name) for name in names)
+        try:
+            atomic_write_json(self.path, data)
+        except OSError as exc:
+            return PROFILES_CREDENTIALS_NOT_REWRITTEN(
+                names=quoted, path=str(self.path), error=exc.strerror or str(exc)
+            )
+        return PROFILES_CREDENTIALS_REMOVED(names=quoted, path=str(self.path))
+
     def save(self, profiles: list[Profile], current: str) -> None:
+        """Validate and write atomically; raises ProfileError or OSError."""
         names = [p.name for p in profiles]
         if len(set(names)) != len(names):
             raise ProfileError("two profiles have the same name")
         for profile in profiles:
             profile.validate()
+        if self._unread_in_place and self.path.exists():
+            keep_aside(self.path)  # the file load could not use is kept, not overwritten
+        self._unread_in_place = False
         atomic_write_json(
             self.path,
             {

@@ -23,19 +23,45 @@ from app.core.events import (
     UsageReport,
 )
 from app.core.logprobs import TokenLogprob, tokens_from_json
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 from app.core.wire_log import WireLog
 
 __all__ = ["ChoiceResult", "CompletionResult", "ResultBuilder", "Timings", "result_from_json"]
 
+NO_DONE_BUT_FINISHED = kind(
+    "stream.no_done",
+    QT_TRANSLATE_NOOP("Core", "The stream ended without [DONE], but every choice finished."),
+)
+NO_DONE_SOME_UNFINISHED = kind(
+    "stream.no_done_unfinished",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The stream ended without [DONE] and some choices have no finish reason: "
+        "their output may be incomplete.",
+    ),
+)
+FEWER_CHOICES = kind(
+    "result.fewer_choices",
+    QT_TRANSLATE_NOOP(
+        "Core", "The server returned %n choice(s) of the {requested} requested (it may ignore n)."
+    ),
+    count="got",
+)
+
 
 @dataclass
 class Timings:
-    """Monotonic timestamps of a run and the figures derived from them."""
+    """Monotonic timestamps of a run and the figures derived from them.
+
+    Text is stamped once per network read, so ``first_token`` and ``last_token`` are real
+    arrival times; ``first_read_chunks`` counts the text pieces of the first read.
+    """
 
     started: float
     first_token: float | None = None
     last_token: float | None = None
     finished: float | None = None
+    first_read_chunks: int = 0
 
     @property
     def time_to_first_token(self) -> float | None:
@@ -46,14 +72,19 @@ class Timings:
         return None if self.finished is None else self.finished - self.started
 
     def tokens_per_second(self, tokens: int) -> float | None:
-        """Generation speed after the first token (whole run when only one chunk came)."""
-        if tokens <= 0 or self.first_token is None:
+        """Generation speed between the first and the last read that brought text.
+
+        ``None`` when there is no such span (a non-streamed answer, or everything in one
+        read): a rate computed from timestamps microseconds apart would be fiction; the
+        total time says what there is to say.
+        """
+        if tokens <= 1 or self.first_token is None or self.last_token is None:
             return None
-        end = self.last_token or self.finished
-        if end is not None and end - self.first_token > 1e-6 and tokens > 1:
-            return (tokens - 1) / (end - self.first_token)
-        total = self.total
-        return tokens / total if total else None
+        span = self.last_token - self.first_token
+        later = tokens - max(1, self.first_read_chunks)
+        if span < 1e-3 or later <= 0:
+            return None
+        return later / span
 
 
 @dataclass
@@ -100,7 +131,7 @@ class CompletionResult:
     streamed: bool = True
     error: CompletionError | None = None
     cancelled: bool = False
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     wire: WireLog = field(default_factory=WireLog)
 
     def choice(self, index: int) -> ChoiceResult:
@@ -137,24 +168,20 @@ class CompletionResult:
 
     @property
     def tokens_per_second(self) -> float | None:
+        if not self.streamed:
+            return None
         return self.timings.tokens_per_second(self.completion_tokens)
 
-    def notes(self) -> list[str]:
-        """Warnings about an ending that was not clean, phrased for users."""
-        notes: list[str] = list(self.warnings)
+    def notes(self) -> list[Message]:
+        """Warnings about an ending that was not clean (words for the front end to show)."""
+        notes: list[Message] = list(self.warnings)
         if self.streamed and self.ok and not self.done_marker:
             if self.all_finished:
-                notes.append("The stream ended without [DONE], but every choice finished.")
+                notes.append(NO_DONE_BUT_FINISHED())
             else:
-                notes.append(
-                    "The stream ended without [DONE] and without a finish reason: "
-                    "the output may be incomplete."
-                )
+                notes.append(NO_DONE_SOME_UNFINISHED())
         if self.ok and self.choices and len(self.choices) < self.requested_choices:
-            notes.append(
-                f"The server returned {len(self.choices)} choice(s) of the "
-                f"{self.requested_choices} requested (it may ignore n)."
-            )
+            notes.append(FEWER_CHOICES(got=len(self.choices), requested=self.requested_choices))
         return notes
 
     def to_json(self) -> dict[str, Any]:
@@ -172,7 +199,8 @@ class CompletionResult:
             "complete": self.ok and (self.done_marker or self.all_finished),
             "cancelled": self.cancelled,
             "error": self.error.user_message() if self.error else None,
-            "notes": self.notes(),
+            "error_code": self.error.msg.code if self.error else None,
+            "notes": [str(note) for note in self.notes()],
         }
 
 
@@ -204,23 +232,39 @@ class ResultBuilder:
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._clock = clock
+        self._now: float | None = None
+        #: Characters of text received so far, all choices (for the output limit).
+        self.output_chars = 0
         self.result = CompletionResult(
             requested_choices=requested_choices,
             timings=Timings(started=clock()),
             streamed=streamed,
         )
 
+    def apply_batch(self, events: list[Event]) -> None:
+        """Fold the events of one network read, stamped with one arrival time."""
+        self._now = self._clock()
+        try:
+            for event in events:
+                self.apply(event)
+        finally:
+            self._now = None
+
     def apply(self, event: Event) -> None:
         result = self.result
         if type(event) is ChoiceDelta:
             choice = result.choices.get(event.index) or result.choice(event.index)
             if event.text:
-                now = self._clock()
-                if result.timings.first_token is None:
-                    result.timings.first_token = now
-                result.timings.last_token = now
+                now = self._now if self._now is not None else self._clock()
+                timings = result.timings
+                if timings.first_token is None:
+                    timings.first_token = now
+                if now == timings.first_token:
+                    timings.first_read_chunks += 1
+                timings.last_token = now
                 choice.parts.append(event.text)
                 choice.chunks += 1
+                self.output_chars += len(event.text)
             if event.tokens:
                 choice.tokens.extend(event.tokens)
             if event.finish_reason:

@@ -16,12 +16,17 @@ from collections.abc import Callable
 
 from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
-from app.core.errors import CompletionError
+from app.core.errors import CompletionError, OutputLimitError, UnexpectedError
 from app.core.events import Event
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 
-__all__ = ["execute"]
+__all__ = ["DEFAULT_OUTPUT_LIMIT", "execute"]
+
+
+#: Characters of output after which a run is stopped (an endless stream must not eat the
+#: machine's memory); a setting in the window, ``--max-output`` in the CLI.
+DEFAULT_OUTPUT_LIMIT = 4_000_000
 
 
 async def _consume(
@@ -30,15 +35,28 @@ async def _consume(
     request: CompletionRequest,
     builder: ResultBuilder,
     on_event: Callable[[Event], None] | None,
+    on_batch: Callable[[list[Event]], None] | None,
+    output_limit: int | None,
 ) -> None:
     try:
-        async for batch in client.event_batches(endpoint, request, builder.result.wire):
-            for event in batch:
-                builder.apply(event)
+        batches = client.event_batches(endpoint, request, builder.result.wire)
+        try:
+            async for batch in batches:
+                builder.apply_batch(batch)
+                if on_batch is not None:
+                    on_batch(batch)
                 if on_event is not None:
-                    on_event(event)
+                    for event in batch:
+                        on_event(event)
+                if output_limit and builder.output_chars > output_limit:
+                    builder.fail(OutputLimitError(output_limit))
+                    break
+        finally:
+            await batches.aclose()  # type: ignore[attr-defined]
     except CompletionError as exc:
         builder.fail(exc)
+    except Exception as exc:  # a bug must end the run with a sentence, not kill it silently
+        builder.fail(UnexpectedError(exc))
 
 
 async def execute(
@@ -48,16 +66,24 @@ async def execute(
     *,
     builder: ResultBuilder | None = None,
     on_event: Callable[[Event], None] | None = None,
+    on_batch: Callable[[list[Event]], None] | None = None,
+    output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
 ) -> CompletionResult:
-    """Send ``request`` and return its result; ``on_event`` sees every event as it arrives.
+    """Send ``request`` and return its result.
 
-    Pass your own ``builder`` to keep access to the partial result if the task is cancelled.
-    Request validation errors propagate (nothing was sent).
+    ``on_batch`` sees the events of each network read together (cheap for front ends that
+    paint per frame); ``on_event`` sees every event. Pass your own ``builder`` to keep
+    access to the partial result if the task is cancelled. More than ``output_limit``
+    characters of text (all choices; ``None`` or 0 for no limit) stops the run with
+    :class:`OutputLimitError`, the text kept. Request validation errors propagate
+    (nothing was sent).
     """
     request.validate()
     if builder is None:
         builder = ResultBuilder(request.choice_count, streamed=request.stream)
-    inner = asyncio.ensure_future(_consume(client, endpoint, request, builder, on_event))
+    inner = asyncio.ensure_future(
+        _consume(client, endpoint, request, builder, on_event, on_batch, output_limit)
+    )
     try:
         await asyncio.shield(inner)
     except asyncio.CancelledError:

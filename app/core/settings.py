@@ -3,19 +3,23 @@
 Kept in ``settings.json`` in the config dir, a versioned document written atomically.
 Unknown fields (from a newer version) are kept on save; a value of the wrong type is
 reported and replaced by its default for this session, and a file that cannot be read at
-all is moved aside (``settings.json.corrupt``) and reported, never overwritten silently.
+all (not JSON, not UTF-8, unreadable) is moved aside (``settings.json.corrupt``) and
+reported, never overwritten silently. :meth:`SettingsFile.load` never raises: it returns
+settings and, when something was wrong, a :class:`~app.core.messages.Message`.
 Window geometry and splitter positions are not here: Qt's QSettings keeps those.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from app.core.atomic import atomic_write_json, keep_aside
 from app.core.endpoint import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 
 __all__ = [
     "LANGUAGES",
@@ -27,9 +31,43 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+
+SETTINGS_INVALID_VALUES = kind(
+    "settings.invalid_values",
+    QT_TRANSLATE_NOOP(
+        "Core", "Some settings were invalid and are back to their defaults: {details}"
+    ),
+)
+SETTINGS_UNREADABLE = kind(
+    "settings.unreadable",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The settings file could not be read ({reason}); it was kept as {kept} and the "
+        "defaults are used.",
+    ),
+)
+SETTINGS_UNREADABLE_NOT_MOVED = kind(
+    "settings.unreadable_not_moved",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The settings file {path} could not be read ({reason}) and could not be moved "
+        "aside ({error}); the defaults are used for this session.",
+    ),
+)
+
 #: "system" follows the desktop's locale; the others are the shipped translations.
 LANGUAGES = ("system", "en", "zh_CN")
 THEMES = ("system", "light", "dark")
+
+
+def _seconds(value: Any) -> bool:
+    """A finite positive number of seconds (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value)) and value > 0
+    except OverflowError:
+        return False
 
 
 class SettingsError(ValueError):
@@ -58,8 +96,7 @@ class Settings:
         if self.theme not in THEMES:
             raise SettingsError(f"theme: one of {', '.join(THEMES)}")
         for name in ("connect_timeout", "read_timeout"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            if not _seconds(getattr(self, name)):
                 raise SettingsError(f"{name}: a positive number of seconds")
         if not isinstance(self.editor_font, str):
             raise SettingsError("editor_font: a font family name")
@@ -79,8 +116,8 @@ class Settings:
 @dataclass(frozen=True)
 class LoadedSettings:
     settings: Settings
-    #: What was wrong with the file (a sentence), or ``None``.
-    problem: str | None = None
+    #: What was wrong with the file, or ``None``.
+    problem: Message | None = None
 
 
 def _from_json(data: Any) -> LoadedSettings:
@@ -90,7 +127,7 @@ def _from_json(data: Any) -> LoadedSettings:
     names = {f.name for f in fields(Settings)} - {"extra"}
     settings = Settings(extra={k: v for k, v in raw.items() if k not in names})
     bad = []
-    for name in names & raw.keys():
+    for name in sorted(names & raw.keys()):
         candidate = replace(settings, **{name: raw[name]})
         try:
             candidate.validate()
@@ -98,39 +135,58 @@ def _from_json(data: Any) -> LoadedSettings:
             bad.append(str(exc))
         else:
             settings = candidate
-    problem = None
-    if bad:
-        problem = "Some settings were invalid and are back to their defaults: " + "; ".join(bad)
+    problem = SETTINGS_INVALID_VALUES(details="; ".join(bad)) if bad else None
     return LoadedSettings(settings, problem)
 
 
 class SettingsFile:
+    """Reads and writes ``settings.json``; every write is atomic."""
+
     FILE_NAME = "settings.json"
 
     def __init__(self, config_dir: Path) -> None:
         self.path = Path(config_dir) / self.FILE_NAME
+        self._unread_in_place = False
 
     def load(self) -> LoadedSettings:
-        """The settings; defaults when there is no file; a broken file is kept aside."""
+        """The settings; defaults when there is no file; a broken file is kept aside.
+
+        Never raises: any bytes, any JSON value, give settings and at most a problem.
+        """
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return LoadedSettings(Settings())
         except OSError as exc:
-            return LoadedSettings(Settings(), f"The settings could not be read: {exc}")
+            return self._unusable(exc.strerror or type(exc).__name__)
         try:
-            return _from_json(json.loads(text))
-        except (ValueError, TypeError) as exc:
+            return _from_json(json.loads(raw.decode("utf-8")))
+        except (ValueError, TypeError, RecursionError) as exc:  # incl. UnicodeDecodeError
+            return self._unusable(str(exc) or type(exc).__name__)
+
+    def _unusable(self, reason: str) -> LoadedSettings:
+        try:
             aside = keep_aside(self.path)
+        except OSError as exc:
+            self._unread_in_place = True
             return LoadedSettings(
                 Settings(),
-                f"The settings file could not be read ({exc}); it was kept as {aside.name} "
-                "and the defaults are used.",
+                SETTINGS_UNREADABLE_NOT_MOVED(
+                    path=str(self.path), reason=reason, error=exc.strerror or str(exc)
+                ),
             )
+        return LoadedSettings(Settings(), SETTINGS_UNREADABLE(reason=reason, kept=aside.name))
 
     def save(self, settings: Settings) -> None:
-        """Write atomically; raises SettingsError or OSError."""
+        """Write atomically; raises SettingsError or OSError.
+
+        A file :meth:`load` could neither read nor move is moved aside first, never
+        overwritten.
+        """
         settings.validate()
+        if self._unread_in_place and self.path.exists():
+            keep_aside(self.path)
+        self._unread_in_place = False
         atomic_write_json(
             self.path, {"schema_version": SCHEMA_VERSION, "settings": settings.to_json()}
         )

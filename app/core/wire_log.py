@@ -14,24 +14,24 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.redaction import MASK, Redactor, is_secret_header
+
 __all__ = ["MAX_RAW_BYTES", "WireLog", "mask_headers", "split_events"]
 
 MAX_RAW_BYTES = 2 * 1024 * 1024
-_SECRET_HEADERS = ("authorization", "api-key", "x-api-key", "proxy-authorization", "cookie")
-_MASK = "•••"
+_MASK = MASK
 
 
-def mask_headers(headers: dict[str, str], secret: str | None = None) -> dict[str, str]:
-    """Headers with secret values masked (by name, and wherever ``secret`` appears)."""
+def mask_headers(headers: dict[str, str], secret: str | Redactor | None = None) -> dict[str, str]:
+    """Headers with secret values masked (by name, and wherever a known secret appears)."""
+    redact = secret if isinstance(secret, Redactor) else Redactor([secret])
     out: dict[str, str] = {}
     for name, value in headers.items():
-        if name.lower() in _SECRET_HEADERS:
+        if is_secret_header(name):
             scheme = value.split(" ", 1)[0] if " " in value else ""
             out[name] = f"{scheme} {_MASK}".strip()
-        elif secret and secret in value:
-            out[name] = value.replace(secret, _MASK)
         else:
-            out[name] = value
+            out[name] = redact(value)
     return out
 
 
@@ -48,15 +48,20 @@ class WireLog:
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     raw: bytearray = field(default_factory=bytearray)
     truncated: bool = False
-    secret: str | None = field(default=None, repr=False, compare=False)
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)
 
     def record_request(
-        self, method: str, url: str, headers: dict[str, str], body: bytes, secret: str | None
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes,
+        secret: str | Redactor | None,
     ) -> None:
         self.method = method
         self.url = url
-        self.secret = secret or None
-        self.request_headers = mask_headers(headers, self.secret)
+        self.redactor = secret if isinstance(secret, Redactor) else Redactor([secret])
+        self.request_headers = mask_headers(headers, self.redactor)
         self.request_body = body
 
     def record_response(
@@ -64,7 +69,7 @@ class WireLog:
     ) -> None:
         self.status = status
         self.http_version = http_version
-        masked = mask_headers(dict(headers), self.secret)
+        masked = mask_headers(dict(headers), self.redactor)
         self.response_headers = [(k, masked.get(k, v)) for k, v in headers]
 
     def add(self, chunk: bytes) -> None:
@@ -89,8 +94,7 @@ class WireLog:
 
     @property
     def response_text(self) -> str:
-        text = bytes(self.raw).decode("utf-8", "replace")
-        return text.replace(self.secret, _MASK) if self.secret else text
+        return self.redactor(bytes(self.raw).decode("utf-8", "replace"))
 
     def events(self) -> list[str]:
         """The raw response split into SSE events (blank-line separated), as received."""
@@ -103,7 +107,7 @@ class WireLog:
             "method": self.method,
             "url": self.url,
             "request_headers": self.request_headers,
-            "request_body": self.request_body.decode("utf-8", "replace"),
+            "request_body": self.redactor(self.request_body.decode("utf-8", "replace")),
             "status": self.status,
             "http_version": self.http_version,
             "response_headers": [list(pair) for pair in self.response_headers],

@@ -7,6 +7,7 @@ app alike; a component that is not installed (the local model) is left out.
 
 from __future__ import annotations
 
+import html
 import platform
 import sys
 from importlib import metadata
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.paths import AppPaths
 from app.ui.i18n import display_name
+from app.ui.plain import plain_label
 
 __all__ = ["COMPONENTS", "AboutDialog", "components"]
 
@@ -86,20 +88,27 @@ class AboutDialog(QDialog):
         self.setModal(False)
         self.resize(640, 520)
         paths = AppPaths.resolve()
+        # Rich on purpose (the heading); every value in it is escaped (a folder may be
+        # named "<img …>").
         self.summary = QLabel(
             "<h2>{name} {version}</h2><p>{what}</p><p>{runtime}</p><p>{files}</p>".format(
-                name=display_name(),
-                version=__version__,
-                what=self.tr(
-                    "A desktop playground for OpenAI-compatible text-completion endpoints "
-                    "(/v1/completions). Licensed under the MIT licence."
+                name=html.escape(display_name()),
+                version=html.escape(__version__),
+                what=html.escape(
+                    self.tr(
+                        "A desktop playground for OpenAI-compatible text-completion endpoints "
+                        "(/v1/completions). Licensed under the MIT licence."
+                    )
                 ),
-                runtime=self.tr("Qt {0}, PySide6 {1}, Python {2} on {3}").format(
-                    qVersion(), pyside_version, platform.python_version(), sys.platform
+                runtime=html.escape(
+                    self.tr("Qt {0}, PySide6 {1}, Python {2} on {3}").format(
+                        qVersion(), pyside_version, platform.python_version(), sys.platform
+                    )
                 ),
-                files=self.tr("Settings and data: {0}").format(paths.config_dir),
+                files=html.escape(self.tr("Settings and data: {0}").format(paths.config_dir)),
             )
         )
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         rows = components()
@@ -116,7 +125,7 @@ class AboutDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(shown))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        note = QLabel(
+        note = plain_label(
             self.tr(
                 "Qt and PySide6 are used under the LGPL v3: you may replace them with your "
                 "own build. Their source is at download.qt.io."
@@ -127,7 +136,7 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(QLabel(self.tr("Bundled components:")))
+        layout.addWidget(plain_label(self.tr("Bundled components:")))
         layout.addWidget(self.table, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)

@@ -12,7 +12,7 @@ from app import APP_DISPLAY_NAME, APP_NAME, __version__
 from app.core.connections import Connections
 from app.core.keys import KeyStore
 from app.core.paths import AppPaths
-from app.core.settings import SettingsFile
+from app.core.settings import LoadedSettings, SettingsFile
 from app.resource_files import resource_path
 from app.ui.controller import RunController
 from app.ui.event_loop import create_event_loop
@@ -48,16 +48,18 @@ def app_icon() -> QIcon:
     return icon
 
 
-def create_window(paths: AppPaths, keys: KeyStore | None = None) -> MainWindow:
-    """A main window with its own controller, profiles and clients."""
-    paths.ensure()
+def create_window(
+    paths: AppPaths, keys: KeyStore | None = None, settings: LoadedSettings | None = None
+) -> MainWindow:
+    """A main window with its own controller, profiles and clients (``settings``: already
+    loaded, so a broken file is reported by the window rather than kept aside unseen)."""
     app = QApplication.instance()
     if isinstance(app, QApplication) and app.windowIcon().isNull():
         app.setWindowIcon(app_icon())
     connections = Connections(keys or KeyStore())
     controller = RunController(connections)
     profiles = ProfileManager(paths, connections)
-    window = MainWindow(controller, profiles, open_storage(paths))
+    window = MainWindow(controller, profiles, open_storage(paths, settings))
     controller.setParent(window)
     profiles.setParent(window)
     return window
@@ -68,8 +70,9 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     loop = create_event_loop(app)
     gc_guard = GCGuard(app)
     gc_guard.start()
-    install_translators(SettingsFile(paths.config_dir).load().settings.language)
-    window = create_window(paths)
+    settings = SettingsFile(paths.config_dir).load()
+    install_translators(settings.settings.language)
+    window = create_window(paths, settings=settings)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, app.quit)

@@ -25,12 +25,12 @@ from app.core.capabilities import without_unsupported
 from app.core.code_export import DEFAULT_KEY_ENV, generate
 from app.core.curl_parse import CurlImportError, ImportedCurl, parse_curl
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
-from app.core.presets import PARAMETER_FIELDS
 from app.core.profiles import Profile, ProfileError
 from app.core.request import CompletionRequest, RequestValidationError
 from app.ui.code_view import CodeViewDialog, CurlImportDialog
 from app.ui.message_area import Severity
 from app.ui.task_keeper import TaskKeeper
+from app.ui.wording import text_of
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -175,7 +175,7 @@ class CodeActions(QObject):
             request = imported.request()
         except CurlImportError as exc:
             if dialog is not None:
-                dialog.show_error(str(exc))
+                dialog.show_error(text_of(exc.msg))
             return None
         if dialog is not None:
             dialog.begin()
@@ -191,7 +191,7 @@ class CodeActions(QObject):
     async def _import(self, imported: ImportedCurl, request: CompletionRequest) -> bool:
         manager = self.window.profiles
         dialog = self.import_dialog
-        notes = list(imported.notes)
+        notes = [text_of(note) for note in imported.notes]
         profile = next(
             (p for p in manager.profiles
              if not p.is_local_model and _same_base(p.base_url, imported.base_url)),
@@ -235,8 +235,9 @@ class CodeActions(QObject):
                 )
             )
         manager.set_current(profile.name)
-        params = {f: getattr(request, f) for f in PARAMETER_FIELDS}
-        self.window.apply_setup(request.prompt, "text", params, None, request.model or None)
+        self.window.apply_setup(
+            request.prompt, "text", request.parameters(), None, request.model or None
+        )
         if dialog is not None:
             dialog.text.clear()
             dialog.error.clear()

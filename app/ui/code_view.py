@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.core.code_export import LANGUAGES
 from app.ui.editor_font import mark_editor
+from app.ui.plain import plain_label
 
 __all__ = ["CodeViewDialog", "CurlImportDialog"]
 
@@ -53,17 +53,17 @@ class CodeViewDialog(QDialog):
         self.code.setReadOnly(True)
         self.code.setAccessibleName(self.tr("Code"))
         _mono(self.code)
-        self.note = QLabel()
+        self.note = plain_label()  # names profiles and parameters
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.copy_button = QPushButton(self.tr("&Copy"))
         self.copy_button.clicked.connect(self.copy)
-        self.feedback = QLabel()
+        self.feedback = plain_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Show as:")))
+        top.addWidget(plain_label(self.tr("Show as:")))
         top.addWidget(self.language)
         top.addStretch(1)
         top.addWidget(self.feedback)
@@ -100,7 +100,7 @@ class CurlImportDialog(QDialog):
         self.setWindowTitle(self.tr("Import curl command"))
         self.setModal(False)
         self.resize(680, 420)
-        intro = QLabel(
+        intro = plain_label(
             self.tr(
                 "Paste a curl command for /v1/completions (for example from a relay's "
                 "documentation or from View code). Its URL selects or creates a profile; "
@@ -119,7 +119,7 @@ class CurlImportDialog(QDialog):
             """  -d '{"model": "gpt-3.5-turbo-instruct", "prompt": "Hello", "max_tokens": 16}'"""
         )
         _mono(self.text)
-        self.error = QLabel()
+        self.error = plain_label()  # may quote the pasted command
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: palette(highlight);")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

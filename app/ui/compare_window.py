@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -33,6 +32,7 @@ from app.core.compare import (
     MAX_TARGETS,
     MIN_TARGETS,
     CompareTarget,
+    OverrideError,
     new_group_id,
     parse_overrides,
     word_diff,
@@ -41,8 +41,10 @@ from app.core.events import ChoiceDelta, Event
 from app.core.history import record_for
 from app.core.request import CompletionRequest, RequestValidationError
 from app.core.result import CompletionResult
-from app.ui.error_text import describe as describe_error
 from app.ui.output_view import FRAME_MS
+from app.ui.plain import plain_label
+from app.ui.wording import describe as describe_error
+from app.ui.wording import text_of
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -76,7 +78,7 @@ class CompareColumn(QWidget):
         self.output.setReadOnly(True)
         self.output.setUndoRedoEnabled(False)
         self.output.setAccessibleName(self.tr("Output of column {0}").format(index + 1))
-        self.figures = QLabel()
+        self.figures = plain_label()  # errors and finish reasons from the server
         self.figures.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -151,7 +153,7 @@ class CompareWindow(QWidget):
         )
         self.stop_button = QPushButton(self.tr("Stop all"))
         self.stop_button.setEnabled(False)
-        self.message = QLabel()
+        self.message = plain_label()
         self.message.setWordWrap(True)
         top = QHBoxLayout()
         for button in (self.add_button, self.remove_button, self.run_button, self.stop_button):
@@ -167,9 +169,9 @@ class CompareWindow(QWidget):
         self.diff_view = QTextBrowser()
         self.diff_view.setAccessibleName(self.tr("Word diff"))
         diff_bar = QHBoxLayout()
-        diff_bar.addWidget(QLabel(self.tr("Diff")))
+        diff_bar.addWidget(plain_label(self.tr("Diff")))
         diff_bar.addWidget(self.diff_a)
-        diff_bar.addWidget(QLabel("→"))
+        diff_bar.addWidget(plain_label("→"))
         diff_bar.addWidget(self.diff_b)
         diff_bar.addWidget(self.diff_button)
         diff_bar.addStretch(1)
@@ -261,7 +263,14 @@ class CompareWindow(QWidget):
                     )
                 request = self.main.capabilities.prepare(profile, target.request(base))
                 plans.append((column, profile, request))
-        except (RequestValidationError, ValueError) as exc:
+        except OverrideError as exc:
+            self.message.setText(self.tr("Not run: {0}").format(text_of(exc.msg)))
+            return []
+        except RequestValidationError as exc:
+            problems = "; ".join(f"{e.field}: {text_of(e.msg)}" for e in exc.errors)
+            self.message.setText(self.tr("Not run: {0}").format(problems))
+            return []
+        except ValueError as exc:
             self.message.setText(self.tr("Not run: {0}").format(exc))
             return []
         self.message.setText(self.tr("Running {0} targets…").format(len(plans)))

@@ -9,11 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QToolButton,
     QWidget,
 )
+
+from app.ui.plain import plain_label
 
 __all__ = ["ConnectionBar"]
 
@@ -46,12 +47,12 @@ class ConnectionBar(QWidget):
         self.test.setAccessibleName(self.tr("Test connection"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel(self.tr("&Profile"))
+        caption = plain_label(self.tr("&Profile"))
         caption.setBuddy(self.profile)
         layout.addWidget(caption)
         layout.addWidget(self.profile, 2)
         layout.addWidget(self.manage)
-        caption = QLabel(self.tr("&Model"))
+        caption = plain_label(self.tr("&Model"))
         caption.setBuddy(self.model)
         layout.addWidget(caption)
         layout.addWidget(self.model, 3)

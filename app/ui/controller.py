@@ -16,15 +16,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.connections import Connections
-from app.core.errors import CompletionError
+from app.core.errors import CompletionError, UnexpectedError
 from app.core.events import ChoiceDelta, Event
 from app.core.local_model import bundled_model_path, model_alias
 from app.core.profiles import Profile
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
-from app.core.run import execute
-from app.ui.error_text import describe as describe_error
+from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
 from app.ui.task_keeper import TaskKeeper
+from app.ui.wording import describe as describe_error
 
 __all__ = ["RunController"]
 
@@ -52,6 +52,8 @@ class RunController(QObject):
         self.last_request: CompletionRequest | None = None
         self.last_profile: Profile | None = None
         self.last_base_url: str | None = None
+        #: Characters of output after which a run stops (Settings ▸ Output limit).
+        self.output_limit: int | None = DEFAULT_OUTPUT_LIMIT
 
     @property
     def is_running(self) -> bool:
@@ -94,7 +96,12 @@ class RunController(QObject):
             self.last_base_url = endpoint.base_url
             client = self.connections.client_for(profile)
             result = await execute(
-                client, endpoint, request, builder=builder, on_event=self._on_event
+                client,
+                endpoint,
+                request,
+                builder=builder,
+                on_event=self._on_event,
+                output_limit=self.output_limit,
             )
         except asyncio.CancelledError:
             builder.cancel()
@@ -103,7 +110,7 @@ class RunController(QObject):
             builder.fail(exc)
             result = builder.finish()
         except Exception as exc:
-            builder.fail(CompletionError(f"Unexpected error: {type(exc).__name__}: {exc}"))
+            builder.fail(UnexpectedError(exc))
             result = builder.finish()
         self.last_result = result
         self.runFinished.emit(result)
@@ -141,6 +148,9 @@ class RunController(QObject):
         except CompletionError as exc:
             builder.fail(exc)
             return builder.finish()
+        except Exception as exc:
+            builder.fail(UnexpectedError(exc))
+            return builder.finish()
 
     def load_models(self, profile: Profile) -> None:
         """Fetch the profile's model list in the background (newer replaces older).
@@ -159,8 +169,11 @@ class RunController(QObject):
         try:
             endpoint = await self.connections.endpoint_for(profile)
             models = await self.connections.client_for(profile).list_models(endpoint)
-        except CompletionError as exc:
-            self.modelsFailed.emit(describe_error(exc))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            error = exc if isinstance(exc, CompletionError) else UnexpectedError(exc)
+            self.modelsFailed.emit(describe_error(error))
             return
         self.modelsLoaded.emit(models)
 
@@ -175,8 +188,11 @@ class RunController(QObject):
             else:
                 endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
             models = await self.connections.client_for(profile).list_models(endpoint)
-        except CompletionError as exc:
-            self.connectionTested.emit(False, describe_error(exc))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            error = exc if isinstance(exc, CompletionError) else UnexpectedError(exc)
+            self.connectionTested.emit(False, describe_error(error))
             return
         shown = ", ".join(models[:5]) + ("…" if len(models) > 5 else "")
         self.connectionTested.emit(

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.history import HistoryError, HistoryStore, RunRecord, RunSummary
+from app.ui.plain import plain_label, plain_tooltip
 from app.ui.task_keeper import TaskKeeper
 
 __all__ = ["PAGE", "HistoryPanel", "HistoryTableModel"]
@@ -122,11 +122,14 @@ class HistoryTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if column == 0:
-            return time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created))
-        if column == 3:
-            return self.tr(self.STATUSES.get(row.status, row.status))
-        value = (row.model, row.profile, row.status, row.prompt, row.output)[column - 1] or ""
-        return " ".join(value.split()) if role == Qt.ItemDataRole.DisplayRole else value
+            value = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created))
+        elif column == 3:
+            value = self.tr(self.STATUSES.get(row.status, row.status))
+        else:
+            value = (row.model, row.profile, row.status, row.prompt, row.output)[column - 1] or ""
+        if role == Qt.ItemDataRole.ToolTipRole:  # tooltips are rich-text-guessed: escape
+            return plain_tooltip(value)
+        return " ".join(value.split()) if column not in (0, 3) else value
 
 
 class HistoryPanel(QWidget):
@@ -162,7 +165,7 @@ class HistoryPanel(QWidget):
         self.inspect_button.setToolTip(self.tr("The request sent and the raw response"))
         self.export_jsonl = QPushButton(self.tr("Export JSONL…"))
         self.export_md = QPushButton(self.tr("Export Markdown…"))
-        self.notice = QLabel()
+        self.notice = plain_label()
         self.notice.setWordWrap(True)
         self.notice.hide()
         filters = QHBoxLayout()

@@ -8,6 +8,8 @@ everything on the asyncio loop that qasync drives inside Qt's event loop.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -23,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.endpoint import InvalidBaseURL, normalise_base_url
+from app.core.errors import RedirectError
 from app.core.history import RunRecord, record_for
 from app.core.keys import KeyStatus
 from app.core.local_model import LocalModelError
-from app.core.presets import PARAMETER_FIELDS, Preset
+from app.core.presets import Preset
 from app.core.profiles import Profile
 from app.core.request import (
     CompletionRequest,
@@ -43,7 +47,6 @@ from app.ui.code_actions import CodeActions
 from app.ui.compare_window import CompareWindow
 from app.ui.connection_bar import ConnectionBar
 from app.ui.controller import RunController
-from app.ui.error_text import describe as describe_error
 from app.ui.help_actions import HelpActions
 from app.ui.history_panel import HistoryPanel
 from app.ui.i18n import display_name
@@ -61,6 +64,8 @@ from app.ui.storage import WindowStorage
 from app.ui.undo_history import UnifiedUndo
 from app.ui.window_state import WindowState
 from app.ui.wire_inspector import WireInspector
+from app.ui.wording import describe as describe_error
+from app.ui.wording import text_of
 
 __all__ = ["MainWindow"]
 
@@ -173,7 +178,7 @@ class MainWindow(QMainWindow):
 
         self.history = HistoryPanel(storage.history, self)
         if storage.history_problem:
-            self.history.set_disabled_notice(storage.history_problem)
+            self.history.set_disabled_notice(text_of(storage.history_problem))
         self.history_dock = QDockWidget(self.tr("History"), self)
         self.history_dock.setObjectName("history")
         self.history_dock.setWidget(self.history)
@@ -251,9 +256,9 @@ class MainWindow(QMainWindow):
         self._show_profiles_list()
         self.connection.model.setCurrentText(profiles.current.default_model)
         if profiles.load_problem:
-            self.messages.show_message(profiles.load_problem, Severity.ERROR)
+            self.messages.show_message(text_of(profiles.load_problem), Severity.ERROR)
         if storage.session_problem:
-            self.messages.show_message(storage.session_problem, Severity.ERROR)
+            self.messages.show_message(text_of(storage.session_problem), Severity.ERROR)
         if storage.restored is not None:
             self.apply_state(storage.restored)
         self.undo.reset()  # the restored session is the starting point, not an edit
@@ -308,15 +313,12 @@ class MainWindow(QMainWindow):
 
     def restore_run(self, record: RunRecord) -> None:
         """Put a run from history back into the editor (prompt, parameters, model)."""
-        body = dict(record.request)
-        prompt = body.pop("prompt", "")
-        params = CompletionRequest.from_body({**body, "model": record.model or ""})
-        fields_ = {f: getattr(params, f) for f in PARAMETER_FIELDS}
-        self.apply_setup(prompt, "text", fields_, record.profile, record.model)
-        result = result_from_json(record.result, params.choice_count)
-        self.branching.set_run(
-            CompletionRequest.from_body({**record.request, "model": record.model or ""}), result
+        restored = CompletionRequest.from_body({**record.request, "model": record.model or ""})
+        self.apply_setup(
+            restored.prompt, "text", restored.parameters(), record.profile, record.model
         )
+        result = result_from_json(record.result, restored.choice_count)
+        self.branching.set_run(restored, result)
 
     def show_compare(self) -> CompareWindow:
         """Open the (non-modal) Compare window."""
@@ -403,7 +405,7 @@ class MainWindow(QMainWindow):
         try:
             request = self.build_request()
         except RequestValidationError as exc:
-            lines = [f"{e.field}: {e.message}" for e in exc.errors]
+            lines = [f"{e.field}: {text_of(e.msg)}" for e in exc.errors]
             self.messages.show_message(
                 self.tr("Not sent. Fix these parameters: {0}").format("; ".join(lines)),
                 Severity.ERROR,
@@ -470,12 +472,14 @@ class MainWindow(QMainWindow):
         self.autosave.schedule()
         self.status.show_result(result)
         self.capabilities.annotate_status()
-        notes = result.notes()
+        notes = [text_of(note) for note in result.notes()]
         if result.error is not None:
             text = describe_error(result.error)
             if any(c.text for c in result.ordered_choices):
                 text += " " + self.tr("The text received so far is kept.")
             action = self.capabilities.offer(result)
+            if isinstance(result.error, RedirectError) and result.error.location:
+                action = self._offer_new_base_url(result.error.location)
             if isinstance(result.error, LocalModelError):
                 if result.error.log_tail:
                     text += "\n" + "\n".join(result.error.log_tail[-6:])
@@ -496,6 +500,27 @@ class MainWindow(QMainWindow):
             )
         elif notes:
             self.messages.show_message(" ".join(notes), Severity.WARNING)
+
+    def _offer_new_base_url(self, location: str) -> tuple[str, Callable[[], None]] | None:
+        """"Use URL as the base URL" for a profile whose server moved (never automatic)."""
+        try:
+            new_base = normalise_base_url(location)
+        except InvalidBaseURL:
+            return None
+        profile = self.controller.last_profile or self.profiles.current
+        if profile.is_local_model or new_base == normalise_base_url(profile.base_url):
+            return None
+
+        def update() -> None:
+            current = self.profiles.find(profile.name)
+            if current is not None:
+                self.profiles.save_profile(current.name, replace(current, base_url=new_base))
+                self.messages.show_message(
+                    self.tr("The base URL of {0} is now {1}.").format(current.name, new_base),
+                    Severity.INFO,
+                )
+
+        return self.tr("Use {0} as the base URL").format(new_base), update
 
     def _record(self, result: CompletionResult) -> None:
         request, profile = self.controller.last_request, self.controller.last_profile

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
+
+from app.ui.plain import escape_mnemonic, plain_label
 
 __all__ = ["MessageArea", "Severity"]
 
@@ -21,7 +23,7 @@ class MessageArea(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = QLabel()
+        self.label = plain_label()  # server text: shown literally, never as HTML
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(self.tr("Message"))
@@ -54,12 +56,15 @@ class MessageArea(QFrame):
         severity: Severity = Severity.ERROR,
         action: tuple[str, Callable[[], None]] | None = None,
     ) -> None:
-        """Show ``text``; ``action`` adds a button (label, callback), e.g. "Restart"."""
+        """Show ``text``; ``action`` adds a button (label, callback), e.g. "Restart".
+
+        Both are shown literally: no rich text, no ``&`` mnemonic.
+        """
         if action is None:
             self._action = None
             self.action_button.hide()
         else:
-            self.action_button.setText(action[0])
+            self.action_button.setText(escape_mnemonic(action[0]))
             self._action = action[1]
             self.action_button.show()
         background, foreground = severity.value

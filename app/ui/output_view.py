@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.logprobs import TokenLogprob
 from app.core.token_stats import RunStats, run_stats
 from app.ui.branch_panel import BranchPanel
+from app.ui.plain import plain_label
 from app.ui.token_details import TokenDetails
 from app.ui.token_view import ProbabilityMode, TokenTextView
 
@@ -47,7 +47,7 @@ class ChoicePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         header = QHBoxLayout()
-        self.summary = QLabel()
+        self.summary = plain_label()  # the finish reason is the server's text
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.use_button = QToolButton()
         self.use_button.setText(self.tr("Use this"))
@@ -116,7 +116,7 @@ class OutputView(QWidget):
         self.side_by_side.toggled.connect(self._arrange)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        mode_label = QLabel(self.tr("Token probabilities:"))
+        mode_label = plain_label(self.tr("Token probabilities:"))
         mode_label.setBuddy(self.mode)
         bar.addWidget(mode_label)
         bar.addWidget(self.mode)

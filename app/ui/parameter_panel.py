@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.request import LIMITS
+from app.core import parameters as registry
 from app.ui.logit_bias_field import LogitBiasField
 from app.ui.numeric_param import NumericParam
+from app.ui.plain import plain_tooltip
 from app.ui.stop_chips import StopChips
 
 __all__ = ["ParameterPanel"]
@@ -45,7 +46,7 @@ class ParameterPanel(QScrollArea):
         self.max_tokens = NumericParam(
             self.tr("Maximum tokens"),
             0,
-            LIMITS["max_tokens"][1],
+            registry.get("max_tokens").maximum,
             256,
             integer=True,
             enabled=True,
@@ -73,9 +74,11 @@ class ParameterPanel(QScrollArea):
         choices = QGroupBox(self.tr("Choices and probabilities"))
         form = QFormLayout(choices)
         self.n = NumericParam(
-            self.tr("Choices (n)"), 1, LIMITS["n"][1], 1, integer=True, slider_maximum=10
+            self.tr("Choices (n)"), 1, registry.get("n").maximum, 1, integer=True, slider_maximum=10
         )
-        self.best_of = NumericParam(self.tr("Best of"), 1, LIMITS["best_of"][1], 2, integer=True)
+        self.best_of = NumericParam(
+            self.tr("Best of"), 1, registry.get("best_of").maximum, 2, integer=True
+        )
         self.logprobs = NumericParam(self.tr("Log probabilities"), 0, 5, 5, integer=True)
         self.echo = QCheckBox(self.tr("Echo the prompt"))
         self.stream = QCheckBox(self.tr("Stream tokens"))
@@ -149,10 +152,12 @@ class ParameterPanel(QScrollArea):
             font.setStrikeOut(True)
             label.setFont(font)
             label.setToolTip(
-                self.tr(
-                    "{0} rejected this parameter, so it is not sent there "
-                    "(Run ▸ Forget learned limits of this profile)."
-                ).format(profile)
+                plain_tooltip(  # the profile's name is the user's text
+                    self.tr(
+                        "{0} rejected this parameter, so it is not sent there "
+                        "(Run ▸ Forget learned limits of this profile)."
+                    ).format(profile)
+                )
             )
         self._marked = set(names)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.presets import Preset, PresetError, PresetStore
+from app.ui.plain import make_labels_plain
 
 __all__ = ["PresetActions", "PresetPicker"]
 
@@ -136,6 +137,7 @@ class PresetActions(QObject):
         dialog = QInputDialog(self._parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
+        make_labels_plain(dialog)
         dialog.setTextValue(value)
         dialog.textValueSelected.connect(lambda text: text.strip() and done(text.strip()))
         self.dialog = dialog
@@ -195,6 +197,7 @@ class PresetActions(QObject):
                     "Which profile should it use?"
                 ).format(preset.profile)
             )
+            make_labels_plain(dialog)  # the profile name comes from a preset file
             dialog.setComboBoxItems(names)
             dialog.setComboBoxEditable(False)
             dialog.textValueSelected.connect(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMenu,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.profiles import LOCAL_MODEL, TEMPLATES, Profile, ProfileError
 from app.ui.controller import RunController
+from app.ui.plain import plain_label
 from app.ui.profile_manager import ProfileManager
 from app.ui.task_keeper import TaskKeeper
 
@@ -87,7 +87,7 @@ class ProfileDialog(QDialog):
         left.addLayout(row)
 
         self.name = QLineEdit()
-        self.kind = QLabel()
+        self.kind = plain_label()
         self.base_url = QLineEdit()
         self.base_url.setPlaceholderText("https://api.openai.com/v1")
         self.default_model = QLineEdit()
@@ -138,9 +138,10 @@ class ProfileDialog(QDialog):
             (self.model_path, self.tr("Model file")),
         ):
             widget.setAccessibleName(name)
-        self.key_status = QLabel()
+        # The keyring's and the server's words end up here: plain labels.
+        self.key_status = plain_label()
         self.key_status.setWordWrap(True)
-        self.feedback = QLabel()
+        self.feedback = plain_label()
         self.feedback.setWordWrap(True)
         self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right = QVBoxLayout()

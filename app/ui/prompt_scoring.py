@@ -21,6 +21,7 @@ from app.core.result import CompletionResult
 from app.ui.message_area import Severity
 from app.ui.theme import is_dark
 from app.ui.token_view import ProbabilityMode, probability_colour
+from app.ui.wording import text_of
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -59,10 +60,12 @@ class PromptScorer(QObject):
         try:
             request = window.build_request()
             profile = window.profiles.current
-            zero = not profile.is_local_model and "max_tokens" not in profile.unsupported
-            scoring = scoring_request(request, zero_tokens=zero)
-        except (RequestValidationError, ScoringError) as exc:
-            self._fail(str(exc))
+            scoring = scoring_request(request, profile.server_kind, profile.unsupported)
+        except RequestValidationError as exc:
+            self._fail("; ".join(f"{e.field}: {text_of(e.msg)}" for e in exc.errors))
+            return None
+        except ScoringError as exc:
+            self._fail(text_of(exc.msg))
             return None
         window.status.state.setText(self.tr("Scoring the prompt…"))
         self._task = window.controller.side_run(profile, scoring)
@@ -77,7 +80,7 @@ class PromptScorer(QObject):
         try:
             score = score_prompt(prompt, result)
         except ScoringError as exc:
-            message = str(exc)
+            message = text_of(exc.msg)
             blamed = rejected_parameter(result.error, request.to_body())
             if blamed == "echo":
                 message = self.tr(
@@ -87,8 +90,10 @@ class PromptScorer(QObject):
             return
         self.last_score, self.last_error = score, None
         self._paint(score)
-        self.window.status.state.setText(score.summary())
-        self.window.messages.show_message(" ".join([score.summary(), *score.notes]), Severity.INFO)
+        summary = text_of(score.summary())
+        self.window.status.state.setText(summary)
+        notes = [text_of(note) for note in score.notes]
+        self.window.messages.show_message(" ".join([summary, *notes]), Severity.INFO)
         self.scored.emit(score)
 
     def _fail(self, message: str) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from app.core.result import CompletionResult
+from app.ui.plain import plain_label
 
 __all__ = ["RunStatus"]
 
@@ -12,11 +13,12 @@ __all__ = ["RunStatus"]
 class RunStatus(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = QLabel(self.tr("Ready"))
-        self.finish = QLabel()
-        self.usage = QLabel()
-        self.ttft = QLabel()
-        self.speed = QLabel()
+        # Server text (errors, model ids, finish reasons, usage) lands here: plain labels.
+        self.state = plain_label(self.tr("Ready"))
+        self.finish = plain_label()
+        self.usage = plain_label()
+        self.ttft = plain_label()
+        self.speed = plain_label()
         self.addWidget(self.state, 1)
         for label in (self.finish, self.usage, self.ttft, self.speed):
             self.addPermanentWidget(label)
@@ -44,7 +46,13 @@ class RunStatus(QStatusBar):
                     u.get("total_tokens", "?"),
                 )
             )
+        elif result.ok:
+            self.usage.setText(self.tr("usage not reported"))
         ttft = result.timings.time_to_first_token
         self.ttft.setText(self.tr("first token {0:.0f} ms").format(ttft * 1000) if ttft else "")
         tps = result.tokens_per_second
-        self.speed.setText(self.tr("{0:.1f} tokens/s").format(tps) if tps else "")
+        total = result.timings.total
+        if tps:
+            self.speed.setText(self.tr("{0:.1f} tokens/s").format(tps))
+        else:  # a rate needs real arrival times (a streamed answer over several reads)
+            self.speed.setText(self.tr("total {0:.2f} s").format(total) if total else "")

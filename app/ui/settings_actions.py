@@ -21,6 +21,7 @@ from app.ui.message_area import Severity
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.task_keeper import TaskKeeper
 from app.ui.theme import apply_theme
+from app.ui.wording import text_of
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -45,7 +46,7 @@ class SettingsActions(QObject):
         self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action.triggered.connect(lambda: self.show())
         if loaded is not None and loaded.problem:
-            window.messages.show_message(loaded.problem, Severity.ERROR)
+            window.messages.show_message(text_of(loaded.problem), Severity.ERROR)
         self._apply(self.settings, first=True)
 
     def show(self) -> SettingsDialog:

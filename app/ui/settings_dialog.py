@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.settings import Settings
+from app.ui.plain import plain_label
 
 __all__ = ["SettingsDialog"]
 
@@ -54,7 +54,7 @@ class SettingsDialog(QDialog):
         appearance = QGroupBox(self.tr("Appearance"))
         form = QFormLayout(appearance)
         form.addRow(self.tr("&Language"), self.language)
-        self.language_note = QLabel(self.tr("A new language applies after a restart."))
+        self.language_note = plain_label(self.tr("A new language applies after a restart."))
         self.language_note.setWordWrap(True)
         form.addRow("", self.language_note)
         form.addRow(self.tr("&Theme"), self.theme)
@@ -100,7 +100,7 @@ class SettingsDialog(QDialog):
         hist_form.addRow(self.tr("Keep runs &for"), self.history_days)
         hist_form.addRow(self.tr("Keep at &most"), self.history_max)
 
-        self.feedback = QLabel()
+        self.feedback = plain_label()  # may name a file and the system's error
         self.feedback.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok

@@ -1,7 +1,9 @@
 """What the window keeps on disk: presets, run history, the autosaved session, settings.
 
-Opened once at start-up by :func:`open_storage`; a history database that cannot be used
-is reported (``history_problem``) and the app runs without history.
+Opened once at start-up by :func:`open_storage`, which never raises: a folder that cannot
+be created, a history database that cannot be used, a session or settings file that cannot
+be read are each reported (as :class:`~app.core.messages.Message` values the window words
+with :func:`app.ui.wording.text_of`) and the app runs with what it has.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.history import HistoryError, HistoryStore
+from app.core.messages import Message
 from app.core.paths import AppPaths
 from app.core.presets import PresetStore
+from app.core.profiles import BOTH
 from app.core.session_state import SessionFile, WorkingState
 from app.core.settings import LoadedSettings, SettingsFile
 
@@ -23,21 +27,32 @@ class WindowStorage:
     presets: PresetStore
     history: HistoryStore | None
     session: SessionFile
-    history_problem: str | None = None
+    history_problem: Message | None = None
     restored: WorkingState | None = None
-    session_problem: str | None = None
+    #: The session file's problem, and a folder that could not be created or written.
+    session_problem: Message | None = None
     settings_file: SettingsFile | None = None
     config_dir: Path | None = None
     settings: LoadedSettings | None = None
+    folder_problem: Message | None = None
 
 
-def open_storage(paths: AppPaths) -> WindowStorage:
+def _together(first: Message | None, second: Message | None) -> Message | None:
+    """Both problems in one message (the window shows one start-up message at a time)."""
+    if first is None or second is None:
+        return first or second
+    return BOTH(first=first, second=second)
+
+
+def open_storage(paths: AppPaths, settings: LoadedSettings | None = None) -> WindowStorage:
+    """Open everything the window keeps (``settings``: already loaded at start-up)."""
+    folder_problem = paths.prepare()
     history: HistoryStore | None
     try:
         history = HistoryStore(paths.data_dir / HistoryStore.FILE_NAME)
         history_problem = None
     except HistoryError as exc:
-        history, history_problem = None, str(exc)
+        history, history_problem = None, exc.msg
     session = SessionFile(paths.config_dir)
     restored, session_problem = session.load()
     settings_file = SettingsFile(paths.config_dir)
@@ -47,8 +62,9 @@ def open_storage(paths: AppPaths) -> WindowStorage:
         session=session,
         history_problem=history_problem,
         restored=restored,
-        session_problem=session_problem,
+        session_problem=_together(folder_problem, session_problem),
         settings_file=settings_file,
-        settings=settings_file.load(),
+        settings=settings if settings is not None else settings_file.load(),
         config_dir=paths.config_dir,
+        folder_problem=folder_problem,
     )

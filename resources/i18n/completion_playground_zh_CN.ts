@@ -503,6 +503,577 @@
     </message>
 </context>
 <context>
+    <name>Core</name>
+    <message>
+        <source>The base URL contains a user name or password; put the key in the API key field (stored in the system keyring) and remove it from the URL.</source>
+        <extracomment>Local models can take a long time before the first token (model load, long prompt).</extracomment>
+        <translation>基础 URL 中包含用户名或密码；请把密钥填入“API 密钥”字段（保存在系统密钥环中），并从 URL 中删除它。</translation>
+    </message>
+    <message>
+        <source>History is disabled: the database {path} cannot be used because it is locked by another program. The file was left untouched.</source>
+        <translation>历史记录已停用：数据库 {path} 被另一个程序锁定，无法使用。该文件未作任何改动。</translation>
+    </message>
+    <message>
+        <source>History is disabled: the database {path} cannot be used because it is damaged ({detail}). The file was left untouched.</source>
+        <translation>历史记录已停用：数据库 {path} 已损坏（{detail}），无法使用。该文件未作任何改动。</translation>
+    </message>
+    <message>
+        <source>History is disabled: the database {path} was written by a newer version of the app (schema {version}). The file was left untouched.</source>
+        <translation>历史记录已停用：数据库 {path} 由更新版本的应用写入（架构版本 {version}）。该文件未作任何改动。</translation>
+    </message>
+    <message>
+        <source>History is disabled: the database {path} cannot be used because {detail}. The file was left untouched.</source>
+        <translation>历史记录已停用：数据库 {path} 无法使用（{detail}）。该文件未作任何改动。</translation>
+    </message>
+    <message>
+        <source>The app cannot write to {folders} ({reason}); it started with defaults, and settings, profiles, presets or history may not be saved.</source>
+        <translation>应用无法写入 {folders}（{reason}）；已使用默认设置启动，设置、配置、预设或历史记录可能无法保存。</translation>
+    </message>
+    <message>
+        <source>The profiles file {path} could not be read ({reason}); it was kept as {kept} and the default profile is used.</source>
+        <translation>无法读取配置文件 {path}（{reason}）；该文件已保留为 {kept}，现使用默认配置。</translation>
+    </message>
+    <message>
+        <source>The profiles file {path} could not be read ({reason}) and could not be moved aside ({error}); the default profile is used for this session.</source>
+        <translation>无法读取配置文件 {path}（{reason}），也无法将其移到一旁（{error}）；本次会话使用默认配置。</translation>
+    </message>
+    <message>
+        <source>The profiles file {path} was written by a newer version of the app (schema {version}); fields this version does not know are kept.</source>
+        <translation>配置文件 {path} 由更新版本的应用写入（架构版本 {version}）；本版本不认识的字段会被保留。</translation>
+    </message>
+    <message>
+        <source>The base URL of the profile {names} contained a user name or password. It was removed from the URL and from {path}; put the key in the API key field (stored in the system keyring).</source>
+        <translation>配置 {names} 的基础 URL 中包含用户名或密码，已从 URL 和 {path} 中删除；请把密钥填入“API 密钥”字段（保存在系统密钥环中）。</translation>
+    </message>
+    <message>
+        <source>The base URL of the profile {names} contained a user name or password. It is not used, but {path} could not be rewritten without it ({error}): remove it from that file, and put the key in the API key field (stored in the system keyring).</source>
+        <translation>配置 {names} 的基础 URL 中包含用户名或密码。它不会被使用，但无法重写 {path} 以将其删除（{error}）：请手动从该文件中删除它，并把密钥填入“API 密钥”字段（保存在系统密钥环中）。</translation>
+    </message>
+    <message>
+        <source>{first} {second}</source>
+        <extracomment>Two sentences shown together, one after the other.</extracomment>
+        <translation>{first}{second}</translation>
+    </message>
+    <message>
+        <source>The saved session {path} could not be read ({reason}); it was kept as {kept} and a fresh session was started.</source>
+        <translation>无法读取已保存的会话 {path}（{reason}）；该文件已保留为 {kept}，并开始了新的会话。</translation>
+    </message>
+    <message>
+        <source>The saved session {path} could not be read ({reason}) and could not be moved aside ({error}); a fresh session was started.</source>
+        <translation>无法读取已保存的会话 {path}（{reason}），也无法将其移到一旁（{error}）；已开始新的会话。</translation>
+    </message>
+    <message>
+        <source>Some settings were invalid and are back to their defaults: {details}</source>
+        <translation>部分设置无效，已恢复为默认值：{details}</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read ({reason}); it was kept as {kept} and the defaults are used.</source>
+        <translation>无法读取设置文件（{reason}）；该文件已保留为 {kept}，现使用默认设置。</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be read ({reason}) and could not be moved aside ({error}); the defaults are used for this session.</source>
+        <translation>无法读取设置文件 {path}（{reason}），也无法将其移到一旁（{error}）；本次会话使用默认设置。</translation>
+    </message>
+    <message>
+        <source>The server accepted but ignored: {names}.</source>
+        <extracomment>Body keys that can never be left out.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped a stream event that is not a JSON object: {snippet}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s &apos;choices&apos; field is not a list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent a choice that is not an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent usage with every count at 0; usage was not reported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s model list has no &apos;data&apos; array.</source>
+        <extracomment>A non-streamed answer larger than this is refused (an endless or hostile body).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has no &apos;choices&apos; list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered 200 but sent no completion events; it sent: “{snippet}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent one stream event larger than {megabytes} MB; the stream was stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped a stream event that is not valid JSON: {snippet}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream ended inside an unfinished event.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parameters: not valid JSON ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parameters: use a JSON object such as {{&quot;temperature&quot;: 0.2}}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parameters: {names} cannot be overridden here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>parameters: {problems}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command cannot be read: {reason} (a quote is not closed?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a command that starts with curl.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{option} needs a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is a chat-completions command (/v1/chat/completions). Completion Playground speaks the text-completions API: use a /v1/completions URL and a &quot;prompt&quot; instead of &quot;messages&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The URL {url} is not a /v1/completions endpoint, so it cannot be imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command sends no body (no -d or --json with the request).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body is read from a file (-d @file); paste the command with the JSON inline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body is not valid JSON: {reason} at character {position}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object with model and prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body has &quot;messages&quot; (chat completions); the text-completions API takes &quot;prompt&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command names more than one URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The header {header} has no name: value form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command has no URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command uses {method}; completions are sent with POST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only &apos;Authorization: Bearer &lt;key&gt;&apos; can be imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The header {header} was not imported: it looks like a secret, and only the API key (Authorization: Bearer) is stored, in the system keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept as custom parameters (sent as they are): {names}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not connect to {url}: {reason}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timed out connecting to {url} (connect timeout {seconds:g} s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timed out connecting to {url} (connect timeout).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} sent nothing for {seconds:g} s (read timeout).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} sent nothing for too long (read timeout).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection closed before the response was complete ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream ended without [DONE] and without a finish reason: the output is probably incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server closed the connection while the request was being sent (the prompt may be too large).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered HTTP {status} and closed the connection while the request was being sent (the prompt may be too large).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server redirected the request to {location} (HTTP {status}); it was not followed, so neither the key nor the prompt went there. If that is the server&apos;s new address, update the profile&apos;s base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server at {url} redirected too many times.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server rejected the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server rejected parameter &apos;{param}&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authentication failed; check the API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not found; check the base URL and the model name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate limited by the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server had an error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} (HTTP {status}): {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label} (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{text} Retry after {seconds:g} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{text} Request id: {request_id}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server or a proxy in front of it returned an HTML error page (HTTP {status}: {title}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server or a proxy in front of it returned an HTML error page (HTTP {status}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server reported an error during streaming: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no details given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped: output limit reached ({limit} characters). The text received so far is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected error: {detail}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered with an HTML page titled “{title}” instead of {what}; check the base URL.</source>
+        <extracomment>Headers in which relays put the id of a request (one-api/new-api, OpenAI, LiteLLM). Go&apos;s encoding/json: &quot;cannot unmarshal number into Go struct field X.logprobs of type bool&quot;. ``param`` values that name nothing (LiteLLM sends the string &quot;None&quot;).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server answered with an HTML page instead of {what}; check the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is not valid {what}: “{snippet}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was empty instead of {what}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer could not be decoded ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an event stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a model list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>connection refused or unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the proxy failed ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unsupported URL ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server closed the connection ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <extracomment>Fields of a request that are not parameters.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a finite number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be between {low} and {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be at least {low}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be at most {high}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a list of texts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each entry must be non-empty text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a list of whole numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>at most {count} entries are allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON ({reason} at column {column})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a JSON value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt scoring needs a non-empty text prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server returned no choices.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server ignored echo (it did not send the prompt back), so the prompt cannot be scored on this endpoint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server sent no logprobs for the prompt, so it cannot be scored here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server returned no probabilities for the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt perplexity {perplexity:.2f} over {tokens} tokens (mean logprob {mean:.3f}). Least likely: {worst}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The end of the prompt could not be matched to tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>choose or type a model name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be used with streaming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be greater than n ({n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>include_usage needs streaming</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a parameter name is a letter or _ followed by letters, digits, _, . or -</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model, prompt and stream have their own fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be text, a list of texts or a list of token ids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a prompt list must not be empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>each token-id list must contain at least one id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token ids must be non-negative whole numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>token ids must be whole numbers separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be a JSON object such as {{&quot;50256&quot;: -100}}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>key {key} is not a token id (a whole number)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bias for token {key} must be an integer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bias for token {key} must be between -100 and 100</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream ended without [DONE], but every choice finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream ended without [DONE] and some choices have no finish reason: their output may be incomplete.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server returned %n choice(s) of the {requested} requested (it may ignore n).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenAI or an OpenAI-style relay</source>
+        <extracomment>Whether ``path`` is under the API base (``/v1/...``) rather than the server root. How the server reads ``max_tokens: 0``: &quot;nothing&quot; (generate nothing: OpenAI, vLLM) or &quot;unlimited&quot; (llama.cpp-based servers, koboldcpp: the default length or no limit). Something the user must know when this kind is chosen (shown beside the parameters). The probe: a GET path from the server root, and a test of its JSON answer.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama-cpp-python</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vLLM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ollama</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s /v1/completions takes only OpenAI&apos;s parameters (others are dropped without a word) and wraps the prompt in the model&apos;s chat template, so the text is not continued as written. For raw completion use a llama.cpp server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>koboldcpp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>text-generation-webui</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LM Studio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detected {kind} (asked {url}).</source>
+        <extracomment>The order Detect asks in: specific probes first (vLLM&apos;s /version is the least telling).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detected {kind} {version} (asked {url}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No local server kind answered its probe; treating it as OpenAI or an OpenAI-style relay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CurlImportDialog</name>
     <message>
         <source>Import curl command</source>
@@ -519,85 +1090,6 @@
     <message>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
-    </message>
-</context>
-<context>
-    <name>ErrorText</name>
-    <message>
-        <source>The server rejected parameter &apos;{0}&apos;</source>
-        <translation>服务器拒绝了参数“{0}”</translation>
-    </message>
-    <message>
-        <source>Authentication failed; check the API key</source>
-        <translation>身份验证失败，请检查 API 密钥</translation>
-    </message>
-    <message>
-        <source>Not found; check the base URL and the model name</source>
-        <translation>未找到，请检查基础 URL 和模型名称</translation>
-    </message>
-    <message>
-        <source>Rate limited by the server</source>
-        <translation>被服务器限流</translation>
-    </message>
-    <message>
-        <source>The server had an error</source>
-        <translation>服务器出错</translation>
-    </message>
-    <message>
-        <source>The server rejected the request</source>
-        <translation>服务器拒绝了请求</translation>
-    </message>
-    <message>
-        <source>The server or a proxy in front of it returned an HTML error page (HTTP {0}: {1}).</source>
-        <translation>服务器或其前面的代理返回了 HTML 错误页面（HTTP {0}：{1}）。</translation>
-    </message>
-    <message>
-        <source>The server or a proxy in front of it returned an HTML error page (HTTP {0}).</source>
-        <translation>服务器或其前面的代理返回了 HTML 错误页面（HTTP {0}）。</translation>
-    </message>
-    <message>
-        <source>{0} (HTTP {1}): {2}.</source>
-        <translation>{0}（HTTP {1}）：{2}。</translation>
-    </message>
-    <message>
-        <source>{0} (HTTP {1}).</source>
-        <translation>{0}（HTTP {1}）。</translation>
-    </message>
-    <message>
-        <source>{0}; retry after {1:g} s.</source>
-        <translation>{0}；请在 {1:g} 秒后重试。</translation>
-    </message>
-    <message>
-        <source>Could not connect to {0}: {1}.</source>
-        <translation>无法连接到 {0}：{1}。</translation>
-    </message>
-    <message>
-        <source>Timed out connecting to {0} (connect timeout {1:g} s).</source>
-        <translation>连接 {0} 超时（连接超时 {1:g} 秒）。</translation>
-    </message>
-    <message>
-        <source>Timed out connecting to {0} (connect timeout).</source>
-        <translation>连接 {0} 超时（连接超时）。</translation>
-    </message>
-    <message>
-        <source>The server at {0} sent nothing for {1:g} s (read timeout).</source>
-        <translation>{0} 的服务器 {1:g} 秒内没有发送任何数据（读取超时）。</translation>
-    </message>
-    <message>
-        <source>The server at {0} sent nothing for too long (read timeout).</source>
-        <translation>{0} 的服务器过长时间没有发送任何数据（读取超时）。</translation>
-    </message>
-    <message>
-        <source>The connection closed before the response was complete ({0}).</source>
-        <translation>响应尚未完整时连接已关闭（{0}）。</translation>
-    </message>
-    <message>
-        <source>no details given</source>
-        <translation>未提供详情</translation>
-    </message>
-    <message>
-        <source>The server reported an error during streaming: {0}.</source>
-        <translation>服务器在流式传输中报告了错误：{0}。</translation>
     </message>
 </context>
 <context>
@@ -855,6 +1347,14 @@
         <translation>已停止。已收到的文本会被保留。</translation>
     </message>
     <message>
+        <source>The base URL of {0} is now {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use {0} as the base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Model list unavailable: {0}</source>
         <translation>无法获取模型列表：{0}</translation>
     </message>
@@ -998,6 +1498,502 @@
     <message>
         <source>{0} rejected this parameter, so it is not sent there (Run ▸ Forget learned limits of this profile).</source>
         <translation>{0} 拒绝了此参数，因此不会向其发送（运行 ▸ 忘记此配置已学到的限制）。</translation>
+    </message>
+</context>
+<context>
+    <name>Parameters</name>
+    <message>
+        <source>Sampling</source>
+        <translation type="unfinished">采样</translation>
+    </message>
+    <message>
+        <source>Penalties</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choices and probabilities</source>
+        <translation type="unfinished">候选与概率</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished">文本</translation>
+    </message>
+    <message>
+        <source>Structure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Maximum tokens</source>
+        <extracomment>The upper end of a slider when ``maximum`` is far away (max_tokens, seed). What the server uses when the parameter is not sent (``None``: unknown / none). Defaults that differ by server kind. Part of OpenAI&apos;s API: a named argument of the openai SDK (else ``extra_body``). Sent by a fresh window (the panel&apos;s &quot;send&quot; tick starts on). The value a fresh panel shows when it differs from the server&apos;s default. At most this many items (lists). Where the value goes in the body when not at the top level under ``name``.</extracomment>
+        <translation type="unfinished">最大词元数</translation>
+    </message>
+    <message>
+        <source>How many tokens to generate at most.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation type="unfinished">温度</translation>
+    </message>
+    <message>
+        <source>Randomness: 0 always picks the most likely token, higher is more varied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top P</source>
+        <translation type="unfinished">Top P</translation>
+    </message>
+    <message>
+        <source>Nucleus sampling: keep the most likely tokens that cover this probability.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presence penalty</source>
+        <translation type="unfinished">存在惩罚</translation>
+    </message>
+    <message>
+        <source>Penalise tokens that already appeared, to talk about new things.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Frequency penalty</source>
+        <translation type="unfinished">频率惩罚</translation>
+    </message>
+    <message>
+        <source>Penalise tokens by how often they appeared, to repeat less.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished">随机种子</translation>
+    </message>
+    <message>
+        <source>The same seed and parameters give the same text (where supported).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choices (n)</source>
+        <translation type="unfinished">候选数（n）</translation>
+    </message>
+    <message>
+        <source>How many completions to generate for the prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best of</source>
+        <translation type="unfinished">择优数（best_of）</translation>
+    </message>
+    <message>
+        <source>Generate this many server-side and return the n best (no streaming).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log probabilities</source>
+        <translation type="unfinished">对数概率</translation>
+    </message>
+    <message>
+        <source>Return the probabilities of this many most likely tokens per position.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Echo the prompt</source>
+        <translation type="unfinished">回显提示词</translation>
+    </message>
+    <message>
+        <source>Send the prompt back in front of the completion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stream tokens</source>
+        <translation type="unfinished">流式输出词元</translation>
+    </message>
+    <message>
+        <source>Show the text as it is generated.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for usage at the end of the stream</source>
+        <translation type="unfinished">在流结束时请求用量统计</translation>
+    </message>
+    <message>
+        <source>A last event with the token counts (stream_options.include_usage).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished">停止</translation>
+    </message>
+    <message>
+        <source>Generation stops before any of these texts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suffix</source>
+        <translation type="unfinished">后缀</translation>
+    </message>
+    <message>
+        <source>Text after the insertion point: the model fills in between.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Logit bias</source>
+        <translation type="unfinished">Logit 偏置</translation>
+    </message>
+    <message>
+        <source>Make tokens more or less likely: {&quot;50256&quot;: -100} bans a token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation type="unfinished">用户</translation>
+    </message>
+    <message>
+        <source>An id for the end user (for the provider&apos;s abuse monitoring).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top K</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep only the K most likely tokens (0 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Min P</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop tokens less likely than this fraction of the most likely one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Typical P</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locally typical sampling (1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Typical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locally typical sampling, koboldcpp&apos;s name (1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop tokens below A × (top probability)² (0 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tail-free sampling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cut the tail of unlikely tokens (1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top n-sigma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep tokens within n standard deviations of the best logit (-1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Minimum kept tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Samplers keep at least this many candidates.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dynamic temperature range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Temperature varies by entropy within ± this range (0 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dynamic temperature exponent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the temperature follows the entropy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>0 = off, 1 = Mirostat, 2 = Mirostat 2.0 (top-k/p are then ignored).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>0 = off, 1 = Mirostat, 2 = Mirostat 2.0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat tau</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat&apos;s target entropy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat eta</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mirostat&apos;s learning rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XTC probability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chance that XTC removes the most likely tokens (0 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XTC threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens above this probability may be removed by XTC.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampler order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The samplers to use, in order (e.g. top_k, top_p, min_p, temperature).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampler order (ids)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>koboldcpp&apos;s sampler order: 6 rep_pen, 0 top_k, 1 top_a, 3 tfs, 4 typical, 2 top_p, 5 temperature.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat penalty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Multiply the probability of recently seen tokens down (1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeat window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many recent tokens the penalties look at (-1 = the whole context).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Penalise tokens of the prompt and the output (1 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repetition penalty range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many recent tokens the penalty looks at (0 = the whole context).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>koboldcpp: how many recent tokens the penalty looks at.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DRY multiplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strength of the DRY penalty on repeated sequences (0 = off).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DRY base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How fast the DRY penalty grows with the repeated length.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DRY allowed length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repeats up to this many tokens are not penalised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DRY window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many recent tokens DRY scans (-1 = the whole context).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DRY sequence breakers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Texts that end a repeated sequence for DRY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ignore end of text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep generating past the end-of-text token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ban end of text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never generate the end-of-text token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Minimum tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not stop before this many tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop token ids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generation stops at any of these token ids.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the stop text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Include the stop sequence that ended the text in the output.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip special tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave special tokens out of the text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Truncate the prompt to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep only the last this many prompt tokens (-1 = the model&apos;s limit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reuse the prompt cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reuse the evaluated start of the previous prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Top probabilities (n_probs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>llama.cpp: return the probabilities of this many tokens per position.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt log probabilities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return this many alternatives for every prompt token (no streaming).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grammar (GBNF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only text this grammar allows, e.g. root ::= &quot;yes&quot; | &quot;no&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>text-generation-webui&apos;s grammar field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only JSON that matches this schema.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Structured outputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vLLM: one of {&quot;json&quot;: schema}, {&quot;regex&quot;: …}, {&quot;choice&quot;: […]}, {&quot;grammar&quot;: …}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model time to live (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LM Studio unloads a model loaded for this request after this idle time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>LM Studio: a small model for speculative decoding.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1327,6 +2323,7 @@
     <name>RunController</name>
     <message>
         <source>Connected to {0}: {1} model(s) ({2}).</source>
+        <extracomment>Characters of output after which a run stops (Settings ▸ Output limit).</extracomment>
         <translation>已连接到 {0}：{1} 个模型（{2}）。</translation>
     </message>
     <message>
@@ -1365,12 +2362,20 @@
         <translation>词元：提示 {0} + 补全 {1} = {2}</translation>
     </message>
     <message>
+        <source>usage not reported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>first token {0:.0f} ms</source>
         <translation>首个词元 {0:.0f} 毫秒</translation>
     </message>
     <message>
         <source>{0:.1f} tokens/s</source>
         <translation>{0:.1f} 词元/秒</translation>
+    </message>
+    <message>
+        <source>total {0:.2f} s</source>
+        <translation type="unfinished">总计 {0:.2f} 秒</translation>
     </message>
 </context>
 <context>

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from app.core.request import RequestValidationError, parse_logit_bias
+from app.ui.plain import plain_label
+from app.ui.wording import text_of
 
 __all__ = ["LogitBiasField"]
 
@@ -18,7 +20,7 @@ class LogitBiasField(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText('{"50256": -100}')
         self.edit.setAccessibleName(self.tr("Logit bias (JSON)"))
-        self.error_label = QLabel()
+        self.error_label = plain_label()  # may quote what was typed
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.hide()
@@ -33,7 +35,7 @@ class LogitBiasField(QWidget):
         try:
             parse_logit_bias(self.edit.text())
         except RequestValidationError as exc:
-            self._error = exc.errors[0].message
+            self._error = text_of(exc.errors[0].msg)
             self.error_label.setText(self._error)
             self.error_label.show()
             self.edit.setStyleSheet("border: 1px solid #c62828;")

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from app.core.request import MAX_STOP_SEQUENCES
+from app.ui.plain import escape_mnemonic
 
 __all__ = ["StopChips", "escape_visible", "unescape_typed"]
 
@@ -80,7 +81,7 @@ class StopChips(QWidget):
         if len(self._values) >= MAX_STOP_SEQUENCES:
             return
         chip = QToolButton()
-        chip.setText(f"{escape_visible(value)}  ×")
+        chip.setText(f"{escape_mnemonic(escape_visible(value))}  ×")  # "&" is not a mnemonic
         chip.setToolTip(self.tr("Remove stop sequence"))
         chip.setAccessibleName(self.tr("Stop sequence {0}, remove").format(escape_visible(value)))
         chip.clicked.connect(lambda: self._remove(chip, value))
