@@ -3,6 +3,8 @@
 ``completion-playground complete --base-url URL --model M [--prompt TEXT | stdin] ...``
 streams text to stdout as it arrives (``--json`` prints one JSON object at the end instead).
 The API key comes only from ``$OPENAI_API_KEY``, never from an argument.
+``completion-playground detect --base-url URL | --profile NAME [--json]`` prints what kind
+of server it is (the sentence, then the kind's id).
 
 Exit codes: 0 success, 1 API/HTTP error, 2 invalid parameters, 3 network failure or
 timeout, 130 interrupted. Errors are one line on stderr; text already received stays on
@@ -28,7 +30,7 @@ from app.core.endpoint import (
     Endpoint,
     InvalidBaseURL,
 )
-from app.core.errors import UnexpectedError
+from app.core.errors import CompletionError, UnexpectedError
 from app.core.events import ChoiceDelta, Event
 from app.core.history import HistoryError, HistoryStore, record_for
 from app.core.keys import KeyStore, probe_in_background
@@ -40,8 +42,9 @@ from app.core.profiles import Profile, ProfileStore
 from app.core.request import CompletionRequest, Prompt, RequestValidationError
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
+from app.core.server_kinds import detect
 
-__all__ = ["add_complete_parser", "run_complete"]
+__all__ = ["add_complete_parser", "add_detect_parser", "run_complete", "run_detect"]
 
 EXIT_OK = 0
 EXIT_API = 1
@@ -277,18 +280,19 @@ def _stats_line(result: CompletionResult) -> str:
 
 
 def _load_profile(args: argparse.Namespace, err: TextIO, preset: Preset | None) -> Profile:
-    """The profile named by ``--profile`` (or the preset), or an ad-hoc one for ``--base-url``."""
+    """The profile named by ``--profile`` (or the preset), an ad-hoc one for ``--base-url``,
+    else the current profile (as in the window)."""
     if args.profile is None and args.base_url is None and preset is not None:
         args.profile = preset.profile
-    if args.profile is None and args.base_url is None:
-        raise _UsageError("one of --base-url, --profile or --preset (with a profile) is required")
-    if args.profile is None:
+    if args.base_url is not None:
         profile = Profile(name="command line", base_url=args.base_url)
     else:
         loaded = ProfileStore(AppPaths.resolve(getattr(args, "config_dir", None)).config_dir).load()
         if loaded.problem:
             err.write(f"note: {loaded.problem}\n")
-        found = loaded.find(args.profile)
+        # No --profile: the profile the window has chosen (a fresh config: the built-in
+        # local model, no key, no network).
+        found = loaded.current_profile if args.profile is None else loaded.find(args.profile)
         if found is None:
             names = ", ".join(repr(p.name) for p in loaded.profiles)
             raise _UsageError(f"no profile named {args.profile!r} (profiles: {names})")
@@ -421,6 +425,94 @@ def run_complete(
         return asyncio.run(_complete(args, profile, request, out, err))
     except KeyboardInterrupt:
         out.flush()
+        err.write("\nInterrupted.\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # never a traceback: one sentence, as for every other failure
+        err.write(f"error: {UnexpectedError(exc).user_message()}\n")
+        return EXIT_API
+
+
+# -- detect ---------------------------------------------------------------------------------
+
+
+def add_detect_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """``detect --base-url URL | --profile NAME [--json]``: what kind of server it is."""
+    p = subparsers.add_parser(
+        "detect",
+        help="ask a server what kind it is (llama.cpp, vLLM, Ollama…)",
+        description="Ask an OpenAI-compatible server what it is, from each server kind's own "
+        "probe endpoint, and print the sentence and the kind's id. The API key is read from "
+        f"${KEY_ENV} (or the profile's keyring entry). Exit 3 when the server cannot be "
+        "reached.",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--base-url", help="e.g. http://127.0.0.1:8080/v1")
+    target.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a saved profile (its URL, key, headers, proxy, timeouts; 'Local model' starts "
+        "the built-in model)",
+    )
+    p.add_argument("--json", action="store_true", help='print {"kind", "version", "message"}')
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+    return p
+
+
+async def _detect(args: argparse.Namespace, profile: Profile, out: TextIO, err: TextIO) -> int:
+    connections = Connections(KeyStore())
+    try:
+        try:
+            endpoint = await _endpoint(connections, profile, err)
+            detection = await detect(connections.client_for(profile), endpoint)
+        except LocalModelError as exc:
+            tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
+            err.write(f"error: {exc.user_message()}{tail}\n")
+            return EXIT_API
+        except CompletionError as exc:
+            err.write(f"error: {exc.user_message()}\n")
+            return exc.exit_code
+        if args.json:
+            data = {
+                "kind": detection.kind,
+                "version": detection.version,
+                "message": str(detection.message),
+            }
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        else:
+            out.write(f"{detection.message}\n{detection.kind}\n")
+        out.flush()
+        return EXIT_OK
+    finally:
+        await connections.aclose()
+
+
+def run_detect(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the ``detect`` command; returns the process exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        profile = _load_profile(args, err, None)
+        if not profile.is_local_model:
+            Endpoint(base_url=profile.base_url)  # validates the URL early
+    except (InvalidBaseURL, _UsageError) as exc:
+        err.write(f"error: invalid parameters: {exc}\n")
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_detect(args, profile, out, err))
+    except KeyboardInterrupt:
         err.write("\nInterrupted.\n")
         return EXIT_INTERRUPTED
     except Exception as exc:  # never a traceback: one sentence, as for every other failure

@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     complete.add_argument(
         "--config-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    from app.cli import add_detect_parser
+
+    detect = add_detect_parser(sub)
+    detect.add_argument(
+        "--config-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     return parser
 
 
@@ -118,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import run_complete
 
         return run_complete(args)
+    if args.command == "detect":
+        from app.cli import run_detect
+
+        return run_detect(args)
     from app.ui.application import run_gui
 
     return run_gui(paths, smoke_test=args.smoke_test, argv=[sys.argv[0]])

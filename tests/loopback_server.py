@@ -936,6 +936,140 @@ SCENARIOS.update(
 # == hardening (end) ========================================================================
 
 
+# == server kinds (begin) ===================================================================
+# Scenario ``kind;as=<kind id>[;tokenizer=STATUS]``: a fake of one real server kind
+# (tests/test_server_kinds.py, tests/test_gui_server_kinds.py). Its probe endpoint answers
+# as the real server does (sample answers from the servers' sources), every other probe
+# path is 404 as on the real servers, GET /v1/models and POST /v1/completions work
+# normally, and the kind's tokenizer endpoint counts words (or answers ``tokenizer=500``).
+# ``as=openai`` has no probe and no tokenizer (a plain OpenAI-style server).
+
+KIND_LLAMACPP_PROPS = {
+    "default_generation_settings": {
+        "id": 0,
+        "n_ctx": 1024,
+        "params": {
+            "n_predict": -1,
+            "top_k": 40,
+            "min_p": 0.05,
+            "samplers": ["penalties", "dry", "top_k", "typ_p", "top_p", "min_p", "xtc",
+                         "temperature"],
+        },
+    },
+    "total_slots": 1,
+    "model_path": "../models/x.gguf",
+    "chat_template": "{{ messages }}",
+    "modalities": {"vision": False},
+    "build_info": "b6000-abcdef0",
+    "is_sleeping": False,
+}  # fmt: skip
+KIND_KOBOLDCPP_VERSION = {
+    "result": "KoboldCpp", "version": "1.102", "protected": False, "llm": True,
+    "txt2img": False, "vision": False, "audio": False, "transcribe": False,
+    "multiplayer": False, "websearch": False, "tts": False, "embeddings": False,
+    "savedata": False, "admin": 0, "guidance": False,
+}  # fmt: skip
+KIND_LMSTUDIO_MODELS = {
+    "object": "list",
+    "data": [
+        {"id": "meta-llama-3.1-8b-instruct", "object": "model", "type": "llm",
+         "publisher": "lmstudio-community", "arch": "llama", "compatibility_type": "gguf",
+         "quantization": "Q4_K_M", "state": "not-loaded", "max_context_length": 131072},
+    ],
+}  # fmt: skip
+#: FastAPI's own schema as vLLM and text-generation-webui serve it (not llama-cpp-python's).
+_FASTAPI_OPENAPI = {"openapi": "3.1.0", "info": {"title": "FastAPI", "version": "0.1.0"},
+                    "paths": {}}  # fmt: skip
+
+KIND_LLAMA_CPP_PYTHON_OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {"title": "🦙 llama.cpp Python API", "version": "0.3.16"},
+    "paths": {},
+}
+KIND_TEXTGEN_INFO = {"model_name": "Qwen3-8B-Q4_K_M.gguf", "lora_names": [], "loader": "llama.cpp"}
+
+#: GET answers by kind: path -> (status, JSON body or text).
+KIND_PROBES: dict[str, dict[str, tuple[int, Any]]] = {
+    "openai": {},
+    "llamacpp": {"/props": (200, KIND_LLAMACPP_PROPS), "/health": (200, {"status": "ok"})},
+    "llama-cpp-python": {"/openapi.json": (200, KIND_LLAMA_CPP_PYTHON_OPENAPI)},
+    "vllm": {"/version": (200, {"version": "0.11.0"}), "/openapi.json": (200, _FASTAPI_OPENAPI)},
+    "ollama": {"/api/version": (200, {"version": "0.12.3"}), "/": (200, "Ollama is running")},
+    "koboldcpp": {"/api/extra/version": (200, KIND_KOBOLDCPP_VERSION)},
+    "textgen": {
+        "/v1/internal/model/info": (200, KIND_TEXTGEN_INFO),
+        "/openapi.json": (200, _FASTAPI_OPENAPI),
+    },
+    "lmstudio": {"/api/v0/models": (200, KIND_LMSTUDIO_MODELS)},
+}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _ids(key: str, words: list[str]) -> dict[str, list[int]]:
+    """One token id per word."""
+    return {key: list(range(len(words)))}
+
+
+#: POST tokenizer endpoints by kind: path -> (the text's field, the answer for the words).
+KIND_TOKENIZERS: dict[str, tuple[str, str, Callable[[list[str]], Any]]] = {
+    "llamacpp": ("/tokenize", "content", lambda w: {"tokens": list(range(len(w)))}),
+    "llama-cpp-python": ("/extras/tokenize/count", "input", lambda w: {"count": len(w)}),
+    "vllm": ("/tokenize", "prompt", lambda w: {"count": len(w), **_ids("tokens", w)}),
+    "koboldcpp": ("/api/extra/tokencount", "prompt", lambda w: {"value": len(w), **_ids("ids", w)}),
+    "textgen": ("/v1/internal/token-count", "text", lambda w: {"length": len(w)}),
+}
+
+
+def count_words(text: str) -> int:
+    """What every fake tokenizer answers for ``text``: its number of words."""
+    return len(_words(text))
+
+
+def _kind_get(handler: _Handler, spec: _Spec, path: str) -> bool:
+    answer = KIND_PROBES.get(spec.params.get("as", "openai"), {}).get(path)
+    if answer is None:
+        return False  # /v1/models as usual; any other path 404
+    status, body = answer
+    if isinstance(body, str):
+        handler.send_bytes(status, body.encode(), "text/plain; charset=utf-8")
+    else:
+        handler.send_json(status, body)
+    return True
+
+
+def _kind_post(handler: _Handler, spec: _Spec, path: str) -> bool:
+    tokenizer = KIND_TOKENIZERS.get(spec.params.get("as", "openai"))
+    if tokenizer is None or path != tokenizer[0]:
+        return False  # /v1/completions as usual; any other path 404
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length else b""
+    handler._record(path, spec, spec.name, raw)
+    status = int(spec.params.get("tokenizer", 200))
+    if status != 200:
+        handler.send_json(status, _error_body(status))
+        return True
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    text = body.get(tokenizer[1]) if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        detail = [{"type": "missing", "loc": ["body", tokenizer[1]], "msg": "Field required"}]
+        handler.send_json(422, {"detail": detail})
+        return True
+    handler.send_json(200, tokenizer[2](_words(text)))
+    return True
+
+
+GET_SCENARIOS["kind"] = _kind_get
+EARLY_POST_SCENARIOS["kind"] = _kind_post
+SCENARIOS["kind"] = _default
+# == server kinds (end) =====================================================================
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True

@@ -49,7 +49,7 @@ def test_retry_without_rejected_parameter_and_remember_it(qtbot, window, api):
     assert stored is not None and stored.unsupported == ["suffix"]
     assert window.parameters.suffix.toPlainText() == "\n\nprint(add(1, 2))"
     assert window.parameters.unsupported_marked() == {"suffix"}
-    label = window.parameters._text_form.labelForField(window.parameters.suffix)
+    label = window.parameters._label_for("suffix")
     assert label.font().strikeOut() and "strict" in label.toolTip()
     # The next run leaves it out from the start.
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as again:

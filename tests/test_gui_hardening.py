@@ -8,6 +8,7 @@ in ways that used to kill their task, and an endless stream stops at the output 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core.errors import OutputLimitError, RedirectError
 from tests.conftest import loopback_profile
@@ -59,7 +60,10 @@ def test_test_connection_and_model_list_always_answer(qtbot, open_window, api, s
 
 def test_an_endless_stream_stops_at_the_output_limit(qtbot, open_window, api):
     window = open_window([loopback_profile(api, scenario="endless")])
-    window.controller.output_limit = 100_000
+    dialog = window.settings.show()  # Settings ▸ Output limit
+    dialog.output_limit.setValue(100_000)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.controller.output_limit == 100_000
     window.prompt.setPlainText("go on")
     with qtbot.waitSignal(window.controller.runFinished, timeout=30000) as finished:
         window.run()

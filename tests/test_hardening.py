@@ -24,6 +24,7 @@ from app.core.errors import (
     IncompleteStreamError,
     MalformedResponseError,
     OutputLimitError,
+    PayloadTooLargeError,
     RedirectError,
     RequestNotSentError,
     StreamError,
@@ -162,11 +163,14 @@ async def test_server_closing_while_a_huge_prompt_is_sent(api, status):
     params = {"status": status} if status else {}
     prompt = "x" * (3 * 1024 * 1024)
     result = await run(api.base_url("close-while-sending", **params), prompt=prompt)
-    assert isinstance(result.error, RequestNotSentError), result.error
+    # Whether the 413 can be read depends on how much of the body the kernel took first.
+    assert isinstance(result.error, (RequestNotSentError, PayloadTooLargeError)), result.error
     text = result.error.user_message()
-    assert "while the request was being sent" in text and "too large" in text
-    if result.error.status is not None:
-        assert "413" in text
+    assert "too large" in text
+    if isinstance(result.error, RequestNotSentError):
+        assert "while the request was being sent" in text
+    if isinstance(result.error, PayloadTooLargeError) or getattr(result.error, "status", None):
+        assert "413" in text  # the status, when one arrived
 
 
 # -- streams as real servers send them ----------------------------------------------------------

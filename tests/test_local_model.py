@@ -118,6 +118,38 @@ def test_cli_streams_plain_text(tmp_path):
     assert proc.stdout.strip()
 
 
+def test_top_k_1_makes_temperature_2_as_greedy_as_temperature_0(tmp_path):
+    home = tmp_path / "cfg"
+    common = ("--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "3", "--json")
+    greedy = cli(home, *common, "--temperature", "0")
+    wild_top1 = cli(home, *common, "--temperature", "2", "--top-k", "1")
+    wild = cli(home, *common, "--temperature", "2", "--top-k", "0", "--seed", "11")
+    for proc in (greedy, wild_top1, wild):
+        assert proc.returncode == 0, proc.stderr
+    text = [json.loads(p.stdout)["choices"][0]["text"] for p in (greedy, wild_top1, wild)]
+    assert text[0].strip() and text[1] == text[0]
+    assert text[2] != text[0]  # without top_k the same temperature wanders (the test can fail)
+
+
+def test_a_grammar_allows_only_yes_or_no(tmp_path):
+    home = tmp_path / "cfg"
+    for prompt in ("Is the sky green? Answer:", "Is water wet? Answer:", "2+2=4? Answer:"):
+        proc = cli(home, "--prompt", prompt, "--max-tokens", "8", "--temperature", "1.5",
+                   "--grammar", 'root ::= "yes" | "no"', "--json")  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["choices"][0]["text"].strip() in ("yes", "no")
+
+
+def test_the_default_profile_is_the_local_model_for_the_cli(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", "--config-dir", str(tmp_path / "fresh"), "complete",
+         "--prompt", "1, 2, 3,", "--max-tokens", "4"],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+
+
 def test_fewer_choices_than_asked_are_reported(tmp_path):
     proc = cli(tmp_path / "cfg", "--prompt", "Hello", "--max-tokens", "3", "--n", "2", "--json")
     assert proc.returncode == 0, proc.stderr

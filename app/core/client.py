@@ -44,6 +44,8 @@ _WRITE_TIMEOUT = 60.0
 _DRAIN_SECONDS = 0.5
 _MAX_REDIRECTS = 5
 _BODY_PIECE = 64 * 1024
+#: A request body this large that got no answer was most likely refused while being sent.
+_LARGE_BODY = 256 * 1024
 #: A non-streamed answer larger than this is refused (an endless or hostile body).
 _MAX_BODY = 256 * 1024 * 1024
 
@@ -89,6 +91,15 @@ class _SentBody:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.complete = False
+
+    def closed_early(self, exc: Exception) -> bool:
+        """Whether ``exc`` (before any answer) means the server hung up on the body.
+
+        The kernel may accept a few megabytes before the peer's reset arrives, so a large
+        body that "went out" and got no answer at all counts as closed while sending too.
+        """
+        broken = isinstance(exc, (httpx.WriteError, httpx.ReadError, httpx.RemoteProtocolError))
+        return broken and (not self.complete or len(self.data) >= _LARGE_BODY)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         view = memoryview(self.data)
@@ -207,13 +218,7 @@ class CompletionClient:
             try:
                 response = await self._http.send(request, stream=True)
             except httpx.RequestError as exc:
-                if (
-                    sent is not None
-                    and not sent.complete
-                    and isinstance(
-                        exc, (httpx.WriteError, httpx.ReadError, httpx.RemoteProtocolError)
-                    )
-                ):
+                if sent is not None and sent.closed_early(exc):
                     raise RequestNotSentError(endpoint.base_url) from None
                 error = self._transport_error(exc, endpoint, endpoint.base_url, streaming=False)
                 raise error.redacted(redact) from None

@@ -31,6 +31,7 @@ __all__ = [
     "MalformedResponseError",
     "NotFoundError",
     "OutputLimitError",
+    "PayloadTooLargeError",
     "RateLimitError",
     "RedirectError",
     "RequestNotSentError",
@@ -116,6 +117,10 @@ STATUS_LABEL = {
         QT_TRANSLATE_NOOP("Core", "Not found; check the base URL and the model name"),
     ),
     "rate": kind("http.rate_limited", QT_TRANSLATE_NOOP("Core", "Rate limited by the server")),
+    "too_large": kind(
+        "http.too_large",
+        QT_TRANSLATE_NOOP("Core", "The server refused the request as too large (a long prompt?)"),
+    ),
     "server": kind("http.server_error", QT_TRANSLATE_NOOP("Core", "The server had an error")),
 }
 STATUS_WITH_DETAIL = kind(
@@ -330,6 +335,15 @@ class BadRequestError(APIStatusError):
         if self.param:
             return STATUS_LABEL["param"](param=self.param)
         return super()._label()
+
+
+class PayloadTooLargeError(BadRequestError):
+    """HTTP 413: the request body (usually the prompt) is larger than the server takes."""
+
+    label = "too_large"
+
+    def _label(self) -> Message:
+        return STATUS_LABEL[self.label]()
 
 
 class AuthenticationError(APIStatusError):

@@ -28,6 +28,7 @@ from app.core.errors import (
     GatewayPageError,
     MalformedResponseError,
     NotFoundError,
+    PayloadTooLargeError,
     RateLimitError,
     RedirectError,
     ServerError,
@@ -208,7 +209,9 @@ def status_error(
         cls = AuthenticationError
     elif status == 404:
         cls = NotFoundError
-    elif status in (400, 409, 413, 422):
+    elif status == 413:
+        cls = PayloadTooLargeError
+    elif status in (400, 409, 422):
         cls = BadRequestError
     elif status >= 500:
         cls = ServerError

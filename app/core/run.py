@@ -20,13 +20,9 @@ from app.core.errors import CompletionError, OutputLimitError, UnexpectedError
 from app.core.events import Event
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
+from app.core.settings import DEFAULT_OUTPUT_LIMIT
 
 __all__ = ["DEFAULT_OUTPUT_LIMIT", "execute"]
-
-
-#: Characters of output after which a run is stopped (an endless stream must not eat the
-#: machine's memory); a setting in the window, ``--max-output`` in the CLI.
-DEFAULT_OUTPUT_LIMIT = 4_000_000
 
 
 async def _consume(

@@ -229,11 +229,13 @@ def scoring_max_tokens(kind_id: str | None) -> int:
     return 0 if get_kind(kind_id).max_tokens_zero == "nothing" else 1
 
 
-FOUND = kind("kinds.found", _("Core", "Detected {kind} (asked {url})."))
-FOUND_VERSION = kind("kinds.found_version", _("Core", "Detected {kind} {version} (asked {url})."))
+FOUND = kind("kinds.found", QT_TRANSLATE_NOOP("Core", "Detected {kind} (asked {url})."))
+FOUND_VERSION = kind(
+    "kinds.found_version", QT_TRANSLATE_NOOP("Core", "Detected {kind} {version} (asked {url}).")
+)
 NOT_FOUND = kind(
     "kinds.not_found",
-    _(
+    QT_TRANSLATE_NOOP(
         "Core",
         "No local server kind answered its probe; treating it as OpenAI or an OpenAI-style relay.",
     ),
@@ -308,8 +310,9 @@ async def detect(client: CompletionClient, endpoint: Endpoint) -> Detection:
 
     Raises the :class:`CompletionError` of the model list when the server cannot be
     reached (refused, DNS, TLS, proxy, timeout: nothing can be detected) and, when no
-    probe answered, when the server refused the key (401/403), rather than calling a
-    server that refuses every question "OpenAI".
+    probe answered, when the server refused the key (HTTP 401), rather than calling a
+    server that refuses every question "OpenAI". Any other failure of the model list
+    (a relay that forbids listing, a 500) does not stop the detection.
     """
     probing = replace(endpoint, read_timeout=min(endpoint.read_timeout, PROBE_READ_TIMEOUT))
     kinds = [KINDS[k] for k in PROBE_ORDER]
@@ -330,7 +333,7 @@ async def detect(client: CompletionClient, endpoint: Endpoint) -> Detection:
             else FOUND(kind=label, url=url)
         )
         return Detection(kind_.id, message, version)
-    if isinstance(models_error, AuthenticationError):
+    if isinstance(models_error, AuthenticationError) and models_error.status_code == 401:
         raise models_error
     return Detection(DEFAULT_KIND, NOT_FOUND())
 

@@ -31,6 +31,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+#: Characters of output after which a run is stopped (an endless stream must not eat the
+#: machine's memory); Settings ▸ Output limit in the window, ``--max-output`` in the CLI.
+DEFAULT_OUTPUT_LIMIT = 4_000_000
 
 SETTINGS_INVALID_VALUES = kind(
     "settings.invalid_values",
@@ -88,6 +91,8 @@ class Settings:
     history_days: int = 0
     #: At most this many runs are kept (the oldest go first); 0 means no limit.
     history_max_runs: int = 0
+    #: A run stops after this many characters of output (the text is kept); 0: no limit.
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def validate(self) -> None:
@@ -103,7 +108,7 @@ class Settings:
         size = self.editor_font_size
         if isinstance(size, bool) or not isinstance(size, int) or not 6 <= size <= 72:
             raise SettingsError("editor_font_size: a whole number of points from 6 to 72")
-        for name in ("history_days", "history_max_runs"):
+        for name in ("history_days", "history_max_runs", "output_limit"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise SettingsError(f"{name}: a whole number, 0 for no limit")

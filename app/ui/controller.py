@@ -23,6 +23,7 @@ from app.core.profiles import Profile
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
+from app.core.server_kinds import Detection, detect
 from app.ui.task_keeper import TaskKeeper
 from app.ui.wording import describe as describe_error
 
@@ -202,6 +203,32 @@ class RunController(QObject):
             ),
         )
         self.modelsLoaded.emit(models)
+
+    def detect_server(
+        self, profile: Profile, key: str | None = None
+    ) -> asyncio.Task[Detection | CompletionError]:
+        """Ask the profile's server what kind it is, in the background.
+
+        ``key`` tries a key not yet saved. The task never fails: its result is the
+        :class:`Detection` or the error (a sentence); :meth:`shutdown` cancels it.
+        """
+        return self._side_tasks.spawn(self._detect_server(profile, key))
+
+    async def _detect_server(
+        self, profile: Profile, key: str | None
+    ) -> Detection | CompletionError:
+        try:
+            if key and not profile.is_local_model:
+                endpoint = profile.endpoint(key)
+            else:
+                endpoint = await self.connections.endpoint_for(profile, self.progress.emit)
+            return await detect(self.connections.client_for(profile), endpoint)
+        except asyncio.CancelledError:
+            raise
+        except CompletionError as exc:
+            return exc
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            return UnexpectedError(exc)
 
     def restart_local_model(self, profile: Profile) -> asyncio.Task[None]:
         return self._side_tasks.spawn(self._restart_local_model(profile))

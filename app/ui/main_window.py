@@ -52,7 +52,7 @@ from app.ui.history_panel import HistoryPanel
 from app.ui.i18n import display_name
 from app.ui.message_area import MessageArea, Severity
 from app.ui.output_view import OutputView
-from app.ui.parameter_panel import ParameterPanel
+from app.ui.parameters import ParameterPanel
 from app.ui.preset_actions import PresetActions
 from app.ui.profile_dialog import ProfileDialog
 from app.ui.profile_manager import ProfileManager
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.output = OutputView()
         self.messages = MessageArea()
         self.parameters = ParameterPanel()
+        self.parameters.set_server_kind(getattr(profiles.current, "server_kind", None))
         self.prompt_mode = QComboBox()
         self.prompt_mode.addItem(self.tr("Prompt is text"), "text")
         self.prompt_mode.addItem(self.tr("Prompt is JSON: strings or token ids"), "json")
@@ -273,7 +274,7 @@ class MainWindow(QMainWindow):
         request = CompletionRequest(
             model=self.connection.model_name() or self.profiles.current.default_model,
             prompt=prompt,
-            **self.parameters.fields(),
+            params=self.parameters.fields(),
         )
         if validate:
             request.validate()
@@ -355,9 +356,8 @@ class MainWindow(QMainWindow):
         self.history.search.selectAll()
 
     def capture_state(self) -> WorkingState:
-        fields_ = self.parameters.fields() if self.parameters.logit_bias.error is None else {}
-        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields_.items()
-                  if v is not None and v != ()}  # fmt: skip
+        fields_ = self.parameters.fields(lenient=True)  # an invalid value is not saved
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields_.items()}
         return WorkingState(
             prompt=self.prompt.toPlainText(),
             prompt_mode=self.prompt_mode.currentData(),
@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
 
     def _on_profile_changed(self, profile: Profile) -> None:
         self._show_profiles_list()
+        self.parameters.set_server_kind(getattr(profile, "server_kind", None))
         self.connection.model.setCurrentText(profile.default_model)
         self.refresh_models()
 
@@ -502,7 +503,7 @@ class MainWindow(QMainWindow):
             self.messages.show_message(" ".join(notes), Severity.WARNING)
 
     def _offer_new_base_url(self, location: str) -> tuple[str, Callable[[], None]] | None:
-        """"Use URL as the base URL" for a profile whose server moved (never automatic)."""
+        """ "Use URL as the base URL" for a profile whose server moved (never automatic)."""
         try:
             new_base = normalise_base_url(location)
         except InvalidBaseURL:

@@ -3,6 +3,10 @@
 Non-modal and opened with ``open()`` (never ``exec()``: it may be opened while runs are
 streaming on the qasync loop). Keys typed here go to the OS keyring through the
 :class:`ProfileManager`; the profile file only ever holds a reference.
+
+Each server profile has a server kind (:mod:`app.core.server_kinds`), chosen from a list
+or found by *Detect*, which asks the server in the background; the parameter panel follows
+the current profile's kind once it is saved.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -27,18 +32,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from app.core.errors import CompletionError
+from app.core.messages import CONTEXT as CORE_CONTEXT
 from app.core.profiles import LOCAL_MODEL, TEMPLATES, Profile, ProfileError
+from app.core.server_kinds import KINDS, Detection, get_kind
 from app.ui.controller import RunController
 from app.ui.plain import plain_label
 from app.ui.profile_manager import ProfileManager
 from app.ui.task_keeper import TaskKeeper
+from app.ui.wording import describe, text_of
 
 __all__ = ["ProfileDialog", "parse_headers"]
 
 #: Form rows: base URL, API key, headers, proxy (servers only); model file (local only).
-_SERVER_ROWS = (2, 4, 5, 6)
-_MODEL_FILE_ROW = 9
+_SERVER_ROWS = (2, 5, 6, 7)
+_MODEL_FILE_ROW = 10
+_OK_STYLE = "color: #2e7d32;"
+_ERROR_STYLE = "color: #c62828;"
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -66,6 +78,9 @@ class ProfileDialog(QDialog):
         self.resize(820, 520)
         self._editing: str | None = None
         self._tasks = TaskKeeper()
+        #: Bumped whenever another profile is shown: a late detection result is dropped.
+        self._detect_serial = 0
+        self.detect_task: asyncio.Task[Detection | CompletionError] | None = None
 
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Profiles"))
@@ -90,6 +105,26 @@ class ProfileDialog(QDialog):
         self.kind = plain_label()
         self.base_url = QLineEdit()
         self.base_url.setPlaceholderText("https://api.openai.com/v1")
+        self.server_kind = QComboBox()
+        for server in KINDS.values():
+            label = QCoreApplication.translate(CORE_CONTEXT, server.label)
+            self.server_kind.addItem(label, server.id)
+        self.detect_button = QPushButton(self.tr("Detect"))
+        self.detect_button.setToolTip(
+            self.tr("Ask the server what it is (with the key typed here, else the stored one)")
+        )
+        # The kind's note (Ollama's template) is the app's own text, shown literally.
+        self.kind_note = plain_label()
+        self.kind_note.setWordWrap(True)
+        self.kind_note.setVisible(False)
+        server_box = QWidget()
+        server_layout = QVBoxLayout(server_box)
+        server_layout.setContentsMargins(0, 0, 0, 0)
+        server_row = QHBoxLayout()
+        server_row.addWidget(self.server_kind, 1)
+        server_row.addWidget(self.detect_button)
+        server_layout.addLayout(server_row)
+        server_layout.addWidget(self.kind_note)
         self.default_model = QLineEdit()
         self.api_key = QLineEdit()
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
@@ -119,6 +154,7 @@ class ProfileDialog(QDialog):
         self.form.addRow(self.tr("Name"), self.name)
         self.form.addRow(self.tr("Kind"), self.kind)
         self.form.addRow(self.tr("Base URL"), self.base_url)
+        self.form.addRow(self.tr("Server kind"), server_box)
         self.form.addRow(self.tr("Default model"), self.default_model)
         self.form.addRow(self.tr("API key"), key_row)
         self.form.addRow(self.tr("Extra headers"), self.headers)
@@ -129,6 +165,8 @@ class ProfileDialog(QDialog):
         for widget, name in (
             (self.name, self.tr("Profile name")),
             (self.base_url, self.tr("Base URL")),
+            (self.server_kind, self.tr("Server kind")),
+            (self.detect_button, self.tr("Detect the server kind")),
             (self.default_model, self.tr("Default model")),
             (self.api_key, self.tr("API key")),
             (self.headers, self.tr("Extra headers")),
@@ -169,6 +207,8 @@ class ProfileDialog(QDialog):
         self.close_button.clicked.connect(self.close)
         self.forget_key.clicked.connect(self._forget_key)
         self.browse.clicked.connect(self._browse)
+        self.detect_button.clicked.connect(self.detect)
+        self.server_kind.currentIndexChanged.connect(self._update_kind_note)
         self.controller.connectionTested.connect(self._on_tested)
         manager.keyStatusChanged.connect(lambda _status: self._update_key_status())
         self._reload(manager.current.name)
@@ -204,6 +244,12 @@ class ProfileDialog(QDialog):
         self.connect_timeout.setValue(profile.connect_timeout)
         self.read_timeout.setValue(profile.read_timeout)
         self.model_path.setText(profile.model_path or "")
+        self._detect_serial += 1  # a detection still running was for the previous profile
+        self.server_kind.setCurrentIndex(max(0, self.server_kind.findData(profile.server_kind)))
+        # The built-in model is always llama-cpp-python's server: nothing to choose or ask.
+        self.server_kind.setEnabled(not local)
+        self.detect_button.setEnabled(not local)
+        self._update_kind_note()
         for row in _SERVER_ROWS:
             self.form.setRowVisible(row, not local)
         self.form.setRowVisible(_MODEL_FILE_ROW, local)
@@ -254,6 +300,7 @@ class ProfileDialog(QDialog):
             connect_timeout=self.connect_timeout.value(),
             read_timeout=self.read_timeout.value(),
             model_path=self.model_path.text().strip() or None,
+            server=self._pending.server if self._pending.is_local_model else self.selected_kind,
         )
         profile.validate()
         return profile
@@ -311,13 +358,63 @@ class ProfileDialog(QDialog):
     def _on_tested(self, ok: bool, message: str) -> None:
         if not self.isVisible():
             return
-        color = "#2e7d32" if ok else "#c62828"
-        self.feedback.setStyleSheet(f"color: {color};")
+        self.feedback.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
         self.feedback.setText(message)
 
     def _error(self, message: str) -> None:
-        self.feedback.setStyleSheet("color: #c62828;")
+        self.feedback.setStyleSheet(_ERROR_STYLE)
         self.feedback.setText(message)
+
+    # -- server kind ---------------------------------------------------------------------
+
+    @property
+    def selected_kind(self) -> str:
+        """The id of the server kind chosen in the combo box."""
+        return str(self.server_kind.currentData())
+
+    def _update_kind_note(self) -> None:
+        note = get_kind(self.selected_kind).note
+        self.kind_note.setText(QCoreApplication.translate(CORE_CONTEXT, note) if note else "")
+        self.kind_note.setVisible(bool(note))
+
+    def detect(self) -> asyncio.Task[Detection | CompletionError] | None:
+        """Ask the edited profile's server what it is, in the background (never blocks).
+
+        Uses the fields as they are (a new profile need not be saved first) and the key
+        typed here, else the stored one. The result selects the kind; it is saved with
+        the profile.
+        """
+        try:
+            profile = self.profile_from_fields()
+        except ProfileError as exc:
+            self._error(str(exc))
+            return None
+        if profile.is_local_model:
+            return None
+        self._detect_serial += 1
+        serial = self._detect_serial
+        self.detect_button.setEnabled(False)
+        self.feedback.setStyleSheet("")
+        self.feedback.setText(self.tr("Asking the server what it is…"))
+        task = self.controller.detect_server(profile, self.api_key.text().strip() or None)
+        task.add_done_callback(lambda done: self._on_detected(done, serial))
+        self.detect_task = task
+        return task
+
+    def _on_detected(self, task: asyncio.Task[Detection | CompletionError], serial: int) -> None:
+        if not isValid(self) or serial != self._detect_serial:
+            return  # the dialog is gone, or another profile is shown now
+        self.detect_button.setEnabled(True)
+        if task.cancelled():
+            self.feedback.clear()
+            return
+        result = task.result()  # the task never fails: an error is its result
+        if isinstance(result, CompletionError):
+            self._error(describe(result))
+            return
+        self.server_kind.setCurrentIndex(max(0, self.server_kind.findData(result.kind)))
+        self.feedback.setStyleSheet(_OK_STYLE)
+        self.feedback.setText(text_of(result.message))
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, self.tr("Choose a GGUF model"))

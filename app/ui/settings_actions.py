@@ -85,6 +85,7 @@ class SettingsActions(QObject):
         if not first or settings.editor_font or settings.editor_font_size != 11:
             set_editor_font(settings.editor_font, settings.editor_font_size)
         self.window.profiles.default_timeouts = (settings.connect_timeout, settings.read_timeout)
+        self.window.controller.output_limit = settings.output_limit or None
         if settings.history_days or settings.history_max_runs:
             self.prune_history()
         self.applied.emit(settings)

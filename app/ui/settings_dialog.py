@@ -80,7 +80,7 @@ class SettingsDialog(QDialog):
         self.read_timeout.setRange(1, 3600)
         self.read_timeout.setSuffix(self.tr(" s"))
         self.read_timeout.setAccessibleName(self.tr("Default read timeout"))
-        network = QGroupBox(self.tr("New profiles"))
+        network = QGroupBox(self.tr("Network"))
         net_form = QFormLayout(network)
         net_form.addRow(self.tr("&Connect timeout"), self.connect_timeout)
         net_form.addRow(self.tr("&Read timeout"), self.read_timeout)
@@ -95,6 +95,17 @@ class SettingsDialog(QDialog):
         self.history_max.setSingleStep(1000)
         self.history_max.setSpecialValueText(self.tr("No limit"))
         self.history_max.setAccessibleName(self.tr("Keep at most this many runs"))
+        self.output_limit = QSpinBox()
+        self.output_limit.setRange(0, 2_000_000_000)
+        self.output_limit.setSingleStep(100_000)
+        self.output_limit.setSpecialValueText(self.tr("No limit"))
+        self.output_limit.setSuffix(self.tr(" characters"))
+        self.output_limit.setAccessibleName(self.tr("Stop a run after this much output"))
+        self.output_limit.setToolTip(
+            self.tr("A server that never stops cannot fill the memory: the run stops here, "
+                    "the text is kept.")
+        )  # fmt: skip
+        net_form.addRow(self.tr("&Output limit"), self.output_limit)
         history = QGroupBox(self.tr("History"))
         hist_form = QFormLayout(history)
         hist_form.addRow(self.tr("Keep runs &for"), self.history_days)
@@ -132,6 +143,7 @@ class SettingsDialog(QDialog):
         self.read_timeout.setValue(settings.read_timeout)
         self.history_days.setValue(settings.history_days)
         self.history_max.setValue(settings.history_max_runs)
+        self.output_limit.setValue(settings.output_limit)
         self.feedback.clear()
 
     def value(self) -> Settings:
@@ -146,6 +158,7 @@ class SettingsDialog(QDialog):
             read_timeout=round(self.read_timeout.value(), 2),
             history_days=self.history_days.value(),
             history_max_runs=self.history_max.value(),
+            output_limit=self.output_limit.value(),
         )
 
     def show_result(self, message: str, close: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
+from app.core.messages import Message
 from app.core.request import RequestValidationError, parse_logit_bias
 from app.ui.plain import plain_label
 from app.ui.wording import text_of
@@ -48,6 +49,14 @@ class LogitBiasField(QWidget):
     @property
     def error(self) -> str | None:
         return self._error
+
+    def problem(self) -> Message | None:
+        """What is wrong with the text typed (``None``: fine or empty)."""
+        try:
+            parse_logit_bias(self.edit.text())
+        except RequestValidationError as exc:
+            return exc.errors[0].msg
+        return None
 
     def value(self) -> dict[str, int] | None:
         """The parsed bias, or ``None`` when empty. Raises RequestValidationError if invalid."""

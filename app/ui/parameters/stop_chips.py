@@ -1,15 +1,17 @@
-"""Stop sequences as removable chips, with invisible characters made visible (``\\n``).
+"""A list of texts as removable chips, with invisible characters made visible (``\\n``).
 
-Type a sequence (escapes ``\\n``, ``\\t``, ``\\r``, ``\\\\`` understood) and press Enter to
-add it; at most four, as the API allows.
+Stop sequences, DRY sequence breakers, sampler names. Type an entry (escapes ``\\n``,
+``\\t``, ``\\r``, ``\\\\`` understood) and press Enter to add it; at most ``max_items``
+(four stop sequences, as the API allows). The chips wrap onto new lines in a narrow panel.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from app.core.request import MAX_STOP_SEQUENCES
+from app.ui.parameters.flow import FlowLayout
 from app.ui.plain import escape_mnemonic
 
 __all__ = ["StopChips", "escape_visible", "unescape_typed"]
@@ -38,32 +40,51 @@ def escape_visible(text: str) -> str:
 
 
 class StopChips(QWidget):
+    """Chips for a list of texts; ``what`` names the list (``None``: stop sequences)."""
+
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        max_items: int | None = MAX_STOP_SEQUENCES,
+        what: str | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._max_items = max_items
+        self._what = what
         self._values: list[str] = []
         self._chips: list[QToolButton] = []
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self._chip_area = QWidget()
+        self._flow = FlowLayout(self._chip_area)
+        self._chip_area.hide()
+        layout.addWidget(self._chip_area)
         self.input = QLineEdit()
-        self.input.setPlaceholderText(self.tr("Add stop sequence (\\n = newline), Enter"))
-        self.input.setAccessibleName(self.tr("New stop sequence"))
+        self.input.setAccessibleName(
+            self.tr("New stop sequence")
+            if what is None
+            else self.tr("New entry of {0}").format(what)
+        )
         self.input.returnPressed.connect(self._add_typed)
-        self._layout.addWidget(self.input, 1)
+        layout.addWidget(self.input)
+        self._update_input()
 
     def values(self) -> tuple[str, ...]:
         return tuple(self._values)
 
     def set_values(self, values: tuple[str, ...] | list[str]) -> None:
         for chip in self._chips:
-            self._layout.removeWidget(chip)
+            self._flow.removeWidget(chip)
             chip.deleteLater()
         self._chips.clear()
         self._values.clear()
         for value in values:
             self._add(value, notify=False)
+        self._update_input()
         self.changed.emit()
 
     def _add_typed(self) -> None:
@@ -77,17 +98,26 @@ class StopChips(QWidget):
         self._add(value)
         self.input.clear()
 
+    def _full(self) -> bool:
+        return self._max_items is not None and len(self._values) >= self._max_items
+
     def _add(self, value: str, *, notify: bool = True) -> None:
-        if len(self._values) >= MAX_STOP_SEQUENCES:
+        if self._full():
             return
         chip = QToolButton()
         chip.setText(f"{escape_mnemonic(escape_visible(value))}  ×")  # "&" is not a mnemonic
-        chip.setToolTip(self.tr("Remove stop sequence"))
-        chip.setAccessibleName(self.tr("Stop sequence {0}, remove").format(escape_visible(value)))
+        if self._what is None:
+            chip.setToolTip(self.tr("Remove stop sequence"))
+            name = self.tr("Stop sequence {0}, remove").format(escape_visible(value))
+        else:
+            chip.setToolTip(self.tr("Remove this entry"))
+            name = self.tr("{0} entry {1}, remove").format(self._what, escape_visible(value))
+        chip.setAccessibleName(name)
         chip.clicked.connect(lambda: self._remove(chip, value))
-        self._layout.insertWidget(len(self._chips), chip)
+        self._flow.addWidget(chip)
         self._chips.append(chip)
         self._values.append(value)
+        self._chip_area.show()
         self._update_input()
         if notify:
             self.changed.emit()
@@ -96,7 +126,7 @@ class StopChips(QWidget):
         if chip in self._chips:
             self._chips.remove(chip)
             self._values.remove(value)
-            self._layout.removeWidget(chip)
+            self._flow.removeWidget(chip)
             chip.deleteLater()
             self._update_input()
             self.changed.emit()
@@ -105,10 +135,17 @@ class StopChips(QWidget):
         return list(self._chips)
 
     def _update_input(self) -> None:
-        full = len(self._values) >= MAX_STOP_SEQUENCES
+        full = self._full()
+        self._chip_area.setVisible(bool(self._chips))
         self.input.setEnabled(not full)
-        self.input.setPlaceholderText(
-            self.tr("At most {0} stop sequences").format(MAX_STOP_SEQUENCES)
-            if full
-            else self.tr("Add stop sequence (\\n = newline), Enter")
-        )
+        if full:
+            text = (
+                self.tr("At most {0} stop sequences")
+                if self._what is None
+                else self.tr("At most {0} entries")
+            ).format(self._max_items)
+        elif self._what is None:
+            text = self.tr("Add stop sequence (\\n = newline), Enter")
+        else:
+            text = self.tr("Add an entry (\\n = newline), Enter")
+        self.input.setPlaceholderText(text)
