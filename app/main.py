@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import run_detect
 
         return run_detect(args)
-    from app.ui.application import run_gui
+    from app.ui.shell.application import run_gui
 
     return run_gui(paths, smoke_test=args.smoke_test, argv=[sys.argv[0]])
 

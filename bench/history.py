@@ -56,7 +56,7 @@ def main() -> None:
         print(f"  (search found {len(hits):,} rows on its first page)")  # type: ignore[arg-type]
         from PySide6.QtWidgets import QApplication
 
-        from app.ui.history_panel import HistoryTableModel
+        from app.ui.history.history_panel import HistoryTableModel
 
         QApplication.instance() or QApplication([])
         model = HistoryTableModel(store)

@@ -99,8 +99,8 @@ def gui_ingest(base_url: str, tokens: int) -> None:
 
     from app.core.paths import AppPaths
     from app.core.profiles import Profile, ProfileStore
-    from app.ui.application import create_window
-    from app.ui.event_loop import create_event_loop
+    from app.ui.shell.application import create_window
+    from app.ui.shell.event_loop import create_event_loop
 
     app = QApplication.instance() or QApplication([])
     loop = create_event_loop(app)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.logprobs import TokenLogprob
 from app.core.token_stats import run_stats
 from app.core.token_units import align
-from app.ui.token_view import ProbabilityMode, TokenTextView
+from app.ui.analysis.token_view import ProbabilityMode, TokenTextView
 
 WORDS = [" the", " model", " token", ",", " 你好", "世界", " probability", ".\n", " 🙂", " run"]
 

@@ -32,9 +32,9 @@ def shoot(
     from app.core.paths import AppPaths
     from app.core.profiles import Profile, ProfileStore
     from app.core.settings import Settings, SettingsFile
-    from app.ui.application import create_window
-    from app.ui.i18n import install_translators
-    from app.ui.token_view import ProbabilityMode
+    from app.ui.analysis.token_view import ProbabilityMode
+    from app.ui.common.i18n import install_translators
+    from app.ui.shell.application import create_window
 
     install_translators(language)
     with tempfile.TemporaryDirectory() as home:
@@ -78,8 +78,8 @@ def shoot(
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.event_loop import create_event_loop
-    from app.ui.theme import apply_theme
+    from app.ui.common.theme import apply_theme
+    from app.ui.shell.event_loop import create_event_loop
     from tests.loopback_server import LoopbackServer
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")

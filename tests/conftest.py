@@ -62,7 +62,7 @@ def isolated_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def _session_loop(qapp):
     """One qasync loop for the whole session, as in the app (never stopped in between)."""
-    from app.ui.event_loop import close_event_loop, create_event_loop
+    from app.ui.shell.event_loop import close_event_loop, create_event_loop
 
     loop = create_event_loop(qapp, already_running=True)
     asyncio.events._set_running_loop(None)
@@ -119,7 +119,7 @@ def open_window(qtbot, qloop):
     current); every window opened is shut down after the test."""
     from app.core.paths import AppPaths
     from app.core.profiles import ProfileStore
-    from app.ui.application import create_window
+    from app.ui.shell.application import create_window
 
     opened = []
 

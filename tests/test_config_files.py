@@ -389,7 +389,7 @@ def test_a_non_utf8_settings_file_is_reported_by_the_started_app(tmp_path):
     (tmp_path / "settings.json").write_bytes(b"\xff\xfe not utf-8")
     proc = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from app.main import main; from app.ui import application;"
+         "import sys; from app.main import main; from app.ui.shell import application;"
          "orig = application.create_window\n"
          "def create(*a, **k):\n"
          "    w = orig(*a, **k); print('MESSAGE:', w.messages.text()); return w\n"

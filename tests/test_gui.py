@@ -45,8 +45,9 @@ def test_type_ctrl_enter_and_stream(qtbot, window, api):
         assert window.run_button.text() == "Stop"
     result = finished.args[0]
     assert result.ok
-    assert window.output.text(0) == expected_text(8)
-    assert window.prompt.toPlainText() == "Say hi"  # Ctrl+Enter did not insert a newline
+    assert window.completion_text() == expected_text(8)
+    # The completion continues the text in the document (Ctrl+Enter inserted no newline).
+    assert window.prompt.toPlainText() == "Say hi" + expected_text(8)
     assert window.run_button.text() == "Run"
     assert "length" in window.status.finish.text()
     assert "tokens/s" in window.status.speed.text()
@@ -59,13 +60,15 @@ def test_escape_stops_and_keeps_partial_text_then_window_still_works(qtbot, wind
     window.parameters.max_tokens.set_value(300)
     qtbot.keyClicks(window.prompt, "long")
     press_ctrl_enter(qtbot, window)
-    qtbot.waitUntil(lambda: len(window.output.text(0)) > 10, timeout=10000)
+    qtbot.waitUntil(lambda: len(window.completion_text()) > 10, timeout=10000)
+    assert window.prompt.isReadOnly()  # nothing can be typed into a run that is writing
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
     result = finished.args[0]
     assert result.cancelled
-    shown = window.output.text(0)
+    shown = window.completion_text()
     assert len(shown) > 10
+    assert not window.prompt.isReadOnly()
     assert shown == result.text
     assert shown != expected_text(300)
     assert "Stopped" in window.messages.text()
@@ -76,7 +79,9 @@ def test_escape_stops_and_keeps_partial_text_then_window_still_works(qtbot, wind
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].ok
-    assert window.output.text(0) == expected_text(4)
+    assert window.completion_text() == expected_text(4)  # run again: continues from the end
+    assert window.prompt.toPlainText() == "long" + shown + expected_text(4)
+    assert api.requests[-1].body["prompt"] == "long" + shown
     assert not window.messages.isVisible()
 
 
@@ -84,7 +89,7 @@ def test_stop_button_stops(qtbot, window, api):
     set_url(window, api.base_url("normal", delay=0.03))
     window.parameters.max_tokens.set_value(300)
     qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.output.text(0) != "", timeout=10000)
+    qtbot.waitUntil(lambda: window.completion_text() != "", timeout=10000)
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)  # a second click is harmless
@@ -112,7 +117,7 @@ def test_cut_stream_keeps_partial_output(qtbot, window, api):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         press_ctrl_enter(qtbot, window)
     assert isinstance(finished.args[0].error, StreamInterruptedError)
-    assert window.output.text(0) == expected_text(3)
+    assert window.completion_text() == expected_text(3)
     assert "kept" in window.messages.text()
 
 
@@ -124,12 +129,21 @@ def test_invalid_parameters_are_refused_before_sending(qtbot, window, api):
     assert api.requests == []
 
 
-def test_n_choices_fill_their_own_tabs(qtbot, window, api):
+def test_n_choices_are_offered_in_a_strip_and_the_others_kept(qtbot, window, api):
+    window.prompt.setPlainText("P:")
     window.parameters.n.set_value(2)
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         press_ctrl_enter(qtbot, window)
+    strip = window.view.choices
+    assert strip.isVisible() and len(strip.buttons) == 2
+    assert window.prompt.toPlainText() == "P:" + expected_text(8)
+    assert window.completion_text(1) == expected_text(8, offset=1)
+    qtbot.mouseClick(strip.buttons[1], Qt.MouseButton.LeftButton)
+    assert window.prompt.toPlainText() == "P:" + expected_text(8, offset=1)
+    window.undo_action.trigger()  # picking a choice is one undo step
+    assert window.prompt.toPlainText() == "P:" + expected_text(8)
+    window.output_dock.show()  # the side-by-side view still shows every choice
     assert window.output.count() == 2
-    assert window.output.text(0) == expected_text(8)
     assert window.output.text(1) == expected_text(8, offset=1)
 
 
@@ -138,8 +152,8 @@ def test_text_is_batched_per_frame_not_per_token(qtbot, window, api):
     window.parameters.max_tokens.set_value(3000)
     with qtbot.waitSignal(window.controller.runFinished, timeout=20000):
         press_ctrl_enter(qtbot, window)
-    assert window.output.text(0) == expected_text(3000)
-    assert window.output.flush_count < 300  # far fewer widget edits than 3000 tokens
+    assert window.completion_text() == expected_text(3000)
+    assert window.controller.frames < 300  # far fewer document edits than 3000 tokens
 
 
 def test_stop_chips_show_newlines_and_allow_four(qtbot, window, api):

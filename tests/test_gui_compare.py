@@ -11,7 +11,7 @@ from app.core.compare import CompareTarget, parse_overrides, split_words, word_d
 from app.core.paths import AppPaths
 from app.core.profiles import Profile, ProfileStore
 from app.core.request import CompletionRequest
-from app.ui.application import create_window
+from app.ui.shell.application import create_window
 from tests.loopback_server import TOKENS
 
 

@@ -23,8 +23,8 @@ from app.core.paths import AppPaths
 from app.core.presets import PresetStore
 from app.core.profiles import TEMPLATES
 from app.core.settings import SettingsFile
-from app.ui.theme import apply_theme, is_dark
-from app.ui.token_view import ProbabilityMode, probability_colour
+from app.ui.analysis.token_view import ProbabilityMode, probability_colour
+from app.ui.common.theme import apply_theme, is_dark
 from tests.conftest import loopback_profile, shut_down
 
 pytestmark = pytest.mark.gui

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QInputDialog, QLabel
 
 from app.core.errors import APIStatusError, StreamError
 from app.core.profiles import Profile
-from app.ui.about_dialog import AboutDialog
+from app.ui.shell.about_dialog import AboutDialog
 from tests.conftest import loopback_profile
 from tests.loopback_server import HOSTILE_TEXT, HOSTILE_TEXTS, LoopbackServer
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.core.keys import SERVICE, KeyStore
 from app.core.paths import AppPaths
 from app.core.profiles import LOCAL_MODEL, Profile, ProfileStore
-from app.ui.application import create_window
+from app.ui.shell.application import create_window
 
 pytestmark = pytest.mark.gui
 

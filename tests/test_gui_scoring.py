@@ -6,7 +6,7 @@ import pytest
 
 from app.core.paths import AppPaths
 from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
+from app.ui.shell.application import create_window
 
 pytestmark = pytest.mark.gui
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolTip
 
-from app.ui.token_view import ProbabilityMode
+from app.ui.analysis.token_view import ProbabilityMode
 from tests.conftest import loopback_profile
 from tests.loopback_server import TOKENS
 

@@ -15,8 +15,8 @@ from app.core.history import HistoryStore, RunRecord
 from app.core.paths import AppPaths
 from app.core.presets import Preset, PresetStore
 from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
-from app.ui.history_panel import PAGE
+from app.ui.history.history_panel import PAGE
+from app.ui.shell.application import create_window
 from tests.loopback_server import TOKENS
 
 pytestmark = pytest.mark.gui
@@ -262,8 +262,8 @@ KILL_SCRIPT = """
 import sys
 from PySide6.QtWidgets import QApplication
 from app.core.paths import AppPaths
-from app.ui.application import create_window
-from app.ui.event_loop import create_event_loop
+from app.ui.shell.application import create_window
+from app.ui.shell.event_loop import create_event_loop
 
 app = QApplication([])
 loop = create_event_loop(app)

@@ -228,7 +228,7 @@ def _modes(root: Path) -> dict[str, str]:
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_every_file_the_app_writes_is_private(tmp_path):
-    from app.ui.storage import open_storage
+    from app.ui.shell.storage import open_storage
 
     umask = os.umask(0o022)  # a usual umask, as a desktop session has
     try:

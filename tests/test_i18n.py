@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from app.core.paths import AppPaths
 from app.core.profiles import Profile, ProfileStore
-from app.ui.application import create_window
-from app.ui.i18n import install_translators, resolve_language
+from app.ui.common.i18n import install_translators, resolve_language
+from app.ui.shell.application import create_window
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -47,7 +47,7 @@ _WORDS = """
     markdown ctrl enter esc shift return tab english utf loopback test model org download
     id ids nats llm pid posix dbus secret service keyring del backspace pgup pgdown space
     alt meta home end ins length stop linux ollama studio vllm lm chatanywhere wushuangai html
-    header io
+    header io koboldcpp webui
 """
 ALLOWED = frozenset(_WORDS.split())
 ALLOWED_PATTERNS = [
@@ -63,6 +63,7 @@ ALLOWED_PATTERNS = [
     r"\$\w+",
     r"\bSmolLM2-135M-Instruct\b",
     r"\bllama-server\b",
+    r"\btext-generation-webui\b",
     r"--\w+",
     r"\bmax_tokens\b",
     r"\bstream_options\b",
@@ -260,7 +261,7 @@ def _errors():
 
 
 def test_errors_read_the_same_in_english_and_are_translated_in_chinese(qapp):
-    from app.ui.wording import describe
+    from app.ui.common.wording import describe
 
     install_translators("en")
     for error in _errors():

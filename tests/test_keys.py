@@ -44,7 +44,7 @@ def test_no_secure_storage_keeps_keys_for_the_session_only(backend):
     store = KeyStore(backend)
     status = store.probe()
     assert not status.secure
-    assert "session only" in status.describe()
+    assert "session only" in str(status.describe())
     assert store.set("ref", "sk-1") is False
     assert store.get("ref") == "sk-1"
     assert KeyStore(backend).get("ref") is None  # a new session has nothing
@@ -77,7 +77,7 @@ async def test_a_locked_keyring_does_not_block_start_up():
     finally:
         BlockingKeyring.released.set()
     assert not status.secure
-    assert "did not answer within 0.2 s" in status.problem
+    assert "did not answer within 0.2 s" in str(status.problem)
 
 
 async def test_environment_key_overrides_for_remote_profiles(monkeypatch):

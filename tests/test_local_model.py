@@ -224,7 +224,7 @@ def test_window_runs_the_local_model_by_default(qtbot, qloop):
     from PySide6.QtCore import Qt
 
     from app.core.paths import AppPaths
-    from app.ui.application import create_window
+    from app.ui.shell.application import create_window
 
     window = create_window(AppPaths.resolve())  # first launch: no profiles file
     qtbot.addWidget(window)

@@ -15,6 +15,7 @@ from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.keys import KeyStatus, KeyStore, probe_in_background
 from app.core.local_model import LocalModelServer
+from app.core.messages import Message
 from app.core.profiles import Profile
 
 __all__ = ["PROBE_TIMEOUT", "Connections"]
@@ -62,7 +63,7 @@ class Connections:
         return await asyncio.to_thread(self.keys.get, profile.key_ref)
 
     async def endpoint_for(
-        self, profile: Profile, on_progress: Callable[[str], None] | None = None
+        self, profile: Profile, on_progress: Callable[[Message], None] | None = None
     ) -> Endpoint:
         """The endpoint for a run; starts the local model first when the profile needs it."""
         if profile.is_local_model:

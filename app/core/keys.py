@@ -18,45 +18,72 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+
 __all__ = ["ENV_KEY", "SERVICE", "KeyStatus", "KeyStore", "classify_backend", "probe_in_background"]
 
 SERVICE = "completion-playground"
 ENV_KEY = "OPENAI_API_KEY"
 _PROBE_USER = "__probe__"
 _INSECURE_MARKERS = ("plaintext", "null", "fail", "uncrypted", "unencrypted")
+STORED = kind(
+    "keys.stored",
+    QT_TRANSLATE_NOOP("Core", "API keys are stored in the system keyring ({backend})."),
+)
+SESSION_ONLY = kind(
+    "keys.session_only",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "No secure key storage is available: {problem} API keys are kept for this session only.",
+    ),
+)
+NO_BACKEND_FAIL = kind(
+    "keys.no_backend",
+    QT_TRANSLATE_NOOP("Core", "no keyring backend was found (keyring's fail/null backend)."),
+)
+NO_BACKEND = kind("keys.no_backend", QT_TRANSLATE_NOOP("Core", "no keyring backend was found."))
+PLAIN_TEXT = kind(
+    "keys.plain_text",
+    QT_TRANSLATE_NOOP("Core", "the only keyring backend stores keys in plain text ({backend})."),
+)
+NO_ANSWER = kind(
+    "keys.no_answer", QT_TRANSLATE_NOOP("Core", "the keyring does not answer ({error}).")
+)
+FAILED = kind("keys.failed", QT_TRANSLATE_NOOP("Core", "the keyring failed ({error})."))
+TIMED_OUT = kind(
+    "keys.timed_out",
+    QT_TRANSLATE_NOOP("Core", "the keyring did not answer within {seconds:g} s (is it locked?)."),
+)
 
 
 @dataclass(frozen=True)
 class KeyStatus:
     secure: bool
     backend: str
-    #: Why keys are not stored securely (a sentence), or ``None`` when they are.
-    problem: str | None = None
+    #: Why keys are not stored securely, or ``None`` when they are.
+    problem: Message | None = None
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         if self.secure:
-            return f"API keys are stored in the system keyring ({self.backend})."
-        return (
-            f"No secure key storage is available: {self.problem} "
-            "API keys are kept for this session only."
-        )
+            return STORED(backend=self.backend)
+        return SESSION_ONLY(problem=self.problem or "")
 
 
 def _backend_name(backend: KeyringBackend) -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def classify_backend(backend: KeyringBackend) -> str | None:
+def classify_backend(backend: KeyringBackend) -> Message | None:
     """``None`` if the backend keeps secrets safely, else why it does not."""
     inner = list(getattr(backend, "backends", [])) or [backend]
     for item in inner:
         name = _backend_name(item).lower()
         if any(marker in name for marker in _INSECURE_MARKERS):
             if "fail" in name or "null" in name:
-                return "no keyring backend was found (keyring's fail/null backend)."
-            return f"the only keyring backend stores keys in plain text ({_backend_name(item)})."
+                return NO_BACKEND_FAIL()
+            return PLAIN_TEXT(backend=_backend_name(item))
     if not inner:
-        return "no keyring backend was found."
+        return NO_BACKEND()
     return None
 
 
@@ -86,9 +113,9 @@ class KeyStore:
             try:
                 self._backend.get_password(SERVICE, _PROBE_USER)
             except keyring.errors.KeyringError as exc:
-                problem = f"the keyring does not answer ({type(exc).__name__}: {exc})."
+                problem = NO_ANSWER(error=f"{type(exc).__name__}: {exc}")
             except Exception as exc:
-                problem = f"the keyring failed ({type(exc).__name__}: {exc})."
+                problem = FAILED(error=f"{type(exc).__name__}: {exc}")
         self._status = KeyStatus(problem is None, name, problem)
         return self._status
 
@@ -97,7 +124,7 @@ class KeyStore:
         self._status = KeyStatus(
             False,
             _backend_name(self._backend),
-            f"the keyring did not answer within {seconds:g} s (is it locked?).",
+            TIMED_OUT(seconds=seconds),
         )
         return self._status
 

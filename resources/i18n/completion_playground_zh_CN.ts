@@ -564,6 +564,7 @@
     </message>
     <message>
         <source>Some settings were invalid and are back to their defaults: {details}</source>
+        <extracomment>Characters of output after which a run is stopped (an endless stream must not eat the machine&apos;s memory); Settings ▸ Output limit in the window, ``--max-output`` in the CLI.</extracomment>
         <translation>部分设置无效，已恢复为默认值：{details}</translation>
     </message>
     <message>
@@ -577,500 +578,504 @@
     <message>
         <source>The server accepted but ignored: {names}.</source>
         <extracomment>Body keys that can never be left out.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>服务器接受但忽略了：{names}。</translation>
     </message>
     <message>
         <source>Skipped a stream event that is not a JSON object: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过一个不是 JSON 对象的流事件：{snippet}</translation>
     </message>
     <message>
         <source>The server&apos;s &apos;choices&apos; field is not a list.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器响应中的“choices”字段不是列表。</translation>
     </message>
     <message>
         <source>The server sent a choice that is not an object.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器发送的某个候选不是对象。</translation>
     </message>
     <message>
         <source>The server sent usage with every count at 0; usage was not reported.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器发送的用量中各项计数均为 0；视为未报告用量。</translation>
     </message>
     <message>
         <source>The server&apos;s model list has no &apos;data&apos; array.</source>
-        <extracomment>A non-streamed answer larger than this is refused (an endless or hostile body).</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>A request body this large that got no answer was most likely refused while being sent. A non-streamed answer larger than this is refused (an endless or hostile body).</extracomment>
+        <translation>服务器的模型列表中没有“data”数组。</translation>
     </message>
     <message>
         <source>The server&apos;s answer has no &apos;choices&apos; list.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的响应中没有“choices”列表。</translation>
     </message>
     <message>
         <source>The server answered 200 but sent no completion events; it sent: “{snippet}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器返回了 200，但没有发送任何补全事件；它发送的是：“{snippet}”。</translation>
     </message>
     <message>
         <source>The server sent one stream event larger than {megabytes} MB; the stream was stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器发送的单个流事件超过 {megabytes} MB；已停止该流。</translation>
     </message>
     <message>
         <source>Skipped a stream event that is not valid JSON: {snippet}</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过一个不是有效 JSON 的流事件：{snippet}</translation>
     </message>
     <message>
         <source>The stream ended inside an unfinished event.</source>
-        <translation type="unfinished"></translation>
+        <translation>流在一个尚未完整的事件中途结束。</translation>
     </message>
     <message>
         <source>parameters: not valid JSON ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：不是有效的 JSON（{reason}）</translation>
     </message>
     <message>
         <source>parameters: use a JSON object such as {{&quot;temperature&quot;: 0.2}}</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：请使用 JSON 对象，例如 {{&quot;temperature&quot;: 0.2}}</translation>
     </message>
     <message>
         <source>parameters: {names} cannot be overridden here</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：{names} 不能在此处覆盖</translation>
     </message>
     <message>
         <source>parameters: {problems}</source>
-        <translation type="unfinished"></translation>
+        <translation>参数：{problems}</translation>
     </message>
     <message>
         <source>The command cannot be read: {reason} (a quote is not closed?)</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析该命令：{reason}（是否有引号未闭合？）</translation>
     </message>
     <message>
         <source>Paste a command that starts with curl.</source>
-        <translation type="unfinished"></translation>
+        <translation>请粘贴一条以 curl 开头的命令。</translation>
     </message>
     <message>
         <source>{option} needs a value.</source>
-        <translation type="unfinished"></translation>
+        <translation>{option} 需要一个值。</translation>
     </message>
     <message>
         <source>This is a chat-completions command (/v1/chat/completions). Completion Playground speaks the text-completions API: use a /v1/completions URL and a &quot;prompt&quot; instead of &quot;messages&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>这是一条对话补全命令（/v1/chat/completions）。补全试验场使用的是文本补全 API：请使用 /v1/completions URL，并用 &quot;prompt&quot; 代替 &quot;messages&quot;。</translation>
     </message>
     <message>
         <source>The URL {url} is not a /v1/completions endpoint, so it cannot be imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>URL {url} 不是 /v1/completions 接口，因此无法导入。</translation>
     </message>
     <message>
         <source>The command sends no body (no -d or --json with the request).</source>
-        <translation type="unfinished"></translation>
+        <translation>该命令没有发送请求体（请求中没有 -d 或 --json）。</translation>
     </message>
     <message>
         <source>The body is read from a file (-d @file); paste the command with the JSON inline.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体是从文件读取的（-d @file）；请粘贴直接内联 JSON 的命令。</translation>
     </message>
     <message>
         <source>The body is not valid JSON: {reason} at character {position}.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体不是有效的 JSON：{reason}（位于第 {position} 个字符）。</translation>
     </message>
     <message>
         <source>The body must be a JSON object with model and prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体必须是包含 model 和 prompt 的 JSON 对象。</translation>
     </message>
     <message>
         <source>The body has &quot;messages&quot; (chat completions); the text-completions API takes &quot;prompt&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求体中有 &quot;messages&quot;（对话补全）；文本补全 API 使用的是 &quot;prompt&quot;。</translation>
     </message>
     <message>
         <source>The command names more than one URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>该命令指定了多个 URL。</translation>
     </message>
     <message>
         <source>The header {header} has no name: value form.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求头 {header} 不符合“名称: 值”的格式。</translation>
     </message>
     <message>
         <source>The command has no URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>该命令没有 URL。</translation>
     </message>
     <message>
         <source>The command uses {method}; completions are sent with POST.</source>
-        <translation type="unfinished"></translation>
+        <translation>该命令使用的是 {method}；补全请求须以 POST 发送。</translation>
     </message>
     <message>
         <source>Only &apos;Authorization: Bearer &lt;key&gt;&apos; can be imported.</source>
-        <translation type="unfinished"></translation>
+        <translation>只能导入“Authorization: Bearer &lt;密钥&gt;”形式的请求头。</translation>
     </message>
     <message>
         <source>The header {header} was not imported: it looks like a secret, and only the API key (Authorization: Bearer) is stored, in the system keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求头 {header} 未导入：它看起来像机密信息，而只有 API 密钥（Authorization: Bearer）会被保存，且只保存在系统密钥环中。</translation>
     </message>
     <message>
         <source>Kept as custom parameters (sent as they are): {names}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保留为自定义参数（按原样发送）：{names}。</translation>
     </message>
     <message>
         <source>Could not connect to {url}: {reason}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接到 {url}：{reason}。</translation>
     </message>
     <message>
         <source>Timed out connecting to {url} (connect timeout {seconds:g} s).</source>
-        <translation type="unfinished"></translation>
+        <translation>连接 {url} 超时（连接超时 {seconds:g} 秒）。</translation>
     </message>
     <message>
         <source>Timed out connecting to {url} (connect timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>连接 {url} 超时（连接超时）。</translation>
     </message>
     <message>
         <source>The server at {url} sent nothing for {seconds:g} s (read timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 上的服务器 {seconds:g} 秒内没有发送任何内容（读取超时）。</translation>
     </message>
     <message>
         <source>The server at {url} sent nothing for too long (read timeout).</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 上的服务器过久没有发送任何内容（读取超时）。</translation>
     </message>
     <message>
         <source>The connection closed before the response was complete ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>响应尚未完整，连接就已关闭（{reason}）。</translation>
     </message>
     <message>
         <source>The stream ended without [DONE] and without a finish reason: the output is probably incomplete.</source>
-        <translation type="unfinished"></translation>
+        <translation>流结束时既没有 [DONE] 也没有结束原因：输出很可能不完整。</translation>
     </message>
     <message>
         <source>The server closed the connection while the request was being sent (the prompt may be too large).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在发送请求的过程中关闭了连接（提示词可能过大）。</translation>
     </message>
     <message>
         <source>The server answered HTTP {status} and closed the connection while the request was being sent (the prompt may be too large).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在发送请求的过程中返回了 HTTP {status} 并关闭了连接（提示词可能过大）。</translation>
     </message>
     <message>
         <source>The server redirected the request to {location} (HTTP {status}); it was not followed, so neither the key nor the prompt went there. If that is the server&apos;s new address, update the profile&apos;s base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器将请求重定向到 {location}（HTTP {status}）；应用没有跟随重定向，因此密钥和提示词都没有发往那里。如果那是服务器的新地址，请更新配置的基础 URL。</translation>
     </message>
     <message>
         <source>The server at {url} redirected too many times.</source>
-        <translation type="unfinished"></translation>
+        <translation>{url} 上的服务器重定向次数过多。</translation>
     </message>
     <message>
         <source>The server rejected the request</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器拒绝了请求</translation>
     </message>
     <message>
         <source>The server rejected parameter &apos;{param}&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器拒绝了参数“{param}”</translation>
     </message>
     <message>
         <source>Authentication failed; check the API key</source>
-        <translation type="unfinished"></translation>
+        <translation>身份验证失败；请检查 API 密钥</translation>
     </message>
     <message>
         <source>Not found; check the base URL and the model name</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到；请检查基础 URL 和模型名称</translation>
     </message>
     <message>
         <source>Rate limited by the server</source>
-        <translation type="unfinished"></translation>
+        <translation>请求被服务器限流</translation>
+    </message>
+    <message>
+        <source>The server refused the request as too large (a long prompt?)</source>
+        <translation>服务器以请求过大为由拒绝了请求（提示词过长？）</translation>
     </message>
     <message>
         <source>The server had an error</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器出错</translation>
     </message>
     <message>
         <source>{label} (HTTP {status}): {detail}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}（HTTP {status}）：{detail}。</translation>
     </message>
     <message>
         <source>{label} (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{label}（HTTP {status}）。</translation>
     </message>
     <message>
         <source>{text} Retry after {seconds:g} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}请在 {seconds:g} 秒后重试。</translation>
     </message>
     <message>
         <source>{text} Request id: {request_id}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{text}请求 ID：{request_id}。</translation>
     </message>
     <message>
         <source>The server or a proxy in front of it returned an HTML error page (HTTP {status}: {title}).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器或其前端的代理返回了 HTML 错误页面（HTTP {status}：{title}）。</translation>
     </message>
     <message>
         <source>The server or a proxy in front of it returned an HTML error page (HTTP {status}).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器或其前端的代理返回了 HTML 错误页面（HTTP {status}）。</translation>
     </message>
     <message>
         <source>The server reported an error during streaming: {detail}.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器在流式传输过程中报告了错误：{detail}。</translation>
     </message>
     <message>
         <source>no details given</source>
-        <translation type="unfinished"></translation>
+        <translation>未提供详细信息</translation>
     </message>
     <message>
         <source>Stopped: output limit reached ({limit} characters). The text received so far is kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止：已达到输出上限（{limit} 个字符）。已收到的文本会被保留。</translation>
     </message>
     <message>
         <source>Unexpected error: {detail}.</source>
-        <translation type="unfinished"></translation>
+        <translation>意外错误：{detail}。</translation>
     </message>
     <message>
         <source>The server answered with an HTML page titled “{title}” instead of {what}; check the base URL.</source>
         <extracomment>Headers in which relays put the id of a request (one-api/new-api, OpenAI, LiteLLM). Go&apos;s encoding/json: &quot;cannot unmarshal number into Go struct field X.logprobs of type bool&quot;. ``param`` values that name nothing (LiteLLM sends the string &quot;None&quot;).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>服务器返回的是标题为“{title}”的 HTML 页面，而不是{what}；请检查基础 URL。</translation>
     </message>
     <message>
         <source>The server answered with an HTML page instead of {what}; check the base URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器返回的是 HTML 页面，而不是{what}；请检查基础 URL。</translation>
     </message>
     <message>
         <source>The server&apos;s answer is not valid {what}: “{snippet}”.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的响应不是有效的{what}：“{snippet}”。</translation>
     </message>
     <message>
         <source>The server&apos;s answer was empty instead of {what}.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器的响应为空，而不是{what}。</translation>
     </message>
     <message>
         <source>The server&apos;s answer could not be decoded ({reason}).</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解码服务器的响应（{reason}）。</translation>
     </message>
     <message>
         <source>JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON</translation>
     </message>
     <message>
         <source>an event stream</source>
-        <translation type="unfinished"></translation>
+        <translation>事件流</translation>
     </message>
     <message>
         <source>a model list</source>
-        <translation type="unfinished"></translation>
+        <translation>模型列表</translation>
     </message>
     <message>
         <source>a completion</source>
-        <translation type="unfinished"></translation>
+        <translation>补全结果</translation>
     </message>
     <message>
         <source>connection refused or unreachable</source>
-        <translation type="unfinished"></translation>
+        <translation>连接被拒绝或无法访问</translation>
     </message>
     <message>
         <source>the proxy failed ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>代理出错（{detail}）</translation>
     </message>
     <message>
         <source>unsupported URL ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的 URL（{detail}）</translation>
     </message>
     <message>
         <source>the server closed the connection ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器关闭了连接（{detail}）</translation>
     </message>
     <message>
         <source>must be a whole number</source>
         <extracomment>Fields of a request that are not parameters.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>必须是整数</translation>
     </message>
     <message>
         <source>must be a number</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是数字</translation>
     </message>
     <message>
         <source>must be a finite number</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是有限的数字</translation>
     </message>
     <message>
         <source>must be between {low} and {high}</source>
-        <translation type="unfinished"></translation>
+        <translation>必须介于 {low} 和 {high} 之间</translation>
     </message>
     <message>
         <source>must be at least {low}</source>
-        <translation type="unfinished"></translation>
+        <translation>不能小于 {low}</translation>
     </message>
     <message>
         <source>must be at most {high}</source>
-        <translation type="unfinished"></translation>
+        <translation>不能大于 {high}</translation>
     </message>
     <message>
         <source>must be true or false</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是 true 或 false</translation>
     </message>
     <message>
         <source>must be text</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是文本</translation>
     </message>
     <message>
         <source>must be a list of texts</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是文本列表</translation>
     </message>
     <message>
         <source>each entry must be non-empty text</source>
-        <translation type="unfinished"></translation>
+        <translation>每一项都必须是非空文本</translation>
     </message>
     <message>
         <source>must be a list of whole numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是整数列表</translation>
     </message>
     <message>
         <source>at most {count} entries are allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>最多允许 {count} 项</translation>
     </message>
     <message>
         <source>not valid JSON ({reason} at column {column})</source>
-        <translation type="unfinished"></translation>
+        <translation>不是有效的 JSON（{reason}，位于第 {column} 列）</translation>
     </message>
     <message>
         <source>must be a JSON value</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是 JSON 值</translation>
     </message>
     <message>
         <source>Prompt scoring needs a non-empty text prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>为提示词评分需要非空的文本提示词。</translation>
     </message>
     <message>
         <source>The server returned no choices.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器没有返回任何候选。</translation>
     </message>
     <message>
         <source>The server ignored echo (it did not send the prompt back), so the prompt cannot be scored on this endpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器忽略了 echo（没有回传提示词），因此无法在此接口上为提示词评分。</translation>
     </message>
     <message>
         <source>The server sent no logprobs for the prompt, so it cannot be scored here.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器没有发送提示词的 logprobs，因此无法在此为其评分。</translation>
     </message>
     <message>
         <source>The server returned no probabilities for the prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器没有返回提示词的概率。</translation>
     </message>
     <message>
         <source>Prompt perplexity {perplexity:.2f} over {tokens} tokens (mean logprob {mean:.3f}). Least likely: {worst}.</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词困惑度 {perplexity:.2f}，共 {tokens} 个词元（平均对数概率 {mean:.3f}）。最不可能：{worst}。</translation>
     </message>
     <message>
         <source>The end of the prompt could not be matched to tokens.</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词的结尾无法与词元对应。</translation>
     </message>
     <message>
         <source>choose or type a model name</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择或输入模型名称</translation>
     </message>
     <message>
         <source>cannot be used with streaming</source>
-        <translation type="unfinished"></translation>
+        <translation>不能与流式输出同时使用</translation>
     </message>
     <message>
         <source>must be greater than n ({n})</source>
-        <translation type="unfinished"></translation>
+        <translation>必须大于 n（{n}）</translation>
     </message>
     <message>
         <source>include_usage needs streaming</source>
-        <translation type="unfinished"></translation>
+        <translation>include_usage 需要开启流式输出</translation>
     </message>
     <message>
         <source>a parameter name is a letter or _ followed by letters, digits, _, . or -</source>
-        <translation type="unfinished"></translation>
+        <translation>参数名须以字母或 _ 开头，后接字母、数字、_、. 或 -</translation>
     </message>
     <message>
         <source>model, prompt and stream have their own fields</source>
-        <translation type="unfinished"></translation>
+        <translation>model、prompt 和 stream 有各自专门的输入项</translation>
     </message>
     <message>
         <source>must be text, a list of texts or a list of token ids</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是文本、文本列表或词元 ID 列表</translation>
     </message>
     <message>
         <source>a prompt list must not be empty</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词列表不能为空</translation>
     </message>
     <message>
         <source>each token-id list must contain at least one id</source>
-        <translation type="unfinished"></translation>
+        <translation>每个词元 ID 列表至少要包含一个 ID</translation>
     </message>
     <message>
         <source>token ids must be non-negative whole numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>词元 ID 必须是非负整数</translation>
     </message>
     <message>
         <source>token ids must be whole numbers separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>词元 ID 必须是以逗号分隔的整数</translation>
     </message>
     <message>
         <source>must be a JSON object such as {{&quot;50256&quot;: -100}}</source>
-        <translation type="unfinished"></translation>
+        <translation>必须是 JSON 对象，例如 {{&quot;50256&quot;: -100}}</translation>
     </message>
     <message>
         <source>key {key} is not a token id (a whole number)</source>
-        <translation type="unfinished"></translation>
+        <translation>键 {key} 不是词元 ID（整数）</translation>
     </message>
     <message>
         <source>bias for token {key} must be an integer</source>
-        <translation type="unfinished"></translation>
+        <translation>词元 {key} 的偏置必须是整数</translation>
     </message>
     <message>
         <source>bias for token {key} must be between -100 and 100</source>
-        <translation type="unfinished"></translation>
+        <translation>词元 {key} 的偏置必须介于 -100 和 100 之间</translation>
     </message>
     <message>
         <source>The stream ended without [DONE], but every choice finished.</source>
-        <translation type="unfinished"></translation>
+        <translation>流结束时没有 [DONE]，但每个候选都已正常结束。</translation>
     </message>
     <message>
         <source>The stream ended without [DONE] and some choices have no finish reason: their output may be incomplete.</source>
-        <translation type="unfinished"></translation>
+        <translation>流结束时没有 [DONE]，且部分候选没有结束原因：它们的输出可能不完整。</translation>
     </message>
     <message>
         <source>The server returned %n choice(s) of the {requested} requested (it may ignore n).</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器只返回了所请求的 {requested} 个候选中的 %n 个（它可能会忽略 n）。</translation>
     </message>
     <message>
         <source>OpenAI or an OpenAI-style relay</source>
         <extracomment>Whether ``path`` is under the API base (``/v1/...``) rather than the server root. How the server reads ``max_tokens: 0``: &quot;nothing&quot; (generate nothing: OpenAI, vLLM) or &quot;unlimited&quot; (llama.cpp-based servers, koboldcpp: the default length or no limit). Something the user must know when this kind is chosen (shown beside the parameters). The probe: a GET path from the server root, and a test of its JSON answer.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>OpenAI 或 OpenAI 风格的中转服务</translation>
     </message>
     <message>
         <source>llama.cpp server</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp 服务器</translation>
     </message>
     <message>
         <source>llama-cpp-python</source>
-        <translation type="unfinished"></translation>
+        <translation>llama-cpp-python</translation>
     </message>
     <message>
         <source>vLLM</source>
-        <translation type="unfinished"></translation>
+        <translation>vLLM</translation>
     </message>
     <message>
         <source>Ollama</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama</translation>
     </message>
     <message>
         <source>Ollama&apos;s /v1/completions takes only OpenAI&apos;s parameters (others are dropped without a word) and wraps the prompt in the model&apos;s chat template, so the text is not continued as written. For raw completion use a llama.cpp server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ollama 的 /v1/completions 只接受 OpenAI 的参数（其他参数会被悄无声息地丢弃），并用模型的对话模板包裹提示词，因此文本不会按原样续写。如需原始补全，请使用 llama.cpp 服务器。</translation>
     </message>
     <message>
         <source>koboldcpp</source>
-        <translation type="unfinished"></translation>
+        <translation>koboldcpp</translation>
     </message>
     <message>
         <source>text-generation-webui</source>
-        <translation type="unfinished"></translation>
+        <translation>text-generation-webui</translation>
     </message>
     <message>
         <source>LM Studio</source>
-        <translation type="unfinished"></translation>
+        <translation>LM Studio</translation>
     </message>
     <message>
         <source>Detected {kind} (asked {url}).</source>
         <extracomment>The order Detect asks in: specific probes first (vLLM&apos;s /version is the least telling).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>检测到 {kind}（询问了 {url}）。</translation>
     </message>
     <message>
         <source>Detected {kind} {version} (asked {url}).</source>
-        <translation type="unfinished"></translation>
+        <translation>检测到 {kind} {version}（询问了 {url}）。</translation>
     </message>
     <message>
         <source>No local server kind answered its probe; treating it as OpenAI or an OpenAI-style relay.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有任何本地服务器类型响应其探测；按 OpenAI 或 OpenAI 风格的中转服务处理。</translation>
     </message>
 </context>
 <context>
@@ -1090,6 +1095,68 @@
     <message>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
+    </message>
+</context>
+<context>
+    <name>CustomRow</name>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Custom parameter name</source>
+        <translation>自定义参数名称</translation>
+    </message>
+    <message>
+        <source>JSON, e.g. 40 or &quot;text&quot;</source>
+        <translation>JSON，例如 40 或 &quot;text&quot;</translation>
+    </message>
+    <message>
+        <source>Custom parameter value (JSON)</source>
+        <translation>自定义参数值（JSON）</translation>
+    </message>
+    <message>
+        <source>Remove this custom parameter</source>
+        <translation>删除此自定义参数</translation>
+    </message>
+    <message>
+        <source>A known parameter: checked as “{0}”.</source>
+        <translation>已知参数：按“{0}”校验。</translation>
+    </message>
+    <message>
+        <source>This value replaces the one in its row above.</source>
+        <translation>此值会取代上方对应行中的值。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomSection</name>
+    <message>
+        <source>Custom parameters</source>
+        <translation>自定义参数</translation>
+    </message>
+    <message>
+        <source>Any other field of the request body, sent as typed (JSON).</source>
+        <translation>请求体中的任何其他字段，按输入原样发送（JSON）。</translation>
+    </message>
+    <message>
+        <source>Add parameter</source>
+        <translation>添加参数</translation>
+    </message>
+    <message>
+        <source>Add a custom parameter</source>
+        <translation>添加自定义参数</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentEditor</name>
+    <message>
+        <source>Write here, then press Ctrl+Enter: the model continues your text.</source>
+        <extracomment>Block format property: the boundary before this block is a soft break, not a newline. (span, unit index) under the mouse / clicked. The user changed the text (not a completion being written).</extracomment>
+        <translation>在此输入文本，然后按 Ctrl+Enter：模型会接着您的文本续写。</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
     </message>
 </context>
 <context>
@@ -1211,6 +1278,20 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>IntListField</name>
+    <message>
+        <source>Whole numbers separated by commas</source>
+        <translation>以逗号分隔的整数</translation>
+    </message>
+</context>
+<context>
+    <name>JsonField</name>
+    <message>
+        <source>A JSON value, e.g. {0}</source>
+        <translation>JSON 值，例如 {0}</translation>
     </message>
 </context>
 <context>
@@ -1348,11 +1429,11 @@
     </message>
     <message>
         <source>The base URL of {0} is now {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>配置 {0} 的基础 URL 已改为 {1}。</translation>
     </message>
     <message>
         <source>Use {0} as the base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>使用 {0} 作为基础 URL</translation>
     </message>
     <message>
         <source>Model list unavailable: {0}</source>
@@ -1378,6 +1459,7 @@
     <name>NumericParam</name>
     <message>
         <source>Send this parameter (unchecked: the server&apos;s default)</source>
+        <extracomment>Digits a float spin box keeps (it shows only those that are needed, at least two).</extracomment>
         <translation>发送此参数（不勾选：使用服务器默认值）</translation>
     </message>
 </context>
@@ -1410,90 +1492,29 @@
     </message>
 </context>
 <context>
+    <name>ParamRow</name>
+    <message>
+        <source>Reset {0} to the server default</source>
+        <translation>将“{0}”重置为服务器默认值</translation>
+    </message>
+    <message>
+        <source>Server default: {0}</source>
+        <translation>服务器默认值：“{0}”</translation>
+    </message>
+    <message>
+        <source>No known server default</source>
+        <translation>没有已知的服务器默认值</translation>
+    </message>
+</context>
+<context>
     <name>ParameterPanel</name>
     <message>
-        <source>Sampling</source>
-        <translation>采样</translation>
+        <source>{0}: its own samplers</source>
+        <translation>{0}：专有采样器</translation>
     </message>
     <message>
-        <source>Maximum tokens</source>
-        <translation>最大词元数</translation>
-    </message>
-    <message>
-        <source>Temperature</source>
-        <translation>温度</translation>
-    </message>
-    <message>
-        <source>Top P</source>
-        <translation>Top P</translation>
-    </message>
-    <message>
-        <source>Presence penalty</source>
-        <translation>存在惩罚</translation>
-    </message>
-    <message>
-        <source>Frequency penalty</source>
-        <translation>频率惩罚</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>随机种子</translation>
-    </message>
-    <message>
-        <source>Choices and probabilities</source>
-        <translation>候选与概率</translation>
-    </message>
-    <message>
-        <source>Choices (n)</source>
-        <translation>候选数（n）</translation>
-    </message>
-    <message>
-        <source>Best of</source>
-        <translation>择优数（best_of）</translation>
-    </message>
-    <message>
-        <source>Log probabilities</source>
-        <translation>对数概率</translation>
-    </message>
-    <message>
-        <source>Echo the prompt</source>
-        <translation>回显提示词</translation>
-    </message>
-    <message>
-        <source>Stream tokens</source>
-        <translation>流式输出词元</translation>
-    </message>
-    <message>
-        <source>Ask for usage at the end of the stream</source>
-        <translation>在流结束时请求用量统计</translation>
-    </message>
-    <message>
-        <source>Text</source>
-        <translation>文本</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Text after the insertion point (optional)</source>
-        <translation>插入点之后的文本（可选）</translation>
-    </message>
-    <message>
-        <source>Suffix</source>
-        <translation>后缀</translation>
-    </message>
-    <message>
-        <source>Logit bias</source>
-        <translation>Logit 偏置</translation>
-    </message>
-    <message>
-        <source>End-user id (optional)</source>
-        <translation>终端用户 ID（可选）</translation>
-    </message>
-    <message>
-        <source>User</source>
-        <translation>用户</translation>
+        <source>(no name)</source>
+        <translation>（无名称）</translation>
     </message>
     <message>
         <source>{0} rejected this parameter, so it is not sent there (Run ▸ Forget learned limits of this profile).</source>
@@ -1504,496 +1525,496 @@
     <name>Parameters</name>
     <message>
         <source>Sampling</source>
-        <translation type="unfinished">采样</translation>
+        <translation>采样</translation>
     </message>
     <message>
         <source>Penalties</source>
-        <translation type="unfinished"></translation>
+        <translation>惩罚</translation>
     </message>
     <message>
         <source>Choices and probabilities</source>
-        <translation type="unfinished">候选与概率</translation>
+        <translation>候选与概率</translation>
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished">文本</translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>Structure</source>
-        <translation type="unfinished"></translation>
+        <translation>结构约束</translation>
     </message>
     <message>
         <source>Maximum tokens</source>
         <extracomment>The upper end of a slider when ``maximum`` is far away (max_tokens, seed). What the server uses when the parameter is not sent (``None``: unknown / none). Defaults that differ by server kind. Part of OpenAI&apos;s API: a named argument of the openai SDK (else ``extra_body``). Sent by a fresh window (the panel&apos;s &quot;send&quot; tick starts on). The value a fresh panel shows when it differs from the server&apos;s default. At most this many items (lists). Where the value goes in the body when not at the top level under ``name``.</extracomment>
-        <translation type="unfinished">最大词元数</translation>
+        <translation>最大词元数</translation>
     </message>
     <message>
         <source>How many tokens to generate at most.</source>
-        <translation type="unfinished"></translation>
+        <translation>最多生成多少个词元。</translation>
     </message>
     <message>
         <source>Temperature</source>
-        <translation type="unfinished">温度</translation>
+        <translation>温度</translation>
     </message>
     <message>
         <source>Randomness: 0 always picks the most likely token, higher is more varied.</source>
-        <translation type="unfinished"></translation>
+        <translation>随机性：0 总是选择最可能的词元，数值越高越多样。</translation>
     </message>
     <message>
         <source>Top P</source>
-        <translation type="unfinished">Top P</translation>
+        <translation>Top P</translation>
     </message>
     <message>
         <source>Nucleus sampling: keep the most likely tokens that cover this probability.</source>
-        <translation type="unfinished"></translation>
+        <translation>核采样：保留累计概率达到此值的最可能词元。</translation>
     </message>
     <message>
         <source>Presence penalty</source>
-        <translation type="unfinished">存在惩罚</translation>
+        <translation>存在惩罚</translation>
     </message>
     <message>
         <source>Penalise tokens that already appeared, to talk about new things.</source>
-        <translation type="unfinished"></translation>
+        <translation>惩罚已经出现过的词元，促使模型谈论新内容。</translation>
     </message>
     <message>
         <source>Frequency penalty</source>
-        <translation type="unfinished">频率惩罚</translation>
+        <translation>频率惩罚</translation>
     </message>
     <message>
         <source>Penalise tokens by how often they appeared, to repeat less.</source>
-        <translation type="unfinished"></translation>
+        <translation>按出现次数惩罚词元，以减少重复。</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished">随机种子</translation>
+        <translation>随机种子</translation>
     </message>
     <message>
         <source>The same seed and parameters give the same text (where supported).</source>
-        <translation type="unfinished"></translation>
+        <translation>相同的种子和参数会生成相同的文本（在支持的服务器上）。</translation>
     </message>
     <message>
         <source>Choices (n)</source>
-        <translation type="unfinished">候选数（n）</translation>
+        <translation>候选数（n）</translation>
     </message>
     <message>
         <source>How many completions to generate for the prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>为提示词生成多少个补全。</translation>
     </message>
     <message>
         <source>Best of</source>
-        <translation type="unfinished">择优数（best_of）</translation>
+        <translation>择优数（best_of）</translation>
     </message>
     <message>
         <source>Generate this many server-side and return the n best (no streaming).</source>
-        <translation type="unfinished"></translation>
+        <translation>在服务器端生成这么多个，并返回其中最好的 n 个（不支持流式输出）。</translation>
     </message>
     <message>
         <source>Log probabilities</source>
-        <translation type="unfinished">对数概率</translation>
+        <translation>对数概率</translation>
     </message>
     <message>
         <source>Return the probabilities of this many most likely tokens per position.</source>
-        <translation type="unfinished"></translation>
+        <translation>在每个位置返回这么多个最可能词元的概率。</translation>
     </message>
     <message>
         <source>Echo the prompt</source>
-        <translation type="unfinished">回显提示词</translation>
+        <translation>回显提示词</translation>
     </message>
     <message>
         <source>Send the prompt back in front of the completion.</source>
-        <translation type="unfinished"></translation>
+        <translation>在补全内容之前回传提示词。</translation>
     </message>
     <message>
         <source>Stream tokens</source>
-        <translation type="unfinished">流式输出词元</translation>
+        <translation>流式输出词元</translation>
     </message>
     <message>
         <source>Show the text as it is generated.</source>
-        <translation type="unfinished"></translation>
+        <translation>边生成边显示文本。</translation>
     </message>
     <message>
         <source>Ask for usage at the end of the stream</source>
-        <translation type="unfinished">在流结束时请求用量统计</translation>
+        <translation>在流结束时请求用量统计</translation>
     </message>
     <message>
         <source>A last event with the token counts (stream_options.include_usage).</source>
-        <translation type="unfinished"></translation>
+        <translation>最后一个事件携带词元计数（stream_options.include_usage）。</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished">停止</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Generation stops before any of these texts.</source>
-        <translation type="unfinished"></translation>
+        <translation>生成会在遇到其中任一文本之前停止。</translation>
     </message>
     <message>
         <source>Suffix</source>
-        <translation type="unfinished">后缀</translation>
+        <translation>后缀</translation>
     </message>
     <message>
         <source>Text after the insertion point: the model fills in between.</source>
-        <translation type="unfinished"></translation>
+        <translation>插入点之后的文本：模型会填充中间的内容。</translation>
     </message>
     <message>
         <source>Logit bias</source>
-        <translation type="unfinished">Logit 偏置</translation>
+        <translation>Logit 偏置</translation>
     </message>
     <message>
         <source>Make tokens more or less likely: {&quot;50256&quot;: -100} bans a token.</source>
-        <translation type="unfinished"></translation>
+        <translation>提高或降低词元的可能性：{&quot;50256&quot;: -100} 会禁用一个词元。</translation>
     </message>
     <message>
         <source>User</source>
-        <translation type="unfinished">用户</translation>
+        <translation>用户</translation>
     </message>
     <message>
         <source>An id for the end user (for the provider&apos;s abuse monitoring).</source>
-        <translation type="unfinished"></translation>
+        <translation>终端用户的 ID（供服务提供方监控滥用）。</translation>
     </message>
     <message>
         <source>Top K</source>
-        <translation type="unfinished"></translation>
+        <translation>Top K</translation>
     </message>
     <message>
         <source>Keep only the K most likely tokens (0 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>只保留最可能的 K 个词元（0 = 关闭）。</translation>
     </message>
     <message>
         <source>Min P</source>
-        <translation type="unfinished"></translation>
+        <translation>Min P</translation>
     </message>
     <message>
         <source>Drop tokens less likely than this fraction of the most likely one.</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃概率低于最可能词元概率的这一比例的词元。</translation>
     </message>
     <message>
         <source>Typical P</source>
-        <translation type="unfinished"></translation>
+        <translation>Typical P</translation>
     </message>
     <message>
         <source>Locally typical sampling (1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>局部典型采样（1 = 关闭）。</translation>
     </message>
     <message>
         <source>Typical</source>
-        <translation type="unfinished"></translation>
+        <translation>典型采样（typical）</translation>
     </message>
     <message>
         <source>Locally typical sampling, koboldcpp&apos;s name (1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>局部典型采样，koboldcpp 中的名称（1 = 关闭）。</translation>
     </message>
     <message>
         <source>Top A</source>
-        <translation type="unfinished"></translation>
+        <translation>Top A</translation>
     </message>
     <message>
         <source>Drop tokens below A × (top probability)² (0 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃概率低于 A ×（最高概率）² 的词元（0 = 关闭）。</translation>
     </message>
     <message>
         <source>Tail-free sampling</source>
-        <translation type="unfinished"></translation>
+        <translation>无尾采样（TFS）</translation>
     </message>
     <message>
         <source>Cut the tail of unlikely tokens (1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>截掉由低可能性词元构成的长尾（1 = 关闭）。</translation>
     </message>
     <message>
         <source>Top n-sigma</source>
-        <translation type="unfinished"></translation>
+        <translation>Top n-sigma</translation>
     </message>
     <message>
         <source>Keep tokens within n standard deviations of the best logit (-1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>只保留与最高 logit 相差不超过 n 个标准差的词元（-1 = 关闭）。</translation>
     </message>
     <message>
         <source>Minimum kept tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>最少保留词元数</translation>
     </message>
     <message>
         <source>Samplers keep at least this many candidates.</source>
-        <translation type="unfinished"></translation>
+        <translation>各采样器至少保留这么多个候选词元。</translation>
     </message>
     <message>
         <source>Dynamic temperature range</source>
-        <translation type="unfinished"></translation>
+        <translation>动态温度范围</translation>
     </message>
     <message>
         <source>Temperature varies by entropy within ± this range (0 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>温度随熵在 ± 此范围内变化（0 = 关闭）。</translation>
     </message>
     <message>
         <source>Dynamic temperature exponent</source>
-        <translation type="unfinished"></translation>
+        <translation>动态温度指数</translation>
     </message>
     <message>
         <source>How the temperature follows the entropy.</source>
-        <translation type="unfinished"></translation>
+        <translation>温度随熵变化的方式。</translation>
     </message>
     <message>
         <source>Mirostat</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat</translation>
     </message>
     <message>
         <source>0 = off, 1 = Mirostat, 2 = Mirostat 2.0 (top-k/p are then ignored).</source>
-        <translation type="unfinished"></translation>
+        <translation>0 = 关闭，1 = Mirostat，2 = Mirostat 2.0（此时忽略 top-k/p）。</translation>
     </message>
     <message>
         <source>Mirostat mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat 模式</translation>
     </message>
     <message>
         <source>0 = off, 1 = Mirostat, 2 = Mirostat 2.0.</source>
-        <translation type="unfinished"></translation>
+        <translation>0 = 关闭，1 = Mirostat，2 = Mirostat 2.0。</translation>
     </message>
     <message>
         <source>Mirostat tau</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat tau</translation>
     </message>
     <message>
         <source>Mirostat&apos;s target entropy.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat 的目标熵。</translation>
     </message>
     <message>
         <source>Mirostat eta</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat eta</translation>
     </message>
     <message>
         <source>Mirostat&apos;s learning rate.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mirostat 的学习率。</translation>
     </message>
     <message>
         <source>XTC probability</source>
-        <translation type="unfinished"></translation>
+        <translation>XTC 概率</translation>
     </message>
     <message>
         <source>Chance that XTC removes the most likely tokens (0 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>XTC 移除最可能词元的几率（0 = 关闭）。</translation>
     </message>
     <message>
         <source>XTC threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>XTC 阈值</translation>
     </message>
     <message>
         <source>Tokens above this probability may be removed by XTC.</source>
-        <translation type="unfinished"></translation>
+        <translation>概率高于此值的词元可能会被 XTC 移除。</translation>
     </message>
     <message>
         <source>Sampler order</source>
-        <translation type="unfinished"></translation>
+        <translation>采样器顺序</translation>
     </message>
     <message>
         <source>The samplers to use, in order (e.g. top_k, top_p, min_p, temperature).</source>
-        <translation type="unfinished"></translation>
+        <translation>要使用的采样器，按顺序排列（例如 top_k, top_p, min_p, temperature）。</translation>
     </message>
     <message>
         <source>Sampler order (ids)</source>
-        <translation type="unfinished"></translation>
+        <translation>采样器顺序（ID）</translation>
     </message>
     <message>
         <source>koboldcpp&apos;s sampler order: 6 rep_pen, 0 top_k, 1 top_a, 3 tfs, 4 typical, 2 top_p, 5 temperature.</source>
-        <translation type="unfinished"></translation>
+        <translation>koboldcpp 的采样器顺序：6 rep_pen，0 top_k，1 top_a，3 tfs，4 typical，2 top_p，5 temperature。</translation>
     </message>
     <message>
         <source>Repeat penalty</source>
-        <translation type="unfinished"></translation>
+        <translation>重复惩罚</translation>
     </message>
     <message>
         <source>Multiply the probability of recently seen tokens down (1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>按倍数压低最近出现过的词元的概率（1 = 关闭）。</translation>
     </message>
     <message>
         <source>Repeat window</source>
-        <translation type="unfinished"></translation>
+        <translation>重复惩罚窗口</translation>
     </message>
     <message>
         <source>How many recent tokens the penalties look at (-1 = the whole context).</source>
-        <translation type="unfinished"></translation>
+        <translation>惩罚所考察的最近词元数（-1 = 整个上下文）。</translation>
     </message>
     <message>
         <source>Repetition penalty</source>
-        <translation type="unfinished"></translation>
+        <translation>重复惩罚</translation>
     </message>
     <message>
         <source>Penalise tokens of the prompt and the output (1 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>惩罚提示词和输出中出现过的词元（1 = 关闭）。</translation>
     </message>
     <message>
         <source>Repetition penalty range</source>
-        <translation type="unfinished"></translation>
+        <translation>重复惩罚范围</translation>
     </message>
     <message>
         <source>How many recent tokens the penalty looks at (0 = the whole context).</source>
-        <translation type="unfinished"></translation>
+        <translation>惩罚所考察的最近词元数（0 = 整个上下文）。</translation>
     </message>
     <message>
         <source>koboldcpp: how many recent tokens the penalty looks at.</source>
-        <translation type="unfinished"></translation>
+        <translation>koboldcpp：惩罚所考察的最近词元数。</translation>
     </message>
     <message>
         <source>DRY multiplier</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 乘数</translation>
     </message>
     <message>
         <source>Strength of the DRY penalty on repeated sequences (0 = off).</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 对重复序列的惩罚强度（0 = 关闭）。</translation>
     </message>
     <message>
         <source>DRY base</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 基数</translation>
     </message>
     <message>
         <source>How fast the DRY penalty grows with the repeated length.</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 惩罚随重复长度增长的速度。</translation>
     </message>
     <message>
         <source>DRY allowed length</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 允许长度</translation>
     </message>
     <message>
         <source>Repeats up to this many tokens are not penalised.</source>
-        <translation type="unfinished"></translation>
+        <translation>不超过这么多个词元的重复不受惩罚。</translation>
     </message>
     <message>
         <source>DRY window</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 窗口</translation>
     </message>
     <message>
         <source>How many recent tokens DRY scans (-1 = the whole context).</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 扫描的最近词元数（-1 = 整个上下文）。</translation>
     </message>
     <message>
         <source>DRY sequence breakers</source>
-        <translation type="unfinished"></translation>
+        <translation>DRY 序列分隔符</translation>
     </message>
     <message>
         <source>Texts that end a repeated sequence for DRY.</source>
-        <translation type="unfinished"></translation>
+        <translation>对 DRY 而言会截断重复序列的文本。</translation>
     </message>
     <message>
         <source>Ignore end of text</source>
-        <translation type="unfinished"></translation>
+        <translation>忽略文本结束符</translation>
     </message>
     <message>
         <source>Keep generating past the end-of-text token.</source>
-        <translation type="unfinished"></translation>
+        <translation>越过文本结束词元继续生成。</translation>
     </message>
     <message>
         <source>Ban end of text</source>
-        <translation type="unfinished"></translation>
+        <translation>禁止文本结束符</translation>
     </message>
     <message>
         <source>Never generate the end-of-text token.</source>
-        <translation type="unfinished"></translation>
+        <translation>从不生成文本结束词元。</translation>
     </message>
     <message>
         <source>Minimum tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>最少词元数</translation>
     </message>
     <message>
         <source>Do not stop before this many tokens.</source>
-        <translation type="unfinished"></translation>
+        <translation>生成这么多个词元之前不停止。</translation>
     </message>
     <message>
         <source>Stop token ids</source>
-        <translation type="unfinished"></translation>
+        <translation>停止词元 ID</translation>
     </message>
     <message>
         <source>Generation stops at any of these token ids.</source>
-        <translation type="unfinished"></translation>
+        <translation>遇到其中任一词元 ID 时停止生成。</translation>
     </message>
     <message>
         <source>Keep the stop text</source>
-        <translation type="unfinished"></translation>
+        <translation>保留停止文本</translation>
     </message>
     <message>
         <source>Include the stop sequence that ended the text in the output.</source>
-        <translation type="unfinished"></translation>
+        <translation>在输出中包含使生成结束的停止序列。</translation>
     </message>
     <message>
         <source>Skip special tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过特殊词元</translation>
     </message>
     <message>
         <source>Leave special tokens out of the text.</source>
-        <translation type="unfinished"></translation>
+        <translation>文本中不包含特殊词元。</translation>
     </message>
     <message>
         <source>Truncate the prompt to</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词截断为</translation>
     </message>
     <message>
         <source>Keep only the last this many prompt tokens (-1 = the model&apos;s limit).</source>
-        <translation type="unfinished"></translation>
+        <translation>只保留提示词的最后这么多个词元（-1 = 模型上限）。</translation>
     </message>
     <message>
         <source>Reuse the prompt cache</source>
-        <translation type="unfinished"></translation>
+        <translation>复用提示词缓存</translation>
     </message>
     <message>
         <source>Reuse the evaluated start of the previous prompt.</source>
-        <translation type="unfinished"></translation>
+        <translation>复用上一个提示词中已计算过的开头部分。</translation>
     </message>
     <message>
         <source>Top probabilities (n_probs)</source>
-        <translation type="unfinished"></translation>
+        <translation>最高概率（n_probs）</translation>
     </message>
     <message>
         <source>llama.cpp: return the probabilities of this many tokens per position.</source>
-        <translation type="unfinished"></translation>
+        <translation>llama.cpp：在每个位置返回这么多个词元的概率。</translation>
     </message>
     <message>
         <source>Prompt log probabilities</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词对数概率</translation>
     </message>
     <message>
         <source>Return this many alternatives for every prompt token (no streaming).</source>
-        <translation type="unfinished"></translation>
+        <translation>为提示词的每个词元返回这么多个备选项（不支持流式输出）。</translation>
     </message>
     <message>
         <source>Grammar (GBNF)</source>
-        <translation type="unfinished"></translation>
+        <translation>语法（GBNF）</translation>
     </message>
     <message>
         <source>Only text this grammar allows, e.g. root ::= &quot;yes&quot; | &quot;no&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>只生成此语法允许的文本，例如 root ::= &quot;yes&quot; | &quot;no&quot;。</translation>
     </message>
     <message>
         <source>text-generation-webui&apos;s grammar field.</source>
-        <translation type="unfinished"></translation>
+        <translation>text-generation-webui 的语法字段。</translation>
     </message>
     <message>
         <source>JSON schema</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON 架构</translation>
     </message>
     <message>
         <source>Only JSON that matches this schema.</source>
-        <translation type="unfinished"></translation>
+        <translation>只生成符合此架构的 JSON。</translation>
     </message>
     <message>
         <source>Structured outputs</source>
-        <translation type="unfinished"></translation>
+        <translation>结构化输出</translation>
     </message>
     <message>
         <source>vLLM: one of {&quot;json&quot;: schema}, {&quot;regex&quot;: …}, {&quot;choice&quot;: […]}, {&quot;grammar&quot;: …}.</source>
-        <translation type="unfinished"></translation>
+        <translation>vLLM：以下之一：{&quot;json&quot;: schema}、{&quot;regex&quot;: …}、{&quot;choice&quot;: […]}、{&quot;grammar&quot;: …}。</translation>
     </message>
     <message>
         <source>Model time to live (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>模型存活时间（秒）</translation>
     </message>
     <message>
         <source>LM Studio unloads a model loaded for this request after this idle time.</source>
-        <translation type="unfinished"></translation>
+        <translation>为此请求加载的模型空闲这么长时间后，LM Studio 会将其卸载。</translation>
     </message>
     <message>
         <source>Draft model</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿模型</translation>
     </message>
     <message>
         <source>LM Studio: a small model for speculative decoding.</source>
-        <translation type="unfinished"></translation>
+        <translation>LM Studio：用于推测解码的小模型。</translation>
     </message>
 </context>
 <context>
@@ -2141,7 +2162,9 @@
     <name>ProfileDialog</name>
     <message>
         <source>Profiles</source>
-        <extracomment>Form rows: base URL, API key, headers, proxy (servers only); model file (local only).</extracomment>
+        <extracomment>Form rows: base URL, API key, headers, proxy (servers only); model file (local only).
+----------
+Bumped whenever another profile is shown: a late detection result is dropped.</extracomment>
         <translation>配置</translation>
     </message>
     <message>
@@ -2151,6 +2174,14 @@
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <source>Ask the server what it is (with the key typed here, else the stored one)</source>
+        <translation>询问服务器的类型（使用此处输入的密钥，否则使用已保存的密钥）</translation>
     </message>
     <message>
         <source>Forget key</source>
@@ -2185,6 +2216,10 @@
         <translation>基础 URL</translation>
     </message>
     <message>
+        <source>Server kind</source>
+        <translation>服务器类型</translation>
+    </message>
+    <message>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
@@ -2215,6 +2250,10 @@
     <message>
         <source>Profile name</source>
         <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>Detect the server kind</source>
+        <translation>检测服务器类型</translation>
     </message>
     <message>
         <source>Save</source>
@@ -2267,6 +2306,10 @@
     <message>
         <source>Testing…</source>
         <translation>正在测试…</translation>
+    </message>
+    <message>
+        <source>Asking the server what it is…</source>
+        <translation>正在询问服务器类型…</translation>
     </message>
     <message>
         <source>Choose a GGUF model</source>
@@ -2363,7 +2406,7 @@
     </message>
     <message>
         <source>usage not reported</source>
-        <translation type="unfinished"></translation>
+        <translation>未报告用量</translation>
     </message>
     <message>
         <source>first token {0:.0f} ms</source>
@@ -2375,7 +2418,7 @@
     </message>
     <message>
         <source>total {0:.2f} s</source>
-        <translation type="unfinished">总计 {0:.2f} 秒</translation>
+        <translation>总计 {0:.2f} 秒</translation>
     </message>
 </context>
 <context>
@@ -2476,8 +2519,8 @@
         <translation>默认读取超时</translation>
     </message>
     <message>
-        <source>New profiles</source>
-        <translation>新配置</translation>
+        <source>Network</source>
+        <translation>网络</translation>
     </message>
     <message>
         <source>&amp;Connect timeout</source>
@@ -2506,6 +2549,22 @@
     <message>
         <source>Keep at most this many runs</source>
         <translation>最多保留的运行记录数</translation>
+    </message>
+    <message>
+        <source> characters</source>
+        <translation> 个字符</translation>
+    </message>
+    <message>
+        <source>Stop a run after this much output</source>
+        <translation>输出达到此长度后停止运行</translation>
+    </message>
+    <message>
+        <source>A server that never stops cannot fill the memory: the run stops here, the text is kept.</source>
+        <translation>即使服务器一直不停，也不会占满内存：运行会在此处停止，已收到的文本会被保留。</translation>
+    </message>
+    <message>
+        <source>&amp;Output limit</source>
+        <translation>输出上限(&amp;O)</translation>
     </message>
     <message>
         <source>History</source>
@@ -2554,6 +2613,10 @@
         <translation>新停止序列</translation>
     </message>
     <message>
+        <source>New entry of {0}</source>
+        <translation>“{0}”的新条目</translation>
+    </message>
+    <message>
         <source>Remove stop sequence</source>
         <translation>删除停止序列</translation>
     </message>
@@ -2562,8 +2625,24 @@
         <translation>停止序列 {0}，删除</translation>
     </message>
     <message>
+        <source>Remove this entry</source>
+        <translation>删除此条目</translation>
+    </message>
+    <message>
+        <source>{0} entry {1}, remove</source>
+        <translation>“{0}”条目 {1}，删除</translation>
+    </message>
+    <message>
         <source>At most {0} stop sequences</source>
         <translation>最多 {0} 个停止序列</translation>
+    </message>
+    <message>
+        <source>At most {0} entries</source>
+        <translation>最多 {0} 个条目</translation>
+    </message>
+    <message>
+        <source>Add an entry (\n = newline), Enter</source>
+        <translation>添加条目（\n 表示换行），按 Enter</translation>
     </message>
 </context>
 <context>

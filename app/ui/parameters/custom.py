@@ -33,10 +33,10 @@ from app.core.request import (
     parse_logit_bias,
 )
 from app.core.server_kinds import DEFAULT_KIND
+from app.ui.common.plain import plain_label, plain_tooltip
+from app.ui.common.wording import text_of
 from app.ui.parameters.fold import Fold
 from app.ui.parameters.rows import label_of
-from app.ui.plain import plain_label, plain_tooltip
-from app.ui.wording import text_of
 
 __all__ = ["CustomRow", "CustomSection", "custom_problem"]
 

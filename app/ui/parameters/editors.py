@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.core import parameters as registry
 from app.core.messages import Message
-from app.ui.plain import plain_label
-from app.ui.wording import text_of
+from app.ui.common.plain import plain_label
+from app.ui.common.wording import text_of
 
 __all__ = ["IntListField", "JsonField", "ValidatedField", "format_int_list", "parse_int_list"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from app.ui.plain import escape_mnemonic
+from app.ui.common.plain import escape_mnemonic
 
 __all__ = ["Fold"]
 

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from app.core.messages import Message
 from app.core.request import RequestValidationError, parse_logit_bias
-from app.ui.plain import plain_label
-from app.ui.wording import text_of
+from app.ui.common.plain import plain_label
+from app.ui.common.wording import text_of
 
 __all__ = ["LogitBiasField"]
 

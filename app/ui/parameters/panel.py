@@ -31,10 +31,10 @@ from app.core import parameters as registry
 from app.core.parameters import GROUPS, Group, Param
 from app.core.request import FieldError, RequestValidationError
 from app.core.server_kinds import DEFAULT_KIND, get_kind
+from app.ui.common.plain import plain_label
 from app.ui.parameters.custom import CustomRow, CustomSection
 from app.ui.parameters.fold import Fold
 from app.ui.parameters.rows import ParamRow, make_row
-from app.ui.plain import plain_label
 
 __all__ = ["ParameterPanel"]
 

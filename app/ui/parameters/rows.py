@@ -37,11 +37,11 @@ from app.core.messages import Message
 from app.core.parameters import Param, ParamType
 from app.core.request import parse_logit_bias
 from app.core.server_kinds import DEFAULT_KIND
+from app.ui.common.plain import plain_tooltip
 from app.ui.parameters.editors import IntListField, JsonField, ValidatedField
 from app.ui.parameters.logit_bias_field import LogitBiasField
 from app.ui.parameters.numeric_param import NumericParam
 from app.ui.parameters.stop_chips import StopChips
-from app.ui.plain import plain_tooltip
 
 __all__ = ["ParamRow", "label_of", "make_row", "shown_value"]
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from app.core.request import MAX_STOP_SEQUENCES
+from app.ui.common.plain import escape_mnemonic
 from app.ui.parameters.flow import FlowLayout
-from app.ui.plain import escape_mnemonic
 
 __all__ = ["StopChips", "escape_visible", "unescape_typed"]
 

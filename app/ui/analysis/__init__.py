@@ -1,0 +1,1 @@
+"""Analysis: see app/ui/__init__.py for the layout of the UI packages."""

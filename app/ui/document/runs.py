@@ -1,0 +1,277 @@
+"""Runs in the document: the completion streams into the text, then gets its tokens.
+
+:class:`DocumentRuns` connects the run controller to the document editor. A run writes its
+choice into a new :class:`~app.ui.document.spans.Span` frame by frame (the editor is
+read-only meanwhile; Esc stops and what arrived stays). When it ends, the token units are
+computed off the GUI thread and painted in slices, so a 100k-token run never freezes the
+window. The run's branches (its choices and every fork) live in a
+:class:`~app.core.branches.BranchTree`: picking a choice, a fork or a branch puts that text
+in place of the completion, as one undoable edit; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.branches import Branch, BranchTree, ForkError
+from app.core.logprobs import TokenLogprob
+from app.core.request import CompletionRequest
+from app.core.result import CompletionResult
+from app.core.runs import RunOutcome, RunPlan
+from app.core.token_stats import RunStats, run_stats
+from app.core.token_units import align
+from app.ui.common.task_keeper import TaskKeeper
+from app.ui.document.editor import DocumentEditor
+from app.ui.document.spans import Span, UnitLayout, layout_units
+from app.ui.runs.controller import RunController
+
+__all__ = ["DocumentRuns", "Painted"]
+
+#: Blocks painted per event-loop turn when a run's colours arrive.
+_BLOCKS_PER_SLICE = 24
+
+
+@dataclass
+class Painted:
+    """What the document shows of a run's branch (for the statistics panel)."""
+
+    span: Span
+    stats: RunStats | None
+
+
+class DocumentRuns(QObject):
+    """Writes runs into the document and keeps their branches."""
+
+    #: The run has ended and the document shows its text (RunOutcome).
+    finished = Signal(object)
+    #: Colours and statistics of the shown branch are ready (Painted).
+    painted = Signal(object)
+    #: The tree or the shown branch changed (the branch list and the choice strip follow).
+    branchesChanged = Signal()
+
+    def __init__(
+        self, editor: DocumentEditor, controller: RunController, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.controller = controller
+        self.span: Span | None = None
+        self.tree: BranchTree | None = None
+        #: The branch shown in :attr:`span`.
+        self.shown: int | None = None
+        self._plan: RunPlan | None = None
+        self._pending: Branch | None = None
+        self._choice = 0
+        self._skip = 0
+        self._run_number = 0
+        self._tasks = TaskKeeper()
+        self._slices: list[tuple[Span, list[tuple[int, int]]]] = []
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._paint_slice)
+        controller.textReceived.connect(self._on_text)
+        controller.runFinished.connect(self._on_finished)
+
+    @property
+    def is_running(self) -> bool:
+        return self._plan is not None
+
+    # -- starting -----------------------------------------------------------------------------
+
+    def start(self, plan: RunPlan, insert_at: int | None) -> None:
+        """Run ``plan``; its completion goes in at text offset ``insert_at`` (end: None)."""
+        self._begin(plan)
+        self.span = self.editor.begin_completion(insert_at, run=self._run_number)
+        self.tree, self.shown = None, None
+        self._go(plan)
+
+    def regenerate(self, plan: RunPlan) -> None:
+        """Run ``plan`` again in place of the last completion (one undo step with it)."""
+        span = self.span
+        if span is None or span not in self.editor.spans:
+            self.start(plan, None)
+            return
+        self._begin(plan)
+        self.span = self.editor.begin_completion(replace=span, run=self._run_number)
+        self.tree, self.shown = None, None
+        self._go(plan)
+
+    def fork(self, span: Span, unit: int, alternative: str, probability: float) -> bool:
+        """Continue from ``alternative`` in place of token ``unit`` of ``span``: the text
+        from that token on is replaced (one undo step) and the rest streams in."""
+        if self.is_running or span is not self.span or self.tree is None or self.shown is None:
+            return False
+        layout = span.layout
+        if layout is None:
+            return False
+        token_unit = layout.units[unit]
+        try:
+            branch, request = self.tree.fork(self.shown, token_unit, alternative, probability)
+        except ForkError:
+            return False
+        start, _ = span.unit_range(unit)
+        prompt_end = self.editor.offset_of(span.start)
+        request = request.with_changes(
+            prompt=self.editor.text()[:prompt_end] + branch.prefix
+            if isinstance(request.prompt, str)
+            else request.prompt
+        )
+        assert self._last_plan is not None
+        plan = RunPlan(self._last_plan.profile, request, self._last_plan.dropped)
+        self._begin(plan)
+        self._pending = branch
+        self.shown = branch.id
+        self.editor.continue_completion(span, start, alternative)
+        self._skip = 0
+        self.branchesChanged.emit()
+        self._go(plan)
+        return True
+
+    def _begin(self, plan: RunPlan) -> None:
+        self._run_number += 1
+        self._plan = plan
+        self._last_plan = plan
+        self._pending = None
+        self._choice = 0
+        prompt = plan.request.prompt
+        echoed = plan.request.echo and isinstance(prompt, str)
+        self._skip = len(prompt) if echoed else 0  # type: ignore[arg-type]
+        self._slices.clear()
+        self._slice_timer.stop()
+
+    def _go(self, plan: RunPlan) -> None:
+        self.editor.setReadOnly(True)
+        self.controller.start(plan)
+
+    # -- streaming ------------------------------------------------------------------------------
+
+    def _on_text(self, texts: dict[int, str]) -> None:
+        span = self.span
+        if self._plan is None or span is None:
+            return
+        text = texts.get(self._choice)
+        if not text:
+            return
+        if self._skip:  # the echoed prompt is already in the document
+            cut = min(self._skip, len(text))
+            text, self._skip = text[cut:], self._skip - cut
+        self.editor.write(span, text)
+
+    # -- the end ----------------------------------------------------------------------------------
+
+    def _on_finished(self, outcome: RunOutcome) -> None:
+        if self._plan is None or outcome.plan is not self._plan:
+            return
+        self._plan = None
+        span = self.span
+        self.editor.setReadOnly(False)
+        result = outcome.result
+        if span is not None:
+            self.editor.close_completion(span)
+            if span.end <= span.start:
+                self.editor.remove_completion(span, edit=False)
+                self.span = span = None
+        if self._pending is not None:
+            branch, self._pending = self._pending, None
+            branch.result = result
+            self.shown = branch.id
+        elif result.choices:
+            self.tree = BranchTree(outcome.request, result)
+            self.shown = self.tree.roots[0].id if self.tree.roots else None
+        self.branchesChanged.emit()
+        self.finished.emit(outcome)
+        if span is not None:
+            self._compute_units(span)
+
+    def _branch_text_and_tokens(self) -> tuple[str, list[TokenLogprob]]:
+        tree, shown = self.tree, self.shown
+        if tree is None or shown is None:
+            return "", []
+        branch = tree.branches[shown]
+        text, tokens = branch.text, branch.tokens
+        if branch.parent is None and tree.echoed:
+            prompt = str(tree.request.prompt)
+            if text.startswith(prompt):
+                # The echoed prompt's tokens are not in the completion: cut them off.
+                units = align(text, tokens)
+                first = next((u.first for u in units if u.start >= len(prompt)), len(tokens))
+                text, tokens = text[len(prompt) :], tokens[first:]
+        return text, tokens
+
+    def _compute_units(self, span: Span) -> None:
+        text, tokens = self._branch_text_and_tokens()
+        if not tokens:
+            self.painted.emit(Painted(span, None))
+            return
+        soft = list(span.soft)
+
+        def work() -> tuple[UnitLayout | None, RunStats]:
+            units = align(text, tokens)
+            return layout_units(text, units, tokens, soft), run_stats(tokens)
+
+        async def compute() -> None:
+            layout, stats = await asyncio.to_thread(work)
+            if span not in self.editor.spans or span is not self.span:
+                return  # edited or replaced meanwhile
+            span.set_units(layout)
+            self._paint_in_slices(span)
+            self.painted.emit(Painted(span, stats))
+
+        self._tasks.spawn(compute())
+
+    def _paint_in_slices(self, span: Span) -> None:
+        self._slices.append((span, self.editor.span_blocks(span)))
+        if not self._slice_timer.isActive():
+            self._slice_timer.start()
+
+    def _paint_slice(self) -> None:
+        if not self._slices:
+            self._slice_timer.stop()
+            return
+        span, blocks = self._slices[0]
+        chunk, rest = blocks[:_BLOCKS_PER_SLICE], blocks[_BLOCKS_PER_SLICE:]
+        if chunk and span in self.editor.spans:
+            self.editor.rehighlight_span(span, chunk[0][0], chunk[-1][0])
+        if rest and span in self.editor.spans:
+            self._slices[0] = (span, rest)
+        else:
+            self._slices.pop(0)
+
+    # -- choices and branches -------------------------------------------------------------------
+
+    def choices(self) -> list[Branch]:
+        return self.tree.roots if self.tree is not None else []
+
+    def show_branch(self, branch_id: int) -> bool:
+        """Put branch ``branch_id``'s text in place of the completion (undoable)."""
+        tree, span = self.tree, self.span
+        if self.is_running or tree is None or span is None or branch_id not in tree.branches:
+            return False
+        if span not in self.editor.spans:
+            return False
+        self.shown = branch_id
+        text, _ = self._branch_text_and_tokens()
+        self.editor.replace_completion(span, text)
+        self.branchesChanged.emit()
+        self._compute_units(span)
+        return True
+
+    def show_restored(self, request: CompletionRequest, result: CompletionResult) -> None:
+        """A run from history: its completion after the prompt, with its tokens."""
+        if self.is_running or not result.choices:
+            return
+        self._run_number += 1
+        self.tree = BranchTree(request, result)
+        self.shown = self.tree.roots[0].id
+        text, _ = self._branch_text_and_tokens()
+        if not text:
+            return
+        span = self.editor.begin_completion(None, run=self._run_number)
+        self.editor.write(span, text)
+        self.editor.close_completion(span)
+        self.span = span
+        self.branchesChanged.emit()
+        self._compute_units(span)

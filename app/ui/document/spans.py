@@ -1,0 +1,195 @@
+"""Generated spans: where a completion (or a scored prompt) sits in the document.
+
+A :class:`Span` follows its text through edits with two text cursors: the start moves
+when text is typed before it, the end keeps its place when text is typed right after it,
+so what the user types next to a completion is never taken for generated text. It knows
+its own soft breaks (display-block boundaries that are not text, see
+:mod:`app.core.document_text`) and the UTF-16 width of its text, so its token units map to
+document positions in O(log n). Token data arrives at the end of a run
+(:meth:`Span.set_units`, computed off the GUI thread by :func:`layout_units`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QTextCursor, QTextDocument
+
+from app.core.document_text import utf16_offsets
+from app.core.logprobs import TokenLogprob
+from app.core.token_units import TokenUnit
+
+__all__ = ["COMPLETION", "SCORE", "Span", "SpanState", "UnitLayout", "layout_units"]
+
+COMPLETION = "completion"
+SCORE = "score"
+
+
+@dataclass
+class UnitLayout:
+    """Units of a span with their positions relative to the span's start (document units)."""
+
+    units: list[TokenUnit]
+    tokens: list[TokenLogprob]
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    probabilities: list[float | None] = field(default_factory=list)
+
+
+def layout_units(
+    text: str, units: Sequence[TokenUnit], tokens: Sequence[TokenLogprob], soft: Sequence[int]
+) -> UnitLayout:
+    """Relative document positions of ``units`` over ``text`` with soft breaks before the
+    character offsets ``soft``. Pure Python: runs in a worker thread."""
+    u16 = utf16_offsets(text)
+    starts: list[int] = []
+    ends: list[int] = []
+    for unit in units:
+        s16 = u16[unit.start] if u16 else unit.start
+        e16 = u16[unit.end] if u16 else unit.end
+        starts.append(s16 + bisect_right(soft, unit.start))
+        ends.append(e16 + bisect_right(soft, max(unit.start, unit.end - 1)))
+    return UnitLayout(list(units), list(tokens), starts, ends, [u.probability for u in units])
+
+
+class Span:
+    """One generated (or scored) stretch of the document."""
+
+    def __init__(
+        self, document: QTextDocument, position: int, kind: str = COMPLETION, run: int = 0
+    ) -> None:
+        self.kind = kind
+        #: Which run (and choice) produced it; the owner's numbering.
+        self.run = run
+        self.choice = 0
+        self._start = QTextCursor(document)
+        self._start.setPosition(position)
+        self._end = QTextCursor(document)
+        self._end.setPosition(position)
+        self._end.setKeepPositionOnInsert(True)
+        #: Character offsets (in the span's text) that a soft break precedes.
+        self.soft: list[int] = []
+        #: The span's text as generated (code points), while it is intact.
+        self.parts: list[str] = []
+        self._length = 0
+        self.layout: UnitLayout | None = None
+        #: Whether the generation is still running into it.
+        self.open = True
+
+    # -- where it is ----------------------------------------------------------------------
+
+    @property
+    def start(self) -> int:
+        return self._start.position()
+
+    @property
+    def end(self) -> int:
+        return self._end.position()
+
+    def set_end(self, position: int) -> None:
+        self._end.setPosition(position)
+
+    def set_start(self, position: int) -> None:
+        self._start.setPosition(position)
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    @property
+    def length(self) -> int:
+        """Characters of text (code points; soft breaks not counted)."""
+        return self._length
+
+    def appended(self, text: str, soft_offsets: Sequence[int] = ()) -> None:
+        """Record ``text`` inserted at the end, with soft breaks at these text offsets
+        (relative to ``text``)."""
+        base = self._length
+        self.soft.extend(base + o for o in soft_offsets)
+        self.parts.append(text)
+        self._length += len(text)
+
+    def contains(self, position: int) -> bool:
+        return self.start <= position < self.end
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def set_units(self, layout: UnitLayout | None) -> None:
+        self.layout = layout
+
+    def unit_at(self, position: int) -> int | None:
+        """The unit covering document ``position``, or ``None``."""
+        layout = self.layout
+        if layout is None or not self.contains(position):
+            return None
+        rel = position - self.start
+        k = bisect_right(layout.starts, rel) - 1
+        if 0 <= k < len(layout.starts) and layout.starts[k] <= rel < layout.ends[k]:
+            return k
+        return None
+
+    def unit_range(self, index: int) -> tuple[int, int]:
+        """Document positions (start, end) of unit ``index``."""
+        assert self.layout is not None
+        return self.start + self.layout.starts[index], self.start + self.layout.ends[index]
+
+    def units_in(self, first: int, last: int) -> range:
+        """Indexes of the units overlapping document positions ``first:last``."""
+        layout = self.layout
+        if layout is None:
+            return range(0)
+        rel_first, rel_last = first - self.start, last - self.start
+        k = max(0, bisect_right(layout.starts, rel_first) - 1)
+        stop = bisect_right(layout.starts, rel_last)
+        return range(k, min(stop, len(layout.starts)))
+
+    def offset_of(self, position: int) -> int:
+        """The character offset in the span's text of document ``position`` (inside it)."""
+        rel = max(0, position - self.start)
+        text = self.text
+        u16 = utf16_offsets(text)
+        # Undo the soft breaks first: each one before the position is one extra unit.
+        count = 0
+        for offset in self.soft:
+            doc = (u16[offset] if u16 else offset) + count + 1
+            if doc <= rel:
+                count += 1
+            else:
+                break
+        rel16 = rel - count
+        if u16 is None:
+            return min(rel16, len(text))
+        return min(bisect_right(u16, rel16) - 1, len(text))
+
+
+@dataclass
+class SpanState:
+    """A span as it was (for undo and redo): positions, text record and units."""
+
+    kind: str
+    run: int
+    choice: int
+    start: int
+    end: int
+    soft: list[int]
+    parts: list[str]
+    length: int
+    layout: UnitLayout | None
+    open: bool
+
+    @classmethod
+    def of(cls, span: Span) -> SpanState:
+        return cls(span.kind, span.run, span.choice, span.start, span.end, list(span.soft),
+                   list(span.parts), span.length, span.layout, span.open)  # fmt: skip
+
+    def make(self, document: QTextDocument) -> Span:
+        span = Span(document, self.start, self.kind, self.run)
+        span.set_end(self.end)
+        span.choice = self.choice
+        span.soft, span.parts, span._length = list(self.soft), list(self.parts), self.length
+        span.layout, span.open = self.layout, self.open
+        return span

@@ -1,0 +1,91 @@
+"""The prompt's token count beside Run, kept up to date while typing without blocking it.
+
+An estimate (marked ≈) appears at once; where the server has a tokenizer endpoint (llama.cpp,
+llama-cpp-python, vLLM, koboldcpp, text-generation-webui) the exact count replaces it a
+moment after typing stops. Only the newest request counts: an older answer arriving late is
+dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel
+
+from app.core.connections import Connections
+from app.core.profiles import Profile
+from app.core.server_kinds import count_tokens, estimate_tokens
+from app.ui.common.task_keeper import TaskKeeper
+
+__all__ = ["TokenCounter"]
+
+DEBOUNCE_MS = 500
+#: Prompts longer than this are only estimated (a tokenizer request would be as big).
+_EXACT_LIMIT = 2_000_000
+
+
+class TokenCounter(QObject):
+    def __init__(
+        self,
+        label: QLabel,
+        text: Callable[[], str],
+        profile: Callable[[], Profile],
+        model: Callable[[], str],
+        connections: Connections,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.label = label
+        self._text, self._profile, self._model = text, profile, model
+        self.connections = connections
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._count)
+        self._tasks = TaskKeeper()
+        self._generation = 0
+        #: The last figure shown: (count, exact).
+        self.shown: tuple[int, bool] | None = None
+
+    def schedule(self) -> None:
+        """The text or the profile changed: count again when typing pauses."""
+        self._generation += 1
+        self._timer.start()
+
+    def _show(self, count: int, exact: bool) -> None:
+        self.shown = (count, exact)
+        text = self.tr("%n token(s)", "", count)
+        self.label.setText(text if exact else "≈" + text)
+        self.label.setToolTip(
+            self.tr("Counted by the server's tokenizer")
+            if exact
+            else self.tr("An estimate: this server has no tokenizer endpoint, or it did not answer")
+        )
+
+    def _count(self) -> None:
+        text = self._text()
+        self._show(estimate_tokens(text), False)
+        profile = self._profile()
+        if not text or len(text) > _EXACT_LIMIT:
+            return
+        generation = self._generation
+        try:
+            self._tasks.spawn(self._exact(generation, profile, text, self._model()))
+        except RuntimeError:  # no running event loop (a window built outside the app)
+            return
+
+    async def _exact(self, generation: int, profile: Profile, text: str, model: str) -> None:
+        if profile.is_local_model and self.connections.local_model.info is None:
+            return  # do not start the model just to count
+        try:
+            endpoint = await self.connections.endpoint_for(profile)
+            client = self.connections.client_for(profile)
+            result = await count_tokens(client, endpoint, profile.server_kind, text, model)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the estimate stays; counting must never disturb writing
+            return
+        if generation == self._generation:
+            self._show(result.count, result.exact)

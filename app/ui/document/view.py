@@ -1,0 +1,172 @@
+"""The writing surface: the document, the choice strip above it, the token panel beside it,
+and the bar below it with Run, the prompt token count and the view options.
+
+:class:`DocumentView` only lays these out and relays what the user asks for as signals; the
+window decides what a run is.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.branches import Branch
+from app.ui.analysis.branch_panel import BranchPanel
+from app.ui.analysis.token_details import TokenDetails
+from app.ui.analysis.token_view import ProbabilityMode
+from app.ui.common.plain import plain_label, plain_tooltip
+from app.ui.document.editor import DocumentEditor
+
+__all__ = ["ChoiceStrip", "DocumentView"]
+
+
+class ChoiceStrip(QWidget):
+    """With n > 1: one button per choice; the checked one is in the document."""
+
+    choiceSelected = Signal(int)  # branch id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.caption = plain_label(self.tr("Choices:"))
+        self._layout.addWidget(self.caption)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._group.idClicked.connect(self.choiceSelected)
+        self.buttons: list[QToolButton] = []
+        self._layout.addStretch(1)
+        self.hide()
+
+    def set_choices(self, choices: list[Branch], shown: int | None) -> None:
+        for button in self.buttons:
+            self._group.removeButton(button)
+            button.deleteLater()
+        self.buttons = []
+        if len(choices) < 2:
+            self.hide()
+            return
+        for k, branch in enumerate(choices):
+            button = QToolButton()
+            button.setCheckable(True)
+            button.setText(self.tr("Choice {0}").format(k + 1))
+            preview = branch.generated_text[:300]
+            reason = branch.finish_reason or self.tr("unfinished")
+            button.setToolTip(plain_tooltip(f"{reason}\n\n{preview}"))
+            button.setAccessibleName(self.tr("Put choice {0} in the document").format(k + 1))
+            button.setChecked(branch.id == shown)
+            self._group.addButton(button, branch.id)
+            self._layout.insertWidget(1 + k, button)
+            self.buttons.append(button)
+        self.show()
+
+
+class DocumentView(QWidget):
+    """The document with its strip, token panel and Run bar."""
+
+    runClicked = Signal()
+    modeChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = DocumentEditor()
+        self.choices = ChoiceStrip()
+        self.details = TokenDetails()
+        self.branches = BranchPanel()
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(self.details)
+        self.side.addWidget(self.branches)
+        self.side.hide()
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.addWidget(self.editor)
+        self.body.addWidget(self.side)
+        self.body.setStretchFactor(0, 4)
+        self.body.setStretchFactor(1, 1)
+        self.body.setChildrenCollapsible(False)
+
+        self.prompt_mode = QComboBox()
+        self.prompt_mode.addItem(self.tr("Text"), "text")
+        self.prompt_mode.addItem(self.tr("JSON: strings or token ids"), "json")
+        self.prompt_mode.setAccessibleName(self.tr("Prompt format"))
+        self.prompt_mode.setToolTip(
+            self.tr('JSON mode sends e.g. ["first", "second"], [1212, 318] or [[1212], [13]]')
+        )
+        self.insert = QCheckBox(self.tr("Insert at cursor"))
+        self.insert.setToolTip(
+            self.tr(
+                "Complete at the cursor: the text before it is the prompt, the text after it "
+                "the suffix (where the server takes one)."
+            )
+        )
+        self.colouring = QComboBox()
+        for mode in ProbabilityMode:
+            self.colouring.addItem(mode.label(), int(mode))
+        self.colouring.setAccessibleName(self.tr("Token probability colouring"))
+        self.colouring.setToolTip(
+            self.tr("Colour generated tokens by probability (needs the logprobs parameter)")
+        )
+        self.colouring.currentIndexChanged.connect(
+            lambda: self.modeChanged.emit(int(self.colouring.currentData()))
+        )
+        colour_label = QLabel(self.tr("Colours:"))
+        colour_label.setTextFormat(Qt.TextFormat.PlainText)
+        colour_label.setBuddy(self.colouring)
+        self.token_count = plain_label()
+        self.token_count.setAccessibleName(self.tr("Prompt tokens"))
+        self.token_count.setMinimumWidth(90)
+        self.token_count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.run_button = QPushButton(self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Run (Ctrl+Enter) / Stop (Esc)"))
+        self.run_button.setAccessibleName(self.tr("Run or stop"))
+        self.run_button.setDefault(False)
+        self.run_button.setMinimumWidth(120)
+        self.run_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        font = QFont(self.run_button.font())
+        font.setBold(True)
+        self.run_button.setFont(font)
+        self.run_button.setProperty("primary", True)
+        self.run_button.clicked.connect(self.runClicked)
+        self.shortcut_hint = plain_label(self.tr("Ctrl+Enter"))
+        self.shortcut_hint.setEnabled(False)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.prompt_mode)
+        bar.addWidget(self.insert)
+        bar.addWidget(colour_label)
+        bar.addWidget(self.colouring)
+        bar.addStretch(1)
+        bar.addWidget(self.token_count)
+        bar.addWidget(self.shortcut_hint)
+        bar.addWidget(self.run_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.choices)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(bar)
+
+    def set_running(self, running: bool) -> None:
+        self.run_button.setText(self.tr("Stop") if running else self.tr("Run"))
+        self.shortcut_hint.setText(self.tr("Esc") if running else self.tr("Ctrl+Enter"))
+
+    def set_mode(self, mode: ProbabilityMode) -> None:
+        self.colouring.setCurrentIndex(self.colouring.findData(int(mode)))
+
+    @property
+    def mode(self) -> ProbabilityMode:
+        return ProbabilityMode(self.colouring.currentData())

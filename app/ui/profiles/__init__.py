@@ -1,0 +1,1 @@
+"""Profiles: see app/ui/__init__.py for the layout of the UI packages."""

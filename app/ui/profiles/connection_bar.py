@@ -1,0 +1,87 @@
+"""The profile switcher, the model picker and the "Test connection" button.
+
+The model combobox is editable and filled from the profile's ``/v1/models``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from app.ui.common.plain import plain_label
+
+__all__ = ["ConnectionBar"]
+
+
+class ConnectionBar(QWidget):
+    profileSelected = Signal(str)
+    manageRequested = Signal()
+    refreshRequested = Signal()
+    testRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profile = QComboBox()
+        self.profile.setMinimumWidth(180)
+        self.profile.setAccessibleName(self.tr("Profile"))
+        self.manage = QToolButton()
+        self.manage.setText(self.tr("Profiles…"))
+        self.manage.setToolTip(self.tr("Add, edit or remove profiles and their API keys"))
+        self.manage.setAccessibleName(self.tr("Manage profiles"))
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.setMinimumWidth(220)
+        self.model.setAccessibleName(self.tr("Model"))
+        self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.refresh = QToolButton()
+        self.refresh.setText("⟳")
+        self.refresh.setToolTip(self.tr("Reload the model list from the server"))
+        self.refresh.setAccessibleName(self.tr("Reload models"))
+        self.test = QPushButton(self.tr("Test connection"))
+        self.test.setAccessibleName(self.tr("Test connection"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        caption = plain_label(self.tr("&Profile"))
+        caption.setBuddy(self.profile)
+        layout.addWidget(caption)
+        layout.addWidget(self.profile, 2)
+        layout.addWidget(self.manage)
+        caption = plain_label(self.tr("&Model"))
+        caption.setBuddy(self.model)
+        layout.addWidget(caption)
+        layout.addWidget(self.model, 3)
+        layout.addWidget(self.refresh)
+        layout.addWidget(self.test)
+        self.profile.activated.connect(
+            lambda index: self.profileSelected.emit(self.profile.itemText(index))
+        )
+        self.manage.clicked.connect(self.manageRequested)
+        self.refresh.clicked.connect(self.refreshRequested)
+        self.test.clicked.connect(self.testRequested)
+
+    def set_profiles(self, names: list[str], current: str) -> None:
+        self.profile.blockSignals(True)
+        self.profile.clear()
+        self.profile.addItems(names)
+        self.profile.setCurrentText(current)
+        self.profile.blockSignals(False)
+
+    def model_name(self) -> str:
+        return self.model.currentText().strip()
+
+    def set_models(self, models: list[str]) -> None:
+        current = self.model_name()
+        self.model.blockSignals(True)
+        self.model.clear()
+        self.model.addItems(models)
+        if current:
+            self.model.setCurrentText(current)
+        elif models:
+            self.model.setCurrentIndex(0)
+        self.model.blockSignals(False)

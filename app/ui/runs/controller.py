@@ -1,0 +1,291 @@
+"""The run controller: owns the asyncio Task of the current run, model list and tests.
+
+Data flows one way: the window hands over a :class:`app.core.runs.RunPlan`, the core's
+:class:`app.core.runs.Runner` finds the endpoint (starting the local model if needed),
+executes it and records it in the history, and the controller emits Qt signals: the new
+text of each choice once per frame (never one signal per token), and at the end the
+:class:`app.core.runs.RunOutcome`, which carries the request, the profile and the result.
+:meth:`RunController.cancel` is idempotent: the task is cancelled at most once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.core.connections import Connections
+from app.core.errors import CompletionError, UnexpectedError
+from app.core.events import ChoiceDelta, Event
+from app.core.local_model import bundled_model_path, model_alias
+from app.core.messages import Message
+from app.core.profiles import Profile
+from app.core.request import CompletionRequest
+from app.core.result import CompletionResult, ResultBuilder
+from app.core.runs import HistorySink, Runner, RunOutcome, RunPlan
+from app.core.server_kinds import Detection, detect
+from app.core.settings import DEFAULT_OUTPUT_LIMIT
+from app.ui.common.task_keeper import TaskKeeper
+from app.ui.common.wording import describe as describe_error
+from app.ui.common.wording import text_of
+
+__all__ = ["FRAME_MS", "RunController"]
+
+#: Text is handed to the views at most once per frame.
+FRAME_MS = 16
+
+
+class RunController(QObject):
+    """Starts, streams and stops runs; one at a time."""
+
+    runStarted = Signal(object)  # RunPlan
+    progress = Signal(str)  # e.g. "Loading the local model…"
+    #: New text since the last frame, per choice: dict[int, str].
+    textReceived = Signal(object)
+    runFinished = Signal(object)  # RunOutcome (also when failed or stopped)
+    modelsLoaded = Signal(list)
+    modelsFailed = Signal(str)
+    connectionTested = Signal(bool, str)  # ok, one sentence
+
+    def __init__(
+        self,
+        connections: Connections,
+        parent: QObject | None = None,
+        *,
+        history: HistorySink | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.connections = connections
+        self.runner = Runner(connections, history)
+        self._task: asyncio.Task[RunOutcome] | None = None
+        self._side_tasks = TaskKeeper()
+        self._models_task: asyncio.Task[None] | None = None
+        self._builder: ResultBuilder | None = None
+        self._cancel_requested = False
+        self._pending: dict[int, list[str]] = {}
+        self._frame = QTimer(self)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self.flush)
+        #: Frames that carried text in the last run (tests check it is bounded by frames).
+        self.frames = 0
+        #: The last run's outcome (the wire inspector shows it on request).
+        self.last_outcome: RunOutcome | None = None
+        #: Characters of output after which a run stops (Settings ▸ Output limit).
+        self.output_limit: int | None = DEFAULT_OUTPUT_LIMIT
+
+    @property
+    def is_running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    @property
+    def task(self) -> asyncio.Task[RunOutcome] | None:
+        return self._task
+
+    @property
+    def last_result(self) -> CompletionResult | None:
+        return self.last_outcome.result if self.last_outcome else None
+
+    def start(
+        self, plan: RunPlan | Profile, request: CompletionRequest | None = None
+    ) -> asyncio.Task[RunOutcome]:
+        """Start a run (the request must already be valid). Raises if one is running.
+
+        ``start(plan)``; ``start(profile, request)`` sends the request as it is.
+        """
+        if isinstance(plan, Profile):
+            assert request is not None
+            plan = RunPlan(plan, request)
+        if self.is_running:
+            raise RuntimeError("a run is already in progress")
+        plan.request.validate()
+        self._cancel_requested = False
+        self._pending.clear()
+        self.frames = 0
+        self._builder = ResultBuilder(plan.request.choice_count, streamed=plan.request.stream)
+        self._task = asyncio.get_running_loop().create_task(self._run(plan))
+        self.runStarted.emit(plan)
+        return self._task
+
+    def cancel(self) -> bool:
+        """Stop the current run; returns whether a cancel was requested now."""
+        if not self.is_running or self._cancel_requested:
+            return False
+        self._cancel_requested = True
+        assert self._task is not None
+        self._task.cancel()
+        return True
+
+    def _on_batch(self, batch: list[Event]) -> None:
+        pending = self._pending
+        for event in batch:
+            if type(event) is ChoiceDelta and event.text:
+                parts = pending.get(event.index)
+                if parts is None:
+                    pending[event.index] = [event.text]
+                else:
+                    parts.append(event.text)
+        if pending and not self._frame.isActive():
+            self._frame.start()
+
+    def flush(self) -> None:
+        """Hand the text that arrived since the last frame to the views (one signal)."""
+        if not self._pending:
+            self._frame.stop()
+            return
+        pending, self._pending = self._pending, {}
+        self.frames += 1
+        self.textReceived.emit({i: "".join(parts) for i, parts in pending.items()})
+
+    def _progress(self, message: Message | str) -> None:
+        self.progress.emit(text_of(message))
+
+    async def _run(self, plan: RunPlan) -> RunOutcome:
+        builder = self._builder
+        assert builder is not None
+        try:
+            outcome = await self.runner.run(
+                plan,
+                builder=builder,
+                on_batch=self._on_batch,
+                on_progress=self._progress,
+                output_limit=self.output_limit,
+            )
+        except asyncio.CancelledError:
+            outcome = RunOutcome(plan, builder.finish())
+        except Exception as exc:  # a bug in a front-end callback: still one sentence
+            builder.fail(UnexpectedError(exc))
+            outcome = RunOutcome(plan, builder.finish())
+        self.flush()
+        self._frame.stop()
+        self.last_outcome = outcome
+        self.runFinished.emit(outcome)
+        return outcome
+
+    def side_run(
+        self,
+        profile: Profile,
+        request: CompletionRequest,
+        on_event: Callable[[Event], None] | None = None,
+        *,
+        group_id: str | None = None,
+        record: bool = False,
+    ) -> asyncio.Task[CompletionResult]:
+        """Run ``request`` beside the main run (prompt scoring, compare columns).
+
+        It emits no run signals; the task's result holds the error, if any. Cancel the task
+        to stop it; :meth:`shutdown` cancels it too.
+        """
+        request.validate()
+        plan = RunPlan(profile, request, group_id=group_id)
+        return self._side_tasks.spawn(self._side_run(plan, on_event, record))
+
+    async def _side_run(
+        self, plan: RunPlan, on_event: Callable[[Event], None] | None, record: bool
+    ) -> CompletionResult:
+        builder = ResultBuilder(plan.request.choice_count, streamed=plan.request.stream)
+        try:
+            outcome = await self.runner.run(
+                plan, builder=builder, on_event=on_event, on_progress=self._progress,
+                output_limit=self.output_limit, record=record,
+            )  # fmt: skip
+        except asyncio.CancelledError:
+            return builder.finish()
+        return outcome.result
+
+    def load_models(self, profile: Profile) -> None:
+        """Fetch the profile's model list in the background (newer replaces older).
+
+        A local-model profile answers without starting the server (it starts lazily).
+        """
+        if self._models_task is not None and not self._models_task.done():
+            self._models_task.cancel()
+        if profile.is_local_model:
+            path = profile.model_path or bundled_model_path()
+            self.modelsLoaded.emit([model_alias(Path(path))] if path else [])
+            return
+        self._models_task = self._side_tasks.spawn(self._load_models(profile))
+
+    async def _load_models(self, profile: Profile) -> None:
+        try:
+            endpoint = await self.connections.endpoint_for(profile)
+            models = await self.connections.client_for(profile).list_models(endpoint)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            error = exc if isinstance(exc, CompletionError) else UnexpectedError(exc)
+            self.modelsFailed.emit(describe_error(error))
+            return
+        self.modelsLoaded.emit(models)
+
+    def test_connection(self, profile: Profile, key: str | None = None) -> asyncio.Task[None]:
+        """Check a profile by listing its models; ``key`` tests a key not yet saved."""
+        return self._side_tasks.spawn(self._test_connection(profile, key))
+
+    async def _test_connection(self, profile: Profile, key: str | None = None) -> None:
+        try:
+            if key and not profile.is_local_model:
+                endpoint = profile.endpoint(key)
+            else:
+                endpoint = await self.connections.endpoint_for(profile, self._progress)
+            models = await self.connections.client_for(profile).list_models(endpoint)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            error = exc if isinstance(exc, CompletionError) else UnexpectedError(exc)
+            self.connectionTested.emit(False, describe_error(error))
+            return
+        shown = ", ".join(models[:5]) + ("…" if len(models) > 5 else "")
+        self.connectionTested.emit(
+            True,
+            self.tr("Connected to {0}: {1} model(s) ({2}).").format(
+                endpoint.base_url, len(models), shown or self.tr("none listed")
+            ),
+        )
+        self.modelsLoaded.emit(models)
+
+    def detect_server(
+        self, profile: Profile, key: str | None = None
+    ) -> asyncio.Task[Detection | CompletionError]:
+        """Ask the profile's server what kind it is, in the background.
+
+        ``key`` tries a key not yet saved. The task never fails: its result is the
+        :class:`Detection` or the error (a sentence); :meth:`shutdown` cancels it.
+        """
+        return self._side_tasks.spawn(self._detect_server(profile, key))
+
+    async def _detect_server(
+        self, profile: Profile, key: str | None
+    ) -> Detection | CompletionError:
+        try:
+            if key and not profile.is_local_model:
+                endpoint = profile.endpoint(key)
+            else:
+                endpoint = await self.connections.endpoint_for(profile, self._progress)
+            return await detect(self.connections.client_for(profile), endpoint)
+        except asyncio.CancelledError:
+            raise
+        except CompletionError as exc:
+            return exc
+        except Exception as exc:  # no task dies silently: every failure is one sentence
+            return UnexpectedError(exc)
+
+    def restart_local_model(self, profile: Profile) -> asyncio.Task[None]:
+        return self._side_tasks.spawn(self._restart_local_model(profile))
+
+    async def _restart_local_model(self, profile: Profile) -> None:
+        await self.connections.local_model.stop()
+        await self._test_connection(profile)
+
+    async def shutdown(self) -> None:
+        """Cancel everything, stop the local model and close the clients (at quit)."""
+        self.cancel()
+        for task in (self._task, *self._side_tasks.tasks):
+            if task is not None and not task.done():
+                task.cancel()
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        await self.connections.aclose()

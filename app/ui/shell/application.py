@@ -1,0 +1,89 @@
+"""Start the Qt application with a qasync event loop, and the ``--smoke-test`` check."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import APP_DISPLAY_NAME, APP_NAME, __version__
+from app.core.connections import Connections
+from app.core.keys import KeyStore
+from app.core.paths import AppPaths
+from app.core.settings import LoadedSettings, SettingsFile
+from app.resource_files import resource_path
+from app.ui.common.i18n import install_translators
+from app.ui.profiles.profile_manager import ProfileManager
+from app.ui.runs.controller import RunController
+from app.ui.shell.event_loop import create_event_loop
+from app.ui.shell.gc_guard import GCGuard
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.storage import open_storage
+
+__all__ = ["create_window", "run_gui"]
+
+
+def _application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QCoreApplication.setOrganizationName(APP_NAME)
+    app = QApplication(argv)
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)  # before translators; the title uses tr
+    app.setDesktopFileName(APP_NAME)
+    return app
+
+
+def app_icon() -> QIcon:
+    """The app icon: the SVG (sharp at any scale) plus the rendered PNG sizes."""
+    icon = QIcon(str(resource_path("icons", f"{APP_NAME}.svg")))
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        png = resource_path("icons", "hicolor", f"{size}x{size}", "apps", f"{APP_NAME}.png")
+        if png.exists():
+            icon.addFile(str(png))
+    return icon
+
+
+def create_window(
+    paths: AppPaths, keys: KeyStore | None = None, settings: LoadedSettings | None = None
+) -> MainWindow:
+    """A main window with its own controller, profiles and clients (``settings``: already
+    loaded, so a broken file is reported by the window rather than kept aside unseen)."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.windowIcon().isNull():
+        app.setWindowIcon(app_icon())
+    connections = Connections(keys or KeyStore())
+    controller = RunController(connections)
+    profiles = ProfileManager(paths, connections)
+    window = MainWindow(controller, profiles, open_storage(paths, settings))
+    controller.setParent(window)
+    profiles.setParent(window)
+    return window
+
+
+def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None = None) -> int:
+    app = _application(argv or [sys.argv[0]])
+    loop = create_event_loop(app)
+    gc_guard = GCGuard(app)
+    gc_guard.start()
+    settings = SettingsFile(paths.config_dir).load()
+    install_translators(settings.settings.language)
+    window = create_window(paths, settings=settings)
+    window.show()
+    if smoke_test:
+        QTimer.singleShot(0, app.quit)
+    else:
+        QTimer.singleShot(0, window.profiles.start_key_probe)
+        QTimer.singleShot(0, window.refresh_models)
+    app.lastWindowClosed.connect(app.quit)
+    with loop:
+        loop.run_forever()
+        loop.run_until_complete(window.controller.shutdown())
+    gc_guard.stop()
+    if smoke_test:
+        print("ok", flush=True)
+    return 0
