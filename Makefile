@@ -10,6 +10,7 @@
 #   SYSTEM_DEPS=true            skip the system-package step entirely
 #   PYTEST_ARGS="-k stream -x"  extra pytest arguments
 #   ARGS="..."                  arguments for `make run`
+#   BENCH_ARGS=                 full bench/stream.py run (minutes; default: --quick)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -21,6 +22,7 @@ VENV_PY := $(BIN)/python
 SYSDEPS_FLAGS ?=
 SYSTEM_DEPS ?= bash scripts/install-system-deps.sh $(SYSDEPS_FLAGS)
 PYTEST_ARGS ?=
+BENCH_ARGS ?= --quick
 ARGS ?=
 
 # llama-cpp-python (the built-in local model) builds from source. A portable x86-64 build
@@ -42,7 +44,7 @@ help:
 	@echo "make lint          ruff check, ruff format --check, import contracts"
 	@echo "make format        ruff format + ruff check --fix"
 	@echo "make pytest        only the test suite (offscreen Qt)"
-	@echo "make bench         run bench/stream.py"
+	@echo "make bench         run bench/stream.py --quick (BENCH_ARGS= for the full run)"
 	@echo "make package       build the one-folder app (PyInstaller) and, on Linux, the .deb"
 	@echo "make package-smoke-test  install the .deb (root), check it, remove it"
 	@echo "make install       system packages + pip install -e ."
@@ -139,7 +141,7 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(VENV_PY) bench/stream.py
+	$(VENV_PY) bench/stream.py $(BENCH_ARGS)
 	$(VENV_PY) bench/sse.py
 
 clean:

@@ -5,6 +5,8 @@ streams text to stdout as it arrives (``--json`` prints one JSON object at the e
 The API key comes only from ``$OPENAI_API_KEY``, never from an argument.
 ``completion-playground detect --base-url URL | --profile NAME [--json]`` prints what kind
 of server it is (the sentence, then the kind's id).
+``completion-playground batch --data FILE --out RESULTS.jsonl [--prompt TEMPLATE] ...`` runs
+the template over every data row (see :func:`add_batch_parser` for its exit codes).
 
 Exit codes: 0 success, 1 API/HTTP error, 2 invalid parameters, 3 network failure or
 timeout, 130 interrupted. Errors are one line on stderr; text already received stays on
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,7 +47,14 @@ from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
 from app.core.server_kinds import detect
 
-__all__ = ["add_complete_parser", "add_detect_parser", "run_complete", "run_detect"]
+__all__ = [
+    "add_batch_parser",
+    "add_complete_parser",
+    "add_detect_parser",
+    "run_batch",
+    "run_complete",
+    "run_detect",
+]
 
 EXIT_OK = 0
 EXIT_API = 1
@@ -512,6 +522,295 @@ def run_detect(
         return EXIT_USAGE
     try:
         return asyncio.run(_detect(args, profile, out, err))
+    except KeyboardInterrupt:
+        err.write("\nInterrupted.\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # never a traceback: one sentence, as for every other failure
+        err.write(f"error: {UnexpectedError(exc).user_message()}\n")
+        return EXIT_API
+
+
+# -- batch ----------------------------------------------------------------------------------
+
+
+def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """``batch --data FILE --out RESULTS.jsonl``: one prompt template over every data row."""
+    from app.core.batch import FORMATS, MATCH_MODES, MAX_CONCURRENCY
+    from app.core.batch.spec import DEFAULT_CONCURRENCY
+
+    p = subparsers.add_parser(
+        "batch",
+        help="run a prompt template over every row of a CSV, TSV or JSON Lines file",
+        description="Fill the prompt's {{column}} placeholders (and the suffix's) from each row "
+        "of a data file, run the completions concurrently and write one JSON line per row "
+        "(its values, the prompt sent, the choices, usage, timings, cost, pass/fail, the "
+        "error if it failed). Progress goes to stderr. Exit 0 when every row succeeded, 1 "
+        "when any failed (all rows are still written), 2 for invalid input (nothing sent), "
+        f"130 when interrupted. The API key is read from ${KEY_ENV}.",
+    )
+    p.add_argument(
+        "--data", required=True, metavar="FILE", help="rows: .csv, .tsv or .jsonl (UTF-8)"
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, help="the data's format (default: by its extension)"
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="RESULTS.jsonl",
+        help="where to write the results ('-': stdout)",
+    )
+    p.add_argument(
+        "--preset",
+        metavar="FILE",
+        help="a preset file (prompt template, parameters, profile, model); flags override it",
+    )
+    p.add_argument("--no-history", action="store_true", help="do not record the runs")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--base-url", help="e.g. https://api.openai.com/v1")
+    target.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="a saved profile (its URL, key, headers, proxy, timeouts, prices; "
+        "'Local model' starts the built-in model)",
+    )
+    p.add_argument("--model", help="model name (default: the profile's default model)")
+    p.add_argument(
+        "--prompt",
+        help="the prompt template with {{column}} placeholders (default: the preset's, "
+        "else standard input)",
+    )
+    _add_parameter_flags(p)
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any request field, repeatable; VALUE is parsed as JSON, else taken as a string",
+    )
+    p.add_argument(
+        "--no-stream", action="store_const", const=True, default=None, help="wait for whole answers"
+    )
+    p.add_argument(
+        "--max-output",
+        type=int,
+        metavar="CHARS",
+        default=DEFAULT_OUTPUT_LIMIT,
+        help=f"stop a row's run after this many characters (default {DEFAULT_OUTPUT_LIMIT:,}; "
+        "0 = no limit)",
+    )
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        default=DEFAULT_CONCURRENCY,
+        help=f"requests in flight at once (1-{MAX_CONCURRENCY}, default {DEFAULT_CONCURRENCY})",
+    )
+    p.add_argument("--expected", metavar="COLUMN", help="the column holding the expected output")
+    p.add_argument(
+        "--match",
+        choices=MATCH_MODES,
+        default="exact",
+        help="how the output is checked against --expected (default: exact, trimmed)",
+    )
+    p.add_argument(
+        "--loglik",
+        action="store_true",
+        help="also score the expected text's log-likelihood (needs echo + logprobs)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+    p.set_defaults(prompt_json=None)
+    return p
+
+
+class _BatchProgressLine:
+    """Progress on stderr: one line rewritten in place on a terminal, else a line a second."""
+
+    def __init__(self, err: TextIO, clock: Any = None) -> None:
+        import time
+
+        self.err = err
+        self.tty = err.isatty()
+        self.clock = clock or time.monotonic
+        self.last = -1.0
+        self.width = 0
+        self.shown = ""
+
+    @staticmethod
+    def text(progress: Any) -> str:
+        parts = [f"batch: {progress.done}/{progress.total} rows"]
+        if progress.failed:
+            parts.append(f"{progress.failed} failed")
+        if progress.retrying:
+            parts.append(f"{progress.retrying} waiting after HTTP 429")
+        if progress.rows_per_second:
+            parts.append(f"{progress.rows_per_second:.1f} rows/s")
+        if progress.eta is not None and progress.done < progress.total:
+            parts.append(f"about {math.ceil(progress.eta)} s left")
+        return " · ".join(parts)
+
+    def update(self, progress: Any) -> None:
+        now = self.clock()
+        if now - self.last < (0.1 if self.tty else 1.0):
+            return
+        self.last = now
+        self.show(progress)
+
+    def show(self, progress: Any) -> None:
+        line = self.text(progress)
+        if line == self.shown:
+            return
+        self.shown = line
+        if self.tty:
+            self.err.write("\r" + line.ljust(self.width))
+            self.width = len(line)
+        else:
+            self.err.write(line + "\n")
+        self.err.flush()
+
+    def finish(self, progress: Any) -> None:
+        self.show(progress)
+        if self.tty and self.shown:
+            self.err.write("\n")
+
+
+def _batch_summary(summary: Any) -> str:
+    parts = [f"{summary.ok} ok, {summary.failed} failed"]
+    if summary.checked:
+        parts.append(f"passed {summary.passed}/{summary.checked} ({summary.pass_rate:.1%})")
+    if summary.mean_latency is not None:
+        parts.append(f"latency mean {summary.mean_latency:.2f} s, p95 {summary.p95_latency:.2f} s")
+    approx = "≈" if summary.tokens_estimated else ""
+    parts.append(f"tokens {approx}{summary.total_tokens}")
+    if summary.cost is not None:
+        parts.append(f"cost {approx}{summary.cost:.6g} {summary.currency}")
+    if summary.mean_loglik is not None:
+        parts.append(f"mean log-likelihood {summary.mean_loglik:.3f}")
+    return "; ".join(parts)
+
+
+async def _batch(
+    args: argparse.Namespace, batch: Any, profile: Profile, out: TextIO, err: TextIO
+) -> int:
+    from app.core.batch import cell_record, jsonl_text
+    from app.core.runs import Runner
+
+    connections = Connections(KeyStore())
+    history: HistoryStore | None = None
+    if not args.no_history:
+        try:
+            history = HistoryStore(
+                AppPaths.resolve(getattr(args, "config_dir", None)).data_dir
+                / HistoryStore.FILE_NAME
+            )
+        except HistoryError as exc:
+            err.write(f"note: {exc}\n")
+    printer = _BatchProgressLine(err)
+    interrupted = False
+    try:
+        try:
+            await batch.run(Runner(connections, history), {profile.name: profile},
+                            on_progress=printer.update)  # fmt: skip
+        except asyncio.CancelledError:
+            interrupted = True
+        progress = batch.progress()
+        printer.finish(progress)
+        text = jsonl_text(cell_record(batch, cell) for cell in batch.cells)
+        if args.out == "-":
+            out.write(text)
+            out.flush()
+        else:
+            from app.core.atomic import atomic_write_text
+
+            try:
+                atomic_write_text(Path(args.out), text)
+            except OSError as exc:
+                err.write(f"error: {args.out}: cannot be written ({exc.strerror or exc})\n")
+                return EXIT_API
+        for summary in batch.summary():
+            err.write(f"{_batch_summary(summary)}\n")
+        problems = {c.outcome.history_problem for c in batch.cells if c.outcome is not None}
+        for problem in sorted(str(p) for p in problems if p is not None):
+            err.write(f"note: {problem}\n")
+    finally:
+        await connections.aclose()
+        if history is not None:
+            history.close()
+    if interrupted:
+        err.write(f"Interrupted; {progress.done} of {progress.total} rows were run.\n")
+        return EXIT_INTERRUPTED
+    return EXIT_API if progress.failed else EXIT_OK
+
+
+def run_batch(
+    args: argparse.Namespace,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the ``batch`` command; returns the process exit code."""
+    from app.core.batch import BatchInputError, BatchRun, BatchSpec, DataError, load_data
+    from app.core.compare import CompareTarget
+
+    stdin = stdin or sys.stdin
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        preset = _load_preset(args)
+        profile = _load_profile(args, err, preset)
+        if not args.model and preset is not None and preset.model:
+            args.model = preset.model
+        if not args.model:
+            if not profile.default_model:
+                raise _UsageError("--model is required (the profile has no default model)")
+            args.model = profile.default_model
+        request = build_request(args, stdin, preset)
+        if not isinstance(request.prompt, str):
+            raise _UsageError("the batch prompt must be text with {{column}} placeholders")
+        if not profile.is_local_model:
+            Endpoint(base_url=profile.base_url)  # validates the URL early
+        if args.out != "-" and not Path(args.out).absolute().parent.is_dir():
+            raise _UsageError(f"--out {args.out}: its folder does not exist")
+        data = load_data(args.data, args.format)
+        spec = BatchSpec(
+            prompt=request.prompt,
+            parameters=request.parameters(),
+            variants=[CompareTarget(profile.name, request.model)],
+            data_path=str(args.data),
+            data_format=args.format,
+            expected_column=args.expected,
+            match=args.match,
+            loglik=args.loglik,
+            concurrency=args.concurrency,
+        )
+        batch = BatchRun(spec, data, output_limit=max(0, args.max_output) or None)
+    except (RequestValidationError, InvalidBaseURL, _UsageError) as exc:
+        err.write(f"error: invalid parameters: {exc}\n")
+        return EXIT_USAGE
+    except DataError as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    except BatchInputError as exc:
+        for note in exc.notes:
+            err.write(f"note: {note}\n")
+        for error in exc.errors:
+            err.write(f"error: {error}\n")
+        return EXIT_USAGE
+    for note in batch.notes:
+        err.write(f"note: {note}\n")
+    try:
+        return asyncio.run(_batch(args, batch, profile, out, err))
     except KeyboardInterrupt:
         err.write("\nInterrupted.\n")
         return EXIT_INTERRUPTED

@@ -18,7 +18,15 @@ from app.core.paths import HOME_ENV, AppPaths
 __all__ = ["build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Subcommands; the CLI's modules (and the whole HTTP stack) load only when one is given.
+COMMANDS = ("complete", "detect", "batch")
+
+
+def _wants_command(argv: Sequence[str]) -> bool:
+    return any(arg in COMMANDS for arg in argv) or "-h" in argv or "--help" in argv
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config-dir",
@@ -42,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the version, folders, keyring backends and local model, then exit",
     )
+    if not commands:  # the window: no subcommand, nothing of the CLI to load
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from app.cli import add_complete_parser
 
@@ -53,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     detect = add_detect_parser(sub)
     detect.add_argument(
+        "--config-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    from app.cli import add_batch_parser
+
+    batch = add_batch_parser(sub)
+    batch.add_argument(
         "--config-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     return parser
@@ -113,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.local_model_host import main as host_main
 
         return host_main(raw[1:])
-    args = build_parser().parse_args(raw)
+    args = build_parser(commands=_wants_command(raw)).parse_args(raw)
     if args.config_dir:
         # Children (and later sessions of this process) see the same home.
         os.environ[HOME_ENV] = os.path.abspath(args.config_dir)
@@ -128,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import run_detect
 
         return run_detect(args)
+    if args.command == "batch":
+        from app.cli import run_batch
+
+        return run_batch(args)
     from app.ui.shell.application import run_gui
 
     return run_gui(paths, smoke_test=args.smoke_test, argv=[sys.argv[0]])

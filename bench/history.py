@@ -1,68 +1,233 @@
-"""History benchmark: 10,000 runs in SQLite; print the times the history panel depends on.
+"""History benchmark: 100,000 runs in SQLite; print the times the history panel depends on.
 
-    python bench/history.py [--runs 10000]
+    python bench/history.py [--runs 100000]
 
-Prints: insert rate, the first page (200 newest), count, a full-text search, a page deep
-in the list, and the window's history model opening on the database. Figures only.
+Fills a database with ``--runs`` runs (one ``executemany`` in one transaction, the full-text
+index kept by the triggers; three runs share each timestamp, as a compare run's do), then
+prints, with the machine on top:
+
+* opening (a new connection: the header and the schema, no scan of the file);
+* the first page, then the keyset walked from the newest run to the oldest (every page:
+  the slowest, the p95, the last), and the old ``OFFSET`` page at the end for comparison;
+* searches: a word in every run, in one run in 100, in one in 1,000 (full text, trigram)
+  and two letters in every run (``LIKE``): the first page (which gathers the matches),
+  then every page after it, by keyset;
+* the window's model (offscreen): opening (count and first page) and fetching to the end;
+* opening a file the first schema made (its indexes rebuilt in keyset order, once).
+
+Target: any page of 100,000 runs in ≤ 20 ms. Figures only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
+import sqlite3
 import sys
 import tempfile
 import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.core.history import HistoryStore, RunRecord
+from app.core.history import HistoryStore, Key, RunSummary
+
+PAGE = 200
+WORDS = ["alpha", "beta", "gamma", "你好", "世界", "delta", "epsilon"]
+FIRST_SCHEMA_INDEXES = (
+    "CREATE INDEX runs_created ON runs(created DESC)",
+    "CREATE INDEX runs_model ON runs(model)",
+    "CREATE INDEX runs_profile ON runs(profile)",
+)
+_T = TypeVar("_T")
 
 
-def timed(label: str, func: object) -> object:
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine() -> str:
+    return (
+        f"{cpu_name()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}"
+    )
+
+
+def rows(count: int) -> Iterator[tuple[object, ...]]:
+    """Runs about the size real ones are (a 250-character prompt, a 60-word output)."""
+    request = json.dumps({"model": "m", "prompt": "x" * 200, "max_tokens": 64})
+    result = json.dumps({"choices": [{"index": 0, "text": "y" * 400}], "usage": {}})
+    start = time.time() - count
+    for i in range(count):
+        output = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(60))
+        if i % 100 == 0:
+            output += " haystack" + (" needle" if i % 1000 == 0 else "")
+        yield (start + i // 3, f"p{i % 3}", "http://h/v1", f"m{i % 4}", request,
+               f"prompt {i} " + "lorem ipsum " * 20, output, result, "ok")  # fmt: skip
+
+
+def fill(path: Path, count: int) -> None:
+    HistoryStore(path).close()  # the schema, as the app makes it
+    db = sqlite3.connect(path)
+    with db:  # one transaction
+        db.executemany(
+            "INSERT INTO runs (created, profile, base_url, model, request, prompt, output,"
+            " result, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(count),
+        )
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def ms(func: Callable[[], _T]) -> tuple[_T, float]:
     start = time.perf_counter()
-    value = func()  # type: ignore[operator]
-    print(f"  {label:<38} {(time.perf_counter() - start) * 1000:8.1f} ms")
-    return value
+    value = func()
+    return value, (time.perf_counter() - start) * 1000
+
+
+def line(label: str, value: float, unit: str = "ms", note: str = "") -> None:
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in label)  # two columns each
+    print(f"  {label:<{52 - wide}} {value:9.1f} {unit}{'  ' + note if note else ''}")
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def walk(store: HistoryStore, text: str = "") -> tuple[list[float], int, Key | None]:
+    """Every page from the newest run to the oldest: each page's time, the rows, the end."""
+    times: list[float] = []
+    total = 0
+    after: Key | None = None
+    while True:
+        page: list[RunSummary]
+        page, took = ms(partial(store.page, after, PAGE, text=text))
+        times.append(took)
+        total += len(page)
+        if len(page) < PAGE:
+            return times, total, after
+        after = page[-1].key
+
+
+def report_walk(label: str, times: list[float], total: int) -> None:
+    line(f"{label}: slowest of {len(times):,} pages", max(times))
+    line(f"{label}: p95 page", p95(times))
+    line(f"{label}: last page", times[-1], note=f"({total:,} runs listed)")
+
+
+def bench_store(path: Path, runs: int) -> None:
+    store, took = ms(lambda: HistoryStore(path))
+    size = path.stat().st_size / 2**20
+    line("open (new connection: header and schema)", took, note=f"(file {size:,.0f} MB)")
+    _, took = ms(lambda: store.page(None, PAGE))
+    line(f"first page ({PAGE} newest)", took)
+    times, total, _ = walk(store)
+    report_walk("keyset walk to the oldest", times, total)
+    _, took = ms(lambda: store.search(limit=PAGE, offset=runs - PAGE))
+    line(f"(before: OFFSET {runs - PAGE:,} page, for comparison)", took)
+    _, took = ms(lambda: store.count())
+    line("count", took)
+    _, took = ms(lambda: store.distinct("model") + store.distinct("profile"))
+    line("distinct models and profiles (the filter lists)", took)
+    for text, what in (
+        ("gamma", "in every run"),
+        ("haystack", "in 1 run in 100"),
+        ("needle", "in 1 run in 1,000"),
+        ("你好", "two letters, LIKE, in every run"),
+    ):
+        first, took = ms(partial(store.page, None, PAGE, text=text))
+        line(f"search {text!r} ({what}): first page", took, note="(gathers the matches)")
+        if len(first) == PAGE:
+            _, took = ms(partial(store.page, first[-1].key, PAGE, text=text))
+            line(f"search {text!r}: the page after it", took)
+        _, took = ms(partial(store.count, text))
+        line(f"search {text!r}: count", took)
+        times, total, _ = walk(store, text)
+        report_walk(f"search {text!r} walk", times, total)
+    store.close()
+
+
+def bench_model(path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.history.history_panel import HistoryTableModel
+
+    app = QApplication.instance() or QApplication([])
+    store = HistoryStore(path)
+    model = HistoryTableModel(store)
+    _, took = ms(model.reload)
+    line("window model: open (count + first page)", took)
+    fetches: list[float] = []
+    start = time.perf_counter()
+    root = model.index(-1, -1)
+    while model.canFetchMore(root):
+        fetches.append(ms(lambda: model.fetchMore(root))[1])
+    line("window model: fetch to the end", (time.perf_counter() - start) * 1000,
+         note=f"({len(fetches):,} fetches, {model.rowCount():,} rows)")  # fmt: skip
+    line("window model: slowest fetchMore", max(fetches, default=0.0))
+    line("window model: p95 fetchMore", p95(fetches or [0.0]))
+    searching = HistoryTableModel(store)
+    searching.text = "needle"
+    _, took = ms(searching.reload)
+    line("window model: open on a search ('needle')", took, note=f"({searching.rowCount()} rows)")
+    shown = model.rowCount()
+    model.text = "gamma"
+    _, took = ms(model.reload)
+    line(f"window model: search 'gamma' after {shown:,} rows shown", took,
+         note="(frees them, gathers the matches)")  # fmt: skip
+    store.close()
+    del app
+
+
+def bench_upgrade(path: Path, runs: int) -> None:
+    db = sqlite3.connect(path)
+    for statement in FIRST_SCHEMA_INDEXES:
+        db.execute(f"DROP INDEX {statement.split()[2]}")
+        db.execute(statement)
+    db.commit()
+    before = (
+        "SELECT id, created, profile, model, status, substr(prompt, 1, 160),"
+        " substr(output, 1, 160) FROM runs ORDER BY created DESC, id DESC LIMIT ? OFFSET ?"
+    )
+    for offset in sorted({0, min(9_800, runs - PAGE), runs - PAGE}):
+        _, took = ms(lambda offset=offset: db.execute(before, (PAGE, offset)).fetchall())
+        line(f"(before: first-schema indexes, OFFSET {offset:,} page)", took)
+    db.close()
+    store, took = ms(lambda: HistoryStore(path))
+    store.close()
+    line("open a first-schema file (indexes rebuilt, once)", took)
+    store, took = ms(lambda: HistoryStore(path))
+    store.close()
+    line("open it again", took)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10_000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=100_000)
     args = parser.parse_args()
+    print(machine())
     with tempfile.TemporaryDirectory() as folder:
-        store = HistoryStore(Path(folder) / "history.sqlite3")
-        words = ["alpha", "beta", "gamma", "你好", "世界", "delta", "needle"]
-        records = [
-            RunRecord(created=i, profile=f"p{i % 3}", base_url="http://h/v1", model=f"m{i % 4}",
-                      request={"model": "m", "prompt": "x" * 200}, prompt=f"prompt {i} " * 20,
-                      output=" ".join(words[(i + k) % len(words)] for k in range(60)),
-                      result={"choices": [{"text": "y" * 400}]}, status="ok")
-            for i in range(args.runs)
-        ]  # fmt: skip
-        print(f"History with {args.runs:,} runs:")
-        start = time.perf_counter()
-        for record in records:
-            store.add(record)
-        elapsed = time.perf_counter() - start
-        print(f"  {'insert (one transaction each)':<38} {args.runs / elapsed:8.0f} runs/s")
-        timed("first page (200 newest)", lambda: store.search(limit=200))
-        timed("count", store.count)
-        hits = timed("full-text search 'needle'", lambda: store.search("needle", limit=200))
-        timed("filter model=m1, page 200", lambda: store.search(model="m1", limit=200))
-        timed("page at offset 9,800", lambda: store.search(limit=200, offset=9_800))
-        print(f"  (search found {len(hits):,} rows on its first page)")  # type: ignore[arg-type]
-        from PySide6.QtWidgets import QApplication
-
-        from app.ui.history.history_panel import HistoryTableModel
-
-        QApplication.instance() or QApplication([])
-        model = HistoryTableModel(store)
-        timed("window model: open (count + 1 page)", model.reload)
-        print(f"  window model rows loaded: {model.rowCount()} of {model.total:,}")
-        store.close()
+        path = Path(folder) / HistoryStore.FILE_NAME
+        _, took = ms(lambda: fill(path, args.runs))
+        print(f"History with {args.runs:,} runs (filled in {took / 1000:.1f} s):")
+        bench_store(path, args.runs)
+        bench_model(path)
+        bench_upgrade(path, args.runs)
+    print(f"Target: any page ≤ 20 ms (keyset paging); {PAGE} runs a page.")
 
 
 if __name__ == "__main__":

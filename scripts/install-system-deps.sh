@@ -17,7 +17,7 @@
 #   --packaging     binutils, desktop-file-utils, appstream (make package; dpkg-deb is in dpkg)
 #   --xvfb          also install xvfb (a virtual X server; not needed for tests,
 #                   which use QT_QPA_PLATFORM=offscreen)
-#   --no-cjk-fonts  skip fonts-noto-cjk (~57 MB download, ~91 MB installed)
+#   --no-cjk-fonts  skip fonts-noto-cjk and fonts-noto-color-emoji (~67 MB download)
 #   --check         only report what is missing; exit 1 if anything is
 #
 # Idempotent: when everything is present it runs a single dpkg-query and exits.
@@ -61,7 +61,8 @@ QT_XCB_PKGS=(
     libxkbcommon-x11-0
 )
 FONT_PKGS=(fontconfig fonts-dejavu-core)
-CJK_FONT_PKGS=(fonts-noto-cjk)
+# CJK text and colour emoji (without them Chinese and 🙂 show as boxes).
+CJK_FONT_PKGS=(fonts-noto-cjk fonts-noto-color-emoji)
 XVFB_PKGS=(xvfb xauth)
 # A real SecretService for the keyring tests (make test): gnome-keyring on a private D-Bus.
 SECRET_SERVICE_PKGS=(gnome-keyring dbus dbus-bin dbus-daemon)

@@ -1070,6 +1070,57 @@ SCENARIOS["kind"] = _default
 # == server kinds (end) =====================================================================
 
 
+# == batch (begin) ==========================================================================
+# Scenarios for batch runs (tests/test_batch.py, tests/test_batch_cli.py, bench/batch.py):
+#   ratelimit-once;retry_after=S;tag=T   the first request for each prompt (per tag) gets
+#                                        HTTP 429 with Retry-After S (default 0.1), later
+#                                        ones the normal answer
+#   fail-if;contains=TEXT;status=500     HTTP ``status`` when the prompt contains TEXT,
+#                                        else the normal answer
+#   no-usage                             the normal answer without usage (a streamed one
+#                                        never sends a usage chunk)
+
+_BATCH_LOCK = threading.Lock()
+_RATE_LIMITED: set[tuple[str, str]] = set()
+
+
+def _ratelimit_once(handler: _Handler, spec: _Spec) -> bool:
+    key = (spec.params.get("tag", ""), json.dumps(spec.body.get("prompt"), ensure_ascii=False))
+    with _BATCH_LOCK:
+        first = key not in _RATE_LIMITED
+        _RATE_LIMITED.add(key)
+    if not first:
+        return False
+    headers = {"Retry-After": spec.params.get("retry_after", "0.1")}
+    handler.send_json(429, _error_body(429), headers)
+    return True
+
+
+def _fail_if(handler: _Handler, spec: _Spec) -> bool:
+    prompt = spec.body.get("prompt")
+    text = spec.params.get("contains", "FAIL")
+    if not (isinstance(prompt, str) and text in prompt):
+        return False
+    status = int(spec.params.get("status", 500))
+    handler.send_json(status, _error_body(status))
+    return True
+
+
+def _no_usage(handler: _Handler, spec: _Spec) -> bool:
+    body = spec.body
+    if body.get("stream"):
+        spec.body = {k: v for k, v in body.items() if k != "stream_options"}
+        return False
+    answer = _Completion(spec)
+    handler.send_json(200, {k: v for k, v in answer.body().items() if k != "usage"})
+    return True
+
+
+SCENARIOS.update({"ratelimit-once": _ratelimit_once, "fail-if": _fail_if,
+                  "no-usage": _no_usage})  # fmt: skip
+# == batch (end) ============================================================================
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True

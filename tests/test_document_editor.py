@@ -55,7 +55,7 @@ def test_one_long_paragraph_is_held_in_short_blocks_that_are_not_text(editor):
     text = "start" + piece * 40
     assert editor.text() == text and editor.toPlainText() == text
     assert blocks(editor) >= len(text) // SOFT_LIMIT
-    assert all(b.length() <= SOFT_LIMIT + 1 for b in _blocks(editor))
+    assert all(len(b.text()) <= SOFT_LIMIT for b in _blocks(editor))
     assert span.length == len(piece) * 40
     # Copying leaves soft breaks out.
     editor.selectAll()

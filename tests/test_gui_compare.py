@@ -8,10 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.core.compare import CompareTarget, parse_overrides, split_words, word_diff
-from app.core.paths import AppPaths
-from app.core.profiles import Profile, ProfileStore
+from app.core.profiles import Profile
 from app.core.request import CompletionRequest
-from app.ui.shell.application import create_window
 from tests.loopback_server import TOKENS
 
 
@@ -41,28 +39,18 @@ def test_overrides_are_checked():
 
 
 @pytest.fixture
-def window(qtbot, qloop, api):
-    paths = AppPaths.resolve()
+def window(open_window, api):
     slow = api.base_url(scenario="normal", delay=0.03)
-    ProfileStore(paths.config_dir).save(
+    w = open_window(
         [
             Profile(name="relay A", base_url=slow, default_model="model-a"),
             Profile(name="relay B", base_url=slow, default_model="model-b"),
-        ],
-        "relay A",
+        ]
     )
-    w = create_window(paths)
-    qtbot.addWidget(w)
     w.parameters.max_tokens.set_value(6)
     w.parameters.include_usage.setChecked(True)
     w.prompt.setPlainText("Compare me")
-    with qtbot.waitActive(w):
-        w.show()
-        w.activateWindow()
-    yield w
-    task = qloop.create_task(w.controller.shutdown())
-    qtbot.waitUntil(task.done, timeout=5000)
-    w.close()
+    return w
 
 
 @pytest.mark.gui

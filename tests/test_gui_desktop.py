@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.logprobs import TokenLogprob
 from app.core.paths import AppPaths
 from app.core.presets import PresetStore
 from app.core.profiles import TEMPLATES
@@ -111,15 +112,22 @@ def test_history_retention_applies_when_saved(qtbot, window):
 # -- Shortcuts -------------------------------------------------------------------------------
 
 
+def _posted(api) -> list[str]:
+    return [r.body["prompt"] for r in api.requests if r.method == "POST"]
+
+
 def test_the_documented_shortcuts_do_what_they_say(qtbot, window, api):
     window.prompt.setFocus()
     qtbot.keyClicks(window.prompt, "Hi")
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, CTRL)
-    assert len([r for r in api.requests if r.method == "POST"]) == 1
+    assert _posted(api) == ["Hi"]
+    first = window.prompt.toPlainText()
+    assert first.startswith("Hi") and first != "Hi"  # the completion, in the document
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
-        qtbot.keyClick(window.prompt, Qt.Key.Key_R, CTRL)  # regenerate
-    assert len([r for r in api.requests if r.method == "POST"]) == 2
+        qtbot.keyClick(window.prompt, Qt.Key.Key_R, CTRL)  # regenerate: the same prompt
+    assert _posted(api) == ["Hi", "Hi"]
+    assert window.prompt.toPlainText() == first  # in place of the completion, not after it
     # Esc stops a slow run.
     window.parameters.max_tokens.set_value(200)
     window.profiles.save_profile(
@@ -127,17 +135,29 @@ def test_the_documented_shortcuts_do_what_they_say(qtbot, window, api):
     )  # fmt: skip
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as done:
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, CTRL)
-        qtbot.waitUntil(lambda: bool(window.output.text()))
+        qtbot.waitUntil(lambda: bool(window.completion_text()))
         qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
     assert done.args[0].cancelled
-    # Ctrl+Z undoes the run's output... and Ctrl+Shift+Z brings it back.
-    before = window.output.text()
+    # Ctrl+Z undoes the run's completion... and Ctrl+Shift+Z brings it back.
+    before = window.prompt.toPlainText()
+    assert before.startswith(first) and before != first
     qtbot.keyClick(window.prompt, Qt.Key.Key_Z, CTRL)
-    assert window.output.text() != before
+    assert window.prompt.toPlainText() == first
     qtbot.keyClick(window.prompt, Qt.Key.Key_Z, CTRL_SHIFT)
-    assert window.output.text() == before
-    # Ctrl+F goes to the history search.
+    assert window.prompt.toPlainText() == before
+    # The docks: Ctrl+Shift+P hides and shows the parameters, Ctrl+H the history.
+    assert window.parameters_dock.isVisible() and not window.history_dock.isVisible()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_P, CTRL_SHIFT)
+    assert not window.parameters_dock.isVisible()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_P, CTRL_SHIFT)
+    assert window.parameters_dock.isVisible()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_H, CTRL)
+    assert window.history_dock.isVisible()
+    qtbot.keyClick(window.prompt, Qt.Key.Key_H, CTRL)
+    assert not window.history_dock.isVisible()
+    # Ctrl+F opens the history at its search.
     qtbot.keyClick(window.prompt, Qt.Key.Key_F, CTRL)
+    assert window.history_dock.isVisible()
     assert QApplication.focusWidget() is window.history.search
     # Ctrl+S asks for a preset name (non-modal), Ctrl+O opens the picker.
     qtbot.keyClick(window.prompt, Qt.Key.Key_S, CTRL)
@@ -164,6 +184,9 @@ def test_shortcuts_sheet_lists_every_shortcut(qtbot, window):
         "Run": "Ctrl+Return", "Stop": "Esc", "Regenerate": "Ctrl+R", "Undo": "Ctrl+Z",
         "Redo": "Ctrl+Shift+Z", "Save preset": "Ctrl+S", "Open preset": "Ctrl+O",
         "Search history": "Ctrl+F", "Settings": "Ctrl+,", "Keyboard shortcuts": "F1",
+        "Score prompt": "Ctrl+Shift+Return", "Compare targets": "Ctrl+Shift+K",
+        "View code": "Ctrl+Shift+C", "Wire inspector": "Ctrl+Shift+I",
+        "Parameters": "Ctrl+Shift+P", "History": "Ctrl+H",
     }.items():  # fmt: skip
         assert keys in rows[action], (action, rows.get(action))
     qtbot.keyClicks(sheet.filter, "preset")
@@ -194,6 +217,7 @@ def _name(widget: QWidget) -> str:
 
 
 def test_tab_reaches_every_control_in_order_and_each_has_a_name(qtbot, window):
+    window.history_dock.show()  # closed at first: Tab reaches it once it is open
     window.prompt.setFocus()
     assert QApplication.focusWidget() is window.prompt
     seen: list[QWidget] = []
@@ -214,13 +238,17 @@ def test_tab_reaches_every_control_in_order_and_each_has_a_name(qtbot, window):
     else:
         pytest.fail(f"Tab never came back to the prompt: {[type(w).__name__ for w in seen]}")
     interactive = [w for w in seen if _interactive(w)]
-    assert window.run_button in seen and window.connection.model in seen
-    assert window.parameters.max_tokens.spin in seen and window.history.search in seen
+    view = window.view
+    run_bar = (view.prompt_mode, view.insert, view.colouring, window.run_button)
+    assert all(w in seen for w in run_bar), [_name(w) for w in run_bar if w not in seen]
+    assert window.connection.model in seen and window.parameters.max_tokens.spin in seen
+    assert window.history.search in seen
     unnamed = [f"{type(w).__name__}:{w.objectName()}" for w in interactive if not _name(w)]
     assert not unnamed, unnamed
-    # Sensible order (a cycle from the prompt): output and Run, parameters, history, then
-    # the connection bar at the top, and back to the prompt.
-    landmarks = (window.run_button, window.parameters.max_tokens.spin, window.history.search,
+    # Sensible order (a cycle from the document): the Run bar under it (prompt format,
+    # insert at cursor, colours, Run), the parameters dock, the history dock, then the
+    # connection bar at the top, and back to the document.
+    landmarks = (*run_bar, window.parameters.max_tokens.spin, window.history.search,
                  window.connection.model)  # fmt: skip
     order = [seen.index(w) for w in landmarks]
     assert order == sorted(order), order
@@ -229,18 +257,46 @@ def test_tab_reaches_every_control_in_order_and_each_has_a_name(qtbot, window):
 # -- Geometry ---------------------------------------------------------------------------------
 
 
-def test_geometry_and_splitters_are_remembered(qtbot, qloop, open_window):
+def _show_output_tokens(window) -> None:
+    """Give the side-by-side view tokens: its token panel (the splitter's second half) shows."""
+    window.output.show_tokens(0, [TokenLogprob("a", -0.1)], "length")
+
+
+def test_geometry_docks_and_splitters_are_remembered(qtbot, qloop, open_window):
     paths = AppPaths.resolve()
     w = open_window()
-    w.resize(760, 540)  # the offscreen screen is 800×600
-    w.main_splitter.setSizes([700, 300])
-    w.text_splitter.setSizes([150, 450])
-    sizes = (w.main_splitter.sizes(), w.text_splitter.sizes())
+    assert not w.history_dock.isVisible() and not w.output_dock.isVisible()  # closed at first
+    assert w.view.details.visibleRegion().isEmpty()  # the parameters are in front
+    # The docks: the side-by-side view open (with its token panel), the Tokens tab in front.
+    w.output_dock.show()
+    w.tokens_dock.raise_()
+    _show_output_tokens(w)
+    # As narrow as it goes (the offscreen screen is narrower than that), not as tall.
+    w.resize(w.minimumSizeHint().width(), 620)
+    qtbot.waitUntil(
+        lambda: (
+            w.height() == 620
+            and not w.view.details.visibleRegion().isEmpty()
+            and w.output.body.sizes()[1] > 0
+        )
+    )
+    QApplication.processEvents()
+    size = (w.width(), w.height())
+    defaults = (w.view.side.sizes(), w.output.body.sizes())
+    w.view.side.setSizes([300, 60])  # token details tall, branches short
+    w.output.body.setSizes([350, 400])  # a wide token panel beside the choices
+    sizes = (w.view.side.sizes(), w.output.body.sizes())
+    assert sizes[0] != defaults[0] and sizes[1] != defaults[1]
     shut_down(qtbot, qloop, w)
     assert (paths.config_dir / "window.ini").exists()
     again = open_window()
-    assert (again.size().width(), again.size().height()) == (760, 540)
-    assert (again.main_splitter.sizes(), again.text_splitter.sizes()) == sizes
+    assert (again.width(), again.height()) == size
+    assert again.output_dock.isVisible() and not again.history_dock.isVisible()
+    assert not again.view.details.visibleRegion().isEmpty()  # the Tokens tab in front
+    assert again.parameters.visibleRegion().isEmpty()
+    _show_output_tokens(again)
+    qtbot.waitUntil(lambda: again.output.body.sizes()[1] > 0)
+    assert (again.view.side.sizes(), again.output.body.sizes()) == sizes
 
 
 # -- Chinese text ------------------------------------------------------------------------------

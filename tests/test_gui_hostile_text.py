@@ -209,27 +209,35 @@ def test_models_output_finish_history_and_wire_are_literal(qtbot, open_window, a
     window.parameters.logprobs.set_value(2)
     window.parameters.include_usage.setChecked(True)
     window.prompt.setPlainText(text)
-    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+    with (
+        qtbot.waitSignal(window.runs.painted, timeout=10000),
+        qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished,
+    ):
         window.run()
     result = finished.args[0]
     assert result.ok, result.error
     assert api.requests[-1].body["model"] == model
-    assert window.output.text(0) == text
+    assert window.completion_text() == text
+    assert window.prompt.toPlainText() == text + text  # the completion, in the document
     assert label_shows(window.status.finish) == f"finish: {text}"
     assert HOSTILE_TEXTS[0] in label_shows(window.status.usage)
+    window.output_dock.show()
     assert f"finish: {text}" in label_shows(window.output.choice_pane(0).summary)
 
-    view = window.output.pane(0)
-    assert len(view.units) == len(HOSTILE_TEXTS) + 1
-    for i, unit in enumerate(view.units):
-        tip = view.describe_unit(i)
+    editor = window.prompt
+    span = window.runs.span
+    assert span.layout is not None and len(span.layout.units) == len(HOSTILE_TEXTS) + 1
+    for i in range(len(span.layout.units)):
+        tip = editor.describe_unit(span, i)
         assert rich_problems(tip) == []
-        assert view.toPlainText()[unit.start : unit.end].strip() in shown(tip)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.unit_point(2))
-    details = window.output.details
+        assert editor.text_between(*span.unit_range(i)).strip() in shown(tip)
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton,
+                     pos=editor.unit_point(span, 2))  # fmt: skip
+    details = window.view.details
     assert HOSTILE_TEXTS[2] in label_shows(details.title)
     assert any(HOSTILE_TEXTS[0] in item.text() for item in details.alternative_items())
 
+    window.focus_history_search()
     panel = window.history
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
     table = panel.table_model
@@ -282,7 +290,7 @@ def test_error_bodies_and_model_list_errors_are_literal(qtbot, open_window, api,
         window.run()
     assert isinstance(finished.args[0].error, StreamError)
     assert text in label_shows(window.messages.label)
-    assert window.output.text(0) == "".join(re.split(r"(?<=>)(?= )", text)[:2])
+    assert window.completion_text() == "".join(re.split(r"(?<=>)(?= )", text)[:2])
     assert_everything_literal(window, probe)
 
 

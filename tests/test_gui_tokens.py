@@ -23,81 +23,107 @@ def window(open_window, api):
 
 
 def run_and_wait(qtbot, window) -> object:
-    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+    """Run, and wait until the completion's tokens are coloured (computed off the GUI
+    thread at the end of the run)."""
+    with (
+        qtbot.waitSignal(window.runs.painted, timeout=10000),
+        qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished,
+    ):
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     return finished.args[0]
 
 
-def test_tokens_are_coloured_in_every_mode(qtbot, window):
+def span_units(window):
+    span = window.runs.span
+    return span, [window.prompt.text_between(*span.unit_range(k))
+                  for k in range(len(span.layout.units))]  # fmt: skip
+
+
+def block_formats(window):
+    block = window.prompt.document().firstBlock()
+    return block.layout().formats()
+
+
+def test_tokens_are_coloured_in_every_mode_in_the_document(qtbot, window):
     run_and_wait(qtbot, window)
-    view = window.output.pane(0)
-    assert [view.toPlainText()[u.start : u.end] for u in view.units] == TOKENS[:8]
-    block = view.document().firstBlock()
-    assert block.layout().formats() == []  # mode Off: plain
+    _, texts = span_units(window)
+    assert texts == TOKENS[:8]
+    assert window.prompt.text() == "Say hi" + "".join(TOKENS[:8])
+    tint = {f.format.background().color().rgba() for f in block_formats(window)}
+    assert len(tint) == 1  # mode Off: generated text is tinted, the prompt is not
+    assert all(f.start >= len("Say hi") for f in block_formats(window))
     for mode in (ProbabilityMode.MOST_LIKELY, ProbabilityMode.LEAST_LIKELY, ProbabilityMode.FULL):
-        window.output.mode.setCurrentIndex(window.output.mode.findData(int(mode)))
-        formats = block.layout().formats()
-        assert formats, mode
-        colours = {f.format.background().color().rgba() for f in formats}
+        window.view.colouring.setCurrentIndex(window.view.colouring.findData(int(mode)))
+        colours = {f.format.background().color().rgba() for f in block_formats(window)}
+        assert colours, mode
         if mode == ProbabilityMode.FULL:
-            assert len(colours) > 1  # different probabilities, different colours
-    assert "mean logprob" in window.output.choice_pane(0).summary.text()
-    assert "Perplexity" in window.output.details.stats.text()
+            assert len(colours) > 2  # different probabilities, different colours
+    assert "Perplexity" in window.view.details.stats.text()
 
 
 def test_hover_shows_probability_and_alternatives(qtbot, window):
     run_and_wait(qtbot, window)
-    view = window.output.pane(0)
-    point = view.unit_point(2)  # " world"
-    with qtbot.waitSignal(view.unitHovered, timeout=2000) as hovered:
-        qtbot.mouseMove(view.viewport(), point)
-    assert hovered.args == [2]
+    editor = window.prompt
+    span = window.runs.span
+    point = editor.unit_point(span, 2)  # " world"
+    with qtbot.waitSignal(editor.unitHovered, timeout=2000) as hovered:
+        qtbot.mouseMove(editor.viewport(), point)
+    assert hovered.args == [span, 2]
     tip = QToolTip.text()
     assert "“ world”" in tip and "%" in tip
     assert "top 3 cover" in tip
 
 
-def test_click_alternative_forks_without_losing_the_original(qtbot, window, api):
+def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, window, api):
     run_and_wait(qtbot, window)
-    original = window.output.text(0)
-    view = window.output.pane(0)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.unit_point(2))
-    items = window.output.details.alternative_items()
+    editor = window.prompt
+    original = editor.text()
+    span = window.runs.span
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.unit_point(span, 2))
+    details = window.view.details
+    assert window.tokens_dock.isVisible()
+    items = details.alternative_items()
     assert len(items) == 3
     alternative = next(i for i in items if i.data(Qt.ItemDataRole.UserRole) != " world")
     alt_text = alternative.data(Qt.ItemDataRole.UserRole)
-    lst = window.output.details.alternatives
-    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
-        qtbot.mouseClick(
-            lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(alternative).center()
-        )
+    lst = details.alternatives
+    with (
+        qtbot.waitSignal(window.runs.painted, timeout=10000),
+        qtbot.waitSignal(window.controller.runFinished, timeout=10000),
+    ):
+        qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                         pos=lst.visualItemRect(alternative).center())  # fmt: skip
     sent = api.requests[-1].body
     assert sent["prompt"] == "Say hi" + "Hello," + alt_text
     assert "n" not in sent and "echo" not in sent and sent["logprobs"] == 3
-    forked = window.output.text(0)
-    assert forked.startswith("Hello," + alt_text) and forked != original
-    assert window.output.pane(0).units[2].start == len("Hello,")  # forced token coloured too
-    panel = window.output.branches
-    assert panel.isVisible() and panel.topLevelItemCount() == 1
+    forked = editor.text()
+    assert forked.startswith("Say hi" + "Hello," + alt_text) and forked != original
+    _, texts = span_units(window)
+    assert texts[2] == alt_text  # the forced token is coloured too
+    # One undo step takes the fork back out, the original returns with its colours.
+    window.undo_action.trigger()
+    assert editor.text() == original
+    window.redo_action.trigger()
+    assert editor.text() == forked
+    panel = window.view.branches
+    assert panel.topLevelItemCount() == 1
     root = panel.topLevelItem(0)
     assert root.childCount() == 1 and alt_text in root.child(0).text(0)
     # Walk back to the original: it is unchanged.
-    qtbot.mouseClick(
-        panel.viewport(), Qt.MouseButton.LeftButton, pos=panel.visualItemRect(root).center()
-    )
-    assert window.output.text(0) == original
-    # … and forward to the fork again.
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.visualItemRect(root).center())  # fmt: skip
+    assert editor.text() == original
     child = panel.topLevelItem(0).child(0)
-    qtbot.mouseClick(
-        panel.viewport(), Qt.MouseButton.LeftButton, pos=panel.visualItemRect(child).center()
-    )
-    assert window.output.text(0) == forked
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.visualItemRect(child).center())  # fmt: skip
+    assert editor.text() == forked
 
 
 def test_n_choices_side_by_side_with_use_this(qtbot, window, api):
     window.parameters.n.set_value(3)
     result = run_and_wait(qtbot, window)
     assert len(result.choices) == 3
+    window.output_dock.show()
     output = window.output
     assert output.count() == 3
     for i in range(3):
@@ -112,7 +138,7 @@ def test_n_choices_side_by_side_with_use_this(qtbot, window, api):
     qtbot.mouseClick(third.use_button, Qt.MouseButton.LeftButton)
     assert window.prompt.toPlainText() == "Say hi" + output.text(2)
     window.undo_action.trigger()
-    assert window.prompt.toPlainText() == "Say hi"
+    assert window.prompt.toPlainText() == "Say hi" + output.text(0)
     output.side_by_side.setChecked(False)
     assert output.tabs.count() == 3
 

@@ -77,11 +77,14 @@ def test_inspector_shows_request_headers_and_raw_events(qtbot, window, api):
 def test_inspector_opens_a_run_from_history(qtbot, window, api):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         window.run_action.trigger()
+    window.focus_history_search()  # the history starts hidden
     panel = window.history
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
     panel.table.selectRow(0)
     assert panel.selected_ids(), "a row must be selected"
     assert panel.inspect_button.isVisible()
+    # The dock is laid out on the next turn of the event loop: click a button you can see.
+    qtbot.waitUntil(lambda: not panel.inspect_button.visibleRegion().isEmpty())
     qtbot.mouseClick(panel.inspect_button, Qt.MouseButton.LeftButton)
     inspector = window.wire_inspector
     assert inspector.source.text().startswith("History run")

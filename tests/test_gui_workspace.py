@@ -10,11 +10,13 @@ import sys
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.core.history import HistoryStore, RunRecord
 from app.core.paths import AppPaths
 from app.core.presets import Preset, PresetStore
 from app.core.profiles import Profile, ProfileStore
+from app.ui.document.spans import COMPLETION
 from app.ui.history.history_panel import PAGE
 from app.ui.shell.application import create_window
 from tests.loopback_server import TOKENS
@@ -63,6 +65,17 @@ def run_and_wait(qtbot, window):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
     return finished.args[0]
+
+
+def completion_prompts(api) -> list[str]:
+    """The prompts sent for completions (not the model list, which may come in between)."""
+    return [r.body["prompt"] for r in api.requests if r.path.endswith("/completions")]
+
+
+def completions(window) -> list[str]:
+    """The texts of the (tinted) completions in the document."""
+    editor = window.prompt
+    return [editor.text_between(s.start, s.end) for s in editor.spans if s.kind == COMPLETION]
 
 
 def test_save_preset_as_then_load_it_back(qtbot, window, paths):
@@ -137,18 +150,27 @@ def test_every_run_is_recorded_searchable_and_restorable(qtbot, window, api):
     window.prompt.setPlainText("second prompt beta")
     window.parameters.temperature.set_value(0.3)
     run_and_wait(qtbot, window)
+    assert not window.history_dock.isVisible()  # history opens on demand
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.history_dock.isVisible()
     panel = window.history
+    assert QApplication.focusWidget() is panel.search
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 2, timeout=5000)
     assert panel.table_model.rows[0].prompt == "second prompt beta"  # newest first
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(panel.search, "alpha")
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
     panel.table.selectRow(0)
     window.prompt.setPlainText("")
+    window.status.show_state("something else")
     panel.restore_selected()
-    assert window.prompt.toPlainText() == "first prompt alpha"
+    # The run comes back whole: its prompt and its completion (tinted) in the document,
+    # its parameters in the sidebar, its figures in the status line.
+    assert window.prompt.toPlainText() == "first prompt alpha" + expected_text(6)
+    assert window.completion_text() == expected_text(6)
+    assert completions(window) == [expected_text(6)]
     assert window.parameters.temperature.value() == 0.7
-    assert window.output.text(0) == expected_text(6)
+    assert window.status.state.text() == "Done"
+    assert window.status.finish.text() == "finish: length"
     panel.copy_selected()
     from PySide6.QtGui import QGuiApplication
 
@@ -214,6 +236,7 @@ def test_corrupt_history_database_disables_history_visibly(qtbot, qloop, paths, 
     db.write_bytes(b"garbage" * 500)
     window = open_window(qtbot, paths)
     try:
+        window.focus_history_search()
         assert "History is disabled" in window.history.notice.text()
         assert window.history.notice.isVisible()
         assert run_and_wait(qtbot, window).ok  # the app keeps working
@@ -222,24 +245,40 @@ def test_corrupt_history_database_disables_history_visibly(qtbot, qloop, paths, 
         close_window(qtbot, qloop, window)
 
 
-def test_append_output_then_undo_and_redo(qtbot, window):
+def test_a_completion_is_one_undo_step(qtbot, window):
     window.prompt.setPlainText("Start:")
     run_and_wait(qtbot, window)
-    qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier)
-    assert window.prompt.toPlainText() == "Start:" + expected_text(6)
+    assert window.prompt.toPlainText() == "Start:" + expected_text(6)  # written in place
     window.undo_action.trigger()
     assert window.prompt.toPlainText() == "Start:"
+    assert (window.completion_text(), completions(window)) == ("", [])
     window.redo_action.trigger()
     assert window.prompt.toPlainText() == "Start:" + expected_text(6)
+    assert completions(window) == [expected_text(6)]
+    assert window.completion_text() == expected_text(6)
 
 
-def test_regenerate_reruns_the_last_request(qtbot, window, api):
+def test_regenerate_replaces_the_last_completion(qtbot, window, api):
     window.prompt.setPlainText("again")
     run_and_wait(qtbot, window)
-    window.prompt.setPlainText("changed meanwhile")
+    cursor = window.prompt.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    window.prompt.setTextCursor(cursor)
+    qtbot.keyClicks(window.prompt, " [mine]")  # typed after the completion: not replaced
+    window.parameters.max_tokens.set_value(3)
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         qtbot.keyClick(window.prompt, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert [r.body["prompt"] for r in api.requests[-2:]] == ["again", "again"]
+    # The text before the completion is the prompt, again.
+    assert completion_prompts(api) == ["again", "again"]
+    assert window.prompt.toPlainText() == "again" + expected_text(3) + " [mine]"
+    assert completions(window) == [expected_text(3)]
+    # One undo step brings the first completion back, tinted; redo the new one.
+    window.undo_action.trigger()
+    assert window.prompt.toPlainText() == "again" + expected_text(6) + " [mine]"
+    assert completions(window) == [expected_text(6)]
+    window.redo_action.trigger()
+    assert window.prompt.toPlainText() == "again" + expected_text(3) + " [mine]"
+    assert completions(window) == [expected_text(3)]
 
 
 def test_working_state_is_autosaved_and_restored(qtbot, qloop, paths):

@@ -1,13 +1,18 @@
-"""History shared by processes, and private files.
+"""History shared by processes, keyset paging, and private files.
 
 No run is lost to a busy database: opening never writes when the schema is current (and
 reads no more than the header and schema), writes take the lock up front (``BEGIN
-IMMEDIATE``) with a generous busy timeout and retry with backoff. Everything the app
-writes under its folders is private to the user: files 0600, folders 0700.
+IMMEDIATE``) with a generous busy timeout and retry with backoff. A file from the first
+schema gets its keyset indexes on open, only when the write lock is free at once. Pages
+continue after the last row's ``(created, id)``: every run exactly once, in order, however
+many share a timestamp, filtered or searched, in the store and in the window's model.
+Everything the app writes under its folders is private to the user: files 0600, folders
+0700.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import stat
@@ -18,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.history import HistoryError, HistoryStore, RunRecord
+from app.core import history
+from app.core.history import HistoryError, HistoryStore, RunRecord, RunSummary
 from app.core.paths import AppPaths
 from app.core.presets import Preset
 from app.core.profiles import Profile, ProfileStore
@@ -145,9 +151,8 @@ def test_cli_runs_are_recorded_while_another_process_holds_the_lock(tmp_path, ap
     assert sorted(r.prompt for r in store.search("cli ")) == [f"cli {i}" for i in range(5)]
 
 
-def test_opening_a_current_database_does_not_write_or_scan(tmp_path, monkeypatch):
-    path = tmp_path / "history.sqlite3"
-    HistoryStore(path).close()
+def trace_statements(monkeypatch) -> list[str]:
+    """Every statement the connections opened from now on execute."""
     statements: list[str] = []
     connect = sqlite3.connect
 
@@ -157,6 +162,13 @@ def test_opening_a_current_database_does_not_write_or_scan(tmp_path, monkeypatch
         return db
 
     monkeypatch.setattr(sqlite3, "connect", traced)
+    return statements
+
+
+def test_opening_a_current_database_does_not_write_or_scan(tmp_path, monkeypatch):
+    path = tmp_path / "history.sqlite3"
+    HistoryStore(path).close()
+    statements = trace_statements(monkeypatch)
     before = path.read_bytes()
     HistoryStore(path).close()
     assert statements, "the trace saw nothing"
@@ -279,3 +291,327 @@ def test_the_cli_process_writes_private_files(tmp_path, api):
     assert proc.returncode == 0, proc.stderr
     assert (home / "data" / "history.sqlite3").exists()
     assert _modes(home) == {}
+
+
+# -- keyset paging ----------------------------------------------------------------------------
+
+#: The indexes as the first schema made them (single columns, id order not kept).
+FIRST_SCHEMA_INDEXES = (
+    "CREATE INDEX runs_created ON runs(created DESC)",
+    "CREATE INDEX runs_model ON runs(model)",
+    "CREATE INDEX runs_profile ON runs(profile)",
+)
+
+
+def fill(path: Path, count: int, created: float = 1000.0) -> None:
+    """``count`` runs sharing one timestamp, in one transaction on a connection of its own.
+
+    Models m0..m2 and profiles p0..p1 take turns; every 7th output says "needle" and every
+    5th prompt "ab" (a two-letter text is searched with LIKE, not the trigram index).
+    """
+    db = sqlite3.connect(path)
+    db.executemany(
+        "INSERT INTO runs (created, profile, base_url, model, request, prompt, output, result,"
+        " status) VALUES (?, ?, 'u', ?, '{}', ?, ?, '{}', 'ok')",
+        [(created, f"p{i % 2}", f"m{i % 3}", f"prompt {i}{' ab' if i % 5 == 0 else ''}",
+          f"output {i}{' needle' if i % 7 == 0 else ''}") for i in range(count)],
+    )  # fmt: skip
+    db.commit()
+    db.close()
+
+
+def walk(store: HistoryStore, limit: int, **filters) -> list[RunSummary]:
+    """Every page, each after the last row of the one before, until a short page."""
+    rows: list[RunSummary] = []
+    after = None
+    while True:
+        page = store.page(after, limit, **filters)
+        rows += page
+        if len(page) < limit:
+            return rows
+        after = page[-1].key
+
+
+def newest_first(rows: list[RunSummary]) -> list[tuple[float, int]]:
+    return sorted((r.key for r in rows), reverse=True)
+
+
+@pytest.fixture
+def thousand(tmp_path) -> HistoryStore:
+    """1,000 runs with the same ``created``: only the id orders them."""
+    path = tmp_path / "history.sqlite3"
+    HistoryStore(path).close()
+    fill(path, 1000)
+    return HistoryStore(path)
+
+
+@pytest.mark.parametrize("row_cost", [0, math.inf])  # matches read by id, or index walked
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, 1000),
+        ({"model": "m1"}, 333),
+        ({"profile": "p0"}, 500),
+        ({"model": "m2", "profile": "p1"}, 166),
+        ({"text": "needle"}, 143),  # full text (trigram)
+        ({"text": "needle", "model": "m0"}, 48),
+        ({"text": "ab"}, 200),  # two letters: LIKE
+        ({"text": "ab", "profile": "p1"}, 100),
+        ({"text": "nothing like it"}, 0),
+    ],
+)
+def test_keyset_pages_list_every_run_once_in_order(thousand, monkeypatch, filters, expected,
+                                                   row_cost):  # fmt: skip
+    monkeypatch.setattr(history, "_ROW_COST", row_cost)
+    for limit in (1, 7, 200, 1000):
+        rows = walk(thousand, limit, **filters)
+        keys = [r.key for r in rows]
+        assert len(set(keys)) == len(keys) == expected  # each run once
+        assert keys == newest_first(rows)  # newest first, ties by id, across pages
+        assert {r.created for r in rows} <= {1000.0}
+    assert thousand.count(**filters) == expected
+    if filters.get("model"):
+        assert {r.model for r in rows} == {filters["model"]}
+    if filters.get("text") == "needle":
+        assert all("needle" in r.output for r in rows)
+    assert [r.id for r in thousand.search(**filters, limit=50, offset=100)] == [
+        r.id for r in rows[100:150]
+    ]  # the offset pages (older callers) list the same order
+
+
+def test_a_run_recorded_while_paging_goes_to_the_top_and_shifts_no_page(thousand):
+    first = thousand.page(None, 100)
+    for created in (1000.0, 5000.0):  # the same time as the others, and newer
+        thousand.add(RunRecord(created=created, profile="p0", base_url=None, model="m0",
+                               request={}, prompt="late needle", output="", result={},
+                               status="ok"))  # fmt: skip
+    rest = walk(thousand, 100)  # the first page again, then on
+    after_first = [r for r in rest if r.key < first[-1].key]
+    assert [r.key for r in first + after_first] == newest_first(first + after_first)
+    assert len(first) + len(after_first) == 1000
+    newer = thousand.newer(first[0].key, 10)
+    assert [r.prompt for r in newer] == ["late needle", "late needle"]
+    assert [r.key for r in newer] == newest_first(newer) and newer[0].created == 5000.0
+    assert thousand.newer(first[0].key, 1) == newer[-1:]  # the nearest, when capped
+    assert [r.prompt for r in thousand.page(None, 2, text="needle")] == ["late needle"] * 2
+
+
+def test_a_search_sees_runs_another_process_records_between_pages(thousand, tmp_path):
+    first = thousand.page(None, 10, text="needle")
+    assert thousand.count("needle") == 143
+    other = sqlite3.connect(thousand.path)
+    other.execute(
+        "INSERT INTO runs (created, request, prompt, output, result, status)"
+        " VALUES (9999, '{}', 'from the CLI', 'a needle', '{}', 'ok')"
+    )
+    other.commit()
+    other.close()
+    assert thousand.count("needle") == 144
+    assert thousand.page(None, 1, text="needle")[0].prompt == "from the CLI"
+    assert thousand.page(first[-1].key, 10, text="needle")[0].key < first[-1].key
+    thousand.delete([r.id for r in first])  # this connection's own change
+    assert thousand.count("needle") == 134
+    assert len(walk(thousand, 50, text="needle")) == 134
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"model": "m1"}, {"profile": "p0"}, {"text": "needle"}, {"text": "ab"}]
+)
+def test_a_keyset_page_is_one_index_range_without_a_sort(thousand, monkeypatch, filters):
+    """The query plan, not a timing: SQLite reads the page from an index in order."""
+    monkeypatch.setattr(history, "_ROW_COST", math.inf)  # (few matches are sorted, by design)
+    plans: list[str] = []
+    db = thousand._db
+    execute = db.execute
+
+    class Explaining:
+        def execute(self, sql, params=()):
+            if "ORDER BY runs.created" in sql:
+                plans.extend(row[3] for row in execute("EXPLAIN QUERY PLAN " + sql, params))
+            return execute(sql, params)
+
+        def __getattr__(self, name):
+            return getattr(db, name)
+
+    thousand._db = Explaining()
+    try:
+        thousand.page((1000.0, 500), 100, **filters)
+    finally:
+        thousand._db = db
+    assert plans and not any("TEMP B-TREE" in plan for plan in plans), plans
+    assert any("USING INDEX runs_" in plan and "<" in plan for plan in plans), plans
+
+
+def first_schema_database(path: Path, runs: int) -> None:
+    """A file as the first schema left it: keyset-less indexes."""
+    HistoryStore(path).close()
+    db = sqlite3.connect(path)
+    for statement in FIRST_SCHEMA_INDEXES:
+        db.execute(f"DROP INDEX {statement.split()[2]}")
+        db.execute(statement)
+    db.commit()
+    db.close()
+    fill(path, runs)
+
+
+def index_sql(path: Path) -> set[str]:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    finally:
+        db.close()
+    return {row[0] for row in rows if row[0]}
+
+
+def test_a_first_schema_file_gets_keyset_indexes_on_open_without_a_scan(tmp_path, monkeypatch):
+    path = tmp_path / "history.sqlite3"
+    first_schema_database(path, 300)
+    db = sqlite3.connect(path)
+    table = db.execute("SELECT * FROM runs ORDER BY id").fetchall()
+    db.close()
+    statements = trace_statements(monkeypatch)
+    store = HistoryStore(path)
+    for statement in statements:
+        assert "CHECK" not in statement.upper(), statement  # no quick_check / integrity_check
+        assert not statement.upper().startswith(("UPDATE", "INSERT", "DELETE", "VACUUM"))
+    assert index_sql(path) == set(history._INDEXES.values())
+    assert store._db.execute("SELECT * FROM runs ORDER BY id").fetchall() == table
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == history.SCHEMA_VERSION
+    assert [r.id for r in walk(store, 64)] == list(range(300, 0, -1))
+    store.close()
+    statements.clear()
+    HistoryStore(path).close()  # upgraded: the next open reads only
+    assert all(s.upper().startswith(("SELECT ", "PRAGMA ")) for s in statements), statements
+
+
+def test_a_first_schema_file_opens_at_once_while_another_process_writes(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    first_schema_database(path, 50)
+    locker = sqlite3.connect(path)
+    locker.execute("BEGIN IMMEDIATE")
+    try:
+        store = HistoryStore(path, timeout=5.0)  # busy: opens without its indexes, no wait
+        assert index_sql(path) == set(FIRST_SCHEMA_INDEXES)
+        assert [r.id for r in walk(store, 8)] == list(range(50, 0, -1))  # right, if slower
+        m1 = [i for i in range(50, 0, -1) if (i - 1) % 3 == 1]  # fill() gave run i-1 "m1"
+        assert [r.id for r in walk(store, 8, model="m1")] == m1
+        store.close()
+    finally:
+        locker.rollback()
+        locker.close()
+    HistoryStore(path).close()  # free now: the next open upgrades
+    assert index_sql(path) == set(history._INDEXES.values())
+
+
+def test_an_older_app_reads_a_migrated_file_as_before(tmp_path):
+    """The schema version is unchanged and the index names are the first schema's."""
+    path = tmp_path / "history.sqlite3"
+    first_schema_database(path, 10)
+    HistoryStore(path).close()
+    db = sqlite3.connect(path)
+    names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+    assert names >= history._SCHEMA_OBJECTS
+
+
+# -- the window's model -----------------------------------------------------------------------
+
+
+def test_the_model_fetches_every_run_by_keyset(qtbot, thousand):
+    from app.ui.history.history_panel import PAGE, HistoryTableModel
+
+    fill(thousand.path, 600)  # 1,600 runs at one time: pages end inside a tie
+    model = HistoryTableModel(thousand)
+    model.reload()
+    assert model.rowCount() == PAGE and model.total == 1600
+    calls: list[object] = []
+    page = thousand.page
+    thousand.page = lambda after, *a, **kw: calls.append(after) or page(after, *a, **kw)
+    while model.canFetchMore(model.index(-1, -1)):
+        model.fetchMore(model.index(-1, -1))
+    # After each page's last row (no offset); the 8th page was known to be the last.
+    assert calls == [model.rows[i * PAGE - 1].key for i in range(1, 8)]
+    keys = [r.key for r in model.rows]
+    assert len(set(keys)) == len(keys) == 1600 and keys == newest_first(model.rows)
+    model.text = "needle"
+    model.reload()
+    while model.canFetchMore(model.index(-1, -1)):
+        model.fetchMore(model.index(-1, -1))
+    assert model.rowCount() == model.total == thousand.count("needle") == 229 > PAGE
+    assert all("needle" in r.output for r in model.rows)
+    assert len({r.id for r in model.rows}) == 229
+
+
+def test_the_model_adds_new_runs_at_the_top_and_resyncs_after_deletions(qtbot, thousand):
+    from app.ui.history.history_panel import PAGE, HistoryTableModel
+
+    model = HistoryTableModel(thousand)
+    model.reload()
+    model.fetchMore(model.index(-1, -1))
+    shown = list(model.rows)
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    late = [thousand.add(RunRecord(created=2000.0 + i, profile="p0", base_url=None, model="m0",
+                                   request={}, prompt=f"late {i}", output="", result={},
+                                   status="ok")) for i in range(3)]  # fmt: skip
+    model.refresh()
+    assert inserted == [(0, 2)] and model.rows[3:] == shown  # nothing reloaded
+    assert [r.id for r in model.rows[:3]] == late[::-1] and model.total == 1003
+    thousand.delete(late[:1])  # the panel deletes (in a thread), then forgets
+    model.forget(late[:1])
+    assert model.rowCount() == 2 * PAGE + 2 and model.total == 1002
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    before = list(model.rows)
+    block = [r.id for r in before[10:15]] + [before[20].id]
+    thousand.delete(block)
+    model.forget(block)
+    assert removed == [(20, 20), (10, 14)]  # adjacent rows go together
+    assert list(model.rows) == before[:10] + before[15:20] + before[21:]
+    assert model.total == 996
+    model.refresh()
+    assert list(model.rows) == before[:10] + before[15:20] + before[21:]  # still in step
+    other = sqlite3.connect(thousand.path)  # another process prunes
+    other.execute("DELETE FROM runs WHERE id <= 10")
+    other.commit()
+    other.close()
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.refresh()
+    assert resets and model.total == 986 and model.rowCount() == PAGE
+
+
+def test_the_model_reports_a_page_it_cannot_read(qtbot, thousand):
+    from app.ui.history.history_panel import HistoryTableModel
+
+    model = HistoryTableModel(thousand)
+    model.reload()
+    thousand.close()
+    with qtbot.waitSignal(model.failed) as failed:
+        model.fetchMore(model.index(-1, -1))
+    assert "History is disabled" in failed.args[0]
+    assert not model.canFetchMore(model.index(-1, -1)) and model.rowCount() == 200
+
+
+def test_the_panel_shows_new_runs_at_the_top_and_worded_problems(qtbot, thousand):
+    from app.ui.history.history_panel import HistoryPanel
+
+    panel = HistoryPanel(thousand)
+    qtbot.addWidget(panel)
+    model = panel.table_model
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    new = thousand.add(RunRecord(created=3000.0, profile="p9", base_url=None, model="m9",
+                                 request={}, prompt="new", output="", result={},
+                                 status="ok"))  # fmt: skip
+    panel.reload()  # what the window does after a run
+    assert not resets and model.rows[0].id == new and model.total == 1001
+    assert panel.model_filter.findData("m9") >= 0  # the filter lists follow
+    panel.search.setText("needle")
+    panel.reload()  # the filters changed: read again
+    assert resets and model.total == 143
+    thousand.close()
+    with qtbot.waitSignal(panel.problem) as problem:
+        panel.reload()
+    assert problem.args[0].startswith("History is disabled")

@@ -224,6 +224,7 @@ def test_window_runs_the_local_model_by_default(qtbot, qloop):
     from PySide6.QtCore import Qt
 
     from app.core.paths import AppPaths
+    from app.ui.document.spans import SCORE
     from app.ui.shell.application import create_window
 
     window = create_window(AppPaths.resolve())  # first launch: no profiles file
@@ -235,37 +236,48 @@ def test_window_runs_the_local_model_by_default(qtbot, qloop):
     window.controller.progress.connect(progress.append)
     try:
         assert window.profiles.current.is_local_model
-        qtbot.keyClicks(window.prompt, "The capital of France is")
+        prompt = "The capital of France is"
+        qtbot.keyClicks(window.prompt, prompt)
         window.parameters.max_tokens.set_value(8)
         window.parameters.logprobs.set_value(2)
-        with qtbot.waitSignal(window.controller.runFinished, timeout=120000) as finished:
+        with (
+            qtbot.waitSignal(window.runs.painted, timeout=120000),
+            qtbot.waitSignal(window.controller.runFinished, timeout=120000) as finished,
+        ):
             qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         result = finished.args[0]
         assert result.ok, result.error
-        assert window.output.text(0) == result.text and result.text.strip()
+        assert window.completion_text() == result.text and result.text.strip()
+        assert window.prompt.toPlainText() == prompt + result.text  # written into the document
         assert result.choices[0].tokens and result.choices[0].tokens[0].top
         assert any("Starting the local model" in p for p in progress)
         pid = window.controller.connections.local_model.pid
         assert pid is not None
-        # Token probabilities from the real server: click the first token, fork from its
-        # second most likely alternative.
-        view = window.output.pane(0)
-        assert view.units, "the real tokens must line up with the text"
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.unit_point(0))
-        items = window.output.details.alternative_items()
+        # Token probabilities from the real server: click the first token in the document,
+        # fork from its second most likely alternative.
+        editor, span = window.prompt, window.runs.span
+        assert span.layout is not None and span.layout.units, "the real tokens must line up"
+        point = editor.unit_point(span, 0)
+        qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        items = window.view.details.alternative_items()
         assert len(items) >= 2
         alternative = items[1].data(Qt.ItemDataRole.UserRole)
         with qtbot.waitSignal(window.controller.runFinished, timeout=120000) as forked:
-            window.output.details.forkRequested.emit(alternative, 0.1)
+            window.fork(alternative, 0.1)
         assert forked.args[0].ok, forked.args[0].error
-        assert window.output.text(0).startswith(alternative)
-        assert window.controller.last_request.prompt == "The capital of France is" + alternative
-        # Prompt scoring: llama.cpp reads max_tokens 0 as "no limit", so 1 is sent.
+        assert window.completion_text().startswith(alternative)
+        assert window.prompt.toPlainText().startswith(prompt + alternative)
+        assert forked.args[0].request.prompt == prompt + alternative
+        # Prompt scoring (the whole document): llama.cpp reads max_tokens 0 as "no limit",
+        # so 1 is sent. The scored text is coloured in the document.
         with qtbot.waitSignal(window.scorer.scored, timeout=120000) as scored:
             window.scorer.action.trigger()
         score = scored.args[0]
         assert score is not None, window.scorer.last_error
         assert score.stats.perplexity and len(score.units) >= 4
+        assert score.prompt == window.prompt.toPlainText()
+        [painted] = [s for s in window.prompt.spans if s.kind == SCORE]
+        assert painted.start == 0 and painted.layout is not None
     finally:
         task = qloop.create_task(window.controller.shutdown())
         qtbot.waitUntil(task.done, timeout=15000)

@@ -161,12 +161,18 @@ def test_history_pages_through_10000_runs(tmp_path):
         )  # fmt: skip
         store._db.commit()
     store.add(base)
-    page = store.search(limit=200)
-    second = store.search(limit=200, offset=200)
-    hits = store.search("needle")
+    page = store.page(None, 200)
+    second = store.page(page[-1].key, 200)  # keyset: after the last row, no offset
+    assert second == store.search(limit=200, offset=200)  # older callers' offset pages agree
+    hits = store.page(None, 200, text="needle")
     assert len(page) == 200 and page[0].created >= page[-1].created
     assert page[-1].created > second[0].created
-    assert len(hits) == 10 and store.count() == 10_001
+    assert len(hits) == 10 and store.count() == 10_001 and store.count("needle") == 10
+    last, after = page, page[-1].key
+    while len(last) == 200:  # to the end, one index range a page
+        last = store.page(after, 200)
+        after = last[-1].key if last else after
+    assert after == (0.0, 1)  # the oldest run, reached without an offset
 
 
 def test_corrupt_history_is_reported_and_the_file_kept(tmp_path):

@@ -16,7 +16,7 @@ from typing import Any
 from app.core.errors import MalformedResponseError, StreamError
 from app.core.events import ChoiceDelta, Event, ResponseMeta, StreamWarning, UsageReport
 from app.core.http_errors import blamed_param, request_id
-from app.core.logprobs import normalise_logprobs
+from app.core.logprobs import normalise_logprobs, one_chunk_logprobs
 from app.core.messages import QT_TRANSLATE_NOOP, kind
 
 __all__ = ["ChunkDecoder", "error_from_object"]
@@ -86,6 +86,49 @@ class ChunkDecoder:
         self._zero_usage_noted = False
         #: Whether some choice has had a finish reason.
         self.finished = False
+
+    def decode_into(self, objs: list[Any], out: list[Event]) -> None:
+        """Decode ``objs`` in order, appending their events to ``out``.
+
+        The same events as :meth:`decode` for each object, with a fast path for the usual
+        stream chunk (one choice with text, no usage, once the response's identity is
+        known). If an object raises, ``out`` keeps the events of the objects before it.
+        """
+        offsets = self._offsets
+        append = out.append
+        for obj in objs:
+            if type(obj) is dict and self._meta_sent:
+                choices = obj.get("choices")
+                if (
+                    type(choices) is list
+                    and len(choices) == 1
+                    and type(choice := choices[0]) is dict
+                    and type(text := choice.get("text")) is str
+                    and not obj.get("usage")
+                    and "error" not in obj
+                    and obj.get("object") != "error"
+                ):
+                    index = choice.get("index", 0)
+                    if type(index) is not int:
+                        index = 0
+                    offset = offsets.get(index, 0)
+                    offsets[index] = offset + len(text)
+                    raw_logprobs = choice.get("logprobs")
+                    if raw_logprobs:
+                        tokens = one_chunk_logprobs(raw_logprobs, offset)
+                        if tokens is None:
+                            tokens = tuple(normalise_logprobs(raw_logprobs, base_offset=offset))
+                    else:
+                        tokens = ()
+                    finish = choice.get("finish_reason")
+                    if finish is not None:
+                        if type(finish) is not str or not finish:
+                            finish = None
+                        else:
+                            self.finished = True
+                    append(_new(ChoiceDelta, (index, text, tokens, finish)))
+                    continue
+            out += self.decode(obj)
 
     def decode(self, obj: object) -> list[Event]:
         if type(obj) is not dict:

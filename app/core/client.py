@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -34,7 +34,7 @@ from app.core.events import Event, StreamDone, StreamWarning
 from app.core.http_errors import malformed_body, request_id, status_error, transport_error
 from app.core.messages import QT_TRANSLATE_NOOP, kind
 from app.core.request import CompletionRequest
-from app.core.sse import SSEDecoder, SSEEvent, SSEEventTooLarge
+from app.core.sse import SSEDataRun, SSEDecoder, SSEEvent, SSEEventTooLarge
 from app.core.wire_log import WireLog
 
 __all__ = ["CompletionClient", "model_ids"]
@@ -44,6 +44,8 @@ _WRITE_TIMEOUT = 60.0
 _DRAIN_SECONDS = 0.5
 _MAX_REDIRECTS = 5
 _BODY_PIECE = 64 * 1024
+#: Stream events whose JSON is parsed in one ``json.loads`` (see _decode_events).
+_PARSE_GROUP = 48
 #: A request body this large that got no answer was most likely refused while being sent.
 _LARGE_BODY = 256 * 1024
 #: A non-streamed answer larger than this is refused (an endless or hostile body).
@@ -357,13 +359,16 @@ class CompletionClient:
         content_type = response.headers.get("content-type", "")
         answer["request_id"] = request_id(response.headers)
         chunks = response.aiter_bytes()
-        if wire is not None:
-            chunks = _recorded(chunks, wire)
+        # The wire log records each read here, not in a wrapping generator: one async
+        # generator hop less per read.
+        record = wire.add if wire is not None else None
         try:
             # Look at the start of the body to tell SSE from a plain JSON answer:
             # some servers ignore "stream" and some relays send the wrong content type.
             first = b""
             async for chunk in chunks:
+                if record is not None:
+                    record(chunk)
                 first += chunk
                 if first.strip():
                     break
@@ -372,6 +377,8 @@ class CompletionClient:
                 rest = [first]
                 size = len(first)
                 async for chunk in chunks:
+                    if record is not None:
+                        record(chunk)
                     rest.append(chunk)
                     size += len(chunk)
                     if size > _MAX_BODY:
@@ -384,7 +391,7 @@ class CompletionClient:
             decoder = ChunkDecoder()
             seen_events = False
             try:
-                pending = sse.feed(first)
+                pending: list[SSEEvent] | SSEDataRun = sse.feed_run(first)
                 while True:
                     seen_events = seen_events or bool(pending)
                     batch, done, error = _decode_events(pending, decoder)
@@ -393,12 +400,16 @@ class CompletionClient:
                     if error is not None:
                         raise error
                     if done:
-                        await _drain(chunks)
+                        await _drain(chunks, record)
                         return
-                    chunk = await anext(chunks, None)
-                    if chunk is None:
+                    # One read: what ``anext(chunks, None)`` does, without its wrapper.
+                    try:
+                        chunk = await chunks.__anext__()
+                    except StopAsyncIteration:
                         break
-                    pending = sse.feed(chunk)
+                    if record is not None:
+                        record(chunk)
+                    pending = sse.feed_run(chunk)
                 pending = sse.flush()
             except SSEEventTooLarge:
                 raise MalformedResponseError(
@@ -427,9 +438,9 @@ class CompletionClient:
 def _parse_all(items: list[SSEEvent]) -> list[Any] | None:
     """Parse every event's JSON in one call (one array), or ``None`` to go one by one.
 
-    One ``json.loads`` per network read instead of one per token roughly halves the
-    parsing cost at high token rates. Any oddity (``[DONE]``, a malformed event, a count
-    that does not match) falls back to parsing event by event.
+    One ``json.loads`` for many events instead of one per token cuts the parsing cost at
+    high token rates. Any oddity (``[DONE]``, a malformed event, a count that does not
+    match) falls back to parsing event by event.
     """
     if len(items) < 2 or items[-1].data == "[DONE]":
         return None
@@ -441,26 +452,64 @@ def _parse_all(items: list[SSEEvent]) -> list[Any] | None:
 
 
 def _decode_events(
-    items: list[SSEEvent], decoder: ChunkDecoder, *, at_end: bool = False
+    items: list[SSEEvent] | SSEDataRun, decoder: ChunkDecoder, *, at_end: bool = False
 ) -> tuple[list[Event], bool, CompletionError | None]:
-    """Events for a list of SSE events: (events, saw [DONE] or an error, the error).
+    """Events for the SSE events of a read: (events, saw [DONE] or an error, the error).
 
     An error is returned, not raised, so the text before it in the same read is kept.
+    The JSON of a read is parsed in groups of :data:`_PARSE_GROUP` events: few enough
+    that their objects, all alive at once, do not set off the garbage collector (a read
+    of a few hundred events with logprobs holds thousands of dicts and lists; each
+    collection they trigger also promotes them, and full collections walk the whole heap).
     """
     out: list[Event] = []
-    values = _parse_all(items)
-    if values is not None:
-        try:
-            for obj in values:
-                out += decoder.decode(obj)
-        except CompletionError as exc:
-            return out, True, exc
-        return out, False, None
+    try:
+        if type(items) is SSEDataRun:
+            payloads = items.payloads
+            if len(payloads) < 2 or payloads[-1] == b"[DONE]":
+                return out, _decode_each(items.events(), decoder, out, at_end), None
+            for start in range(0, len(payloads), _PARSE_GROUP):
+                group = payloads[start : start + _PARSE_GROUP]
+                values = _parse_payloads(group)
+                if values is not None:
+                    decoder.decode_into(values, out)
+                elif _decode_each(SSEDataRun(group, items.id).events(), decoder, out, at_end):
+                    return out, True, None
+            return out, False, None
+        if len(items) >= 2 and items[-1].data != "[DONE]":
+            for start in range(0, len(items), _PARSE_GROUP):
+                group = items[start : start + _PARSE_GROUP]
+                values = _parse_all(group)
+                if values is not None:
+                    decoder.decode_into(values, out)
+                elif _decode_each(group, decoder, out, at_end):
+                    return out, True, None
+            return out, False, None
+        return out, _decode_each(items, decoder, out, at_end), None
+    except CompletionError as exc:
+        return out, True, exc
+
+
+def _parse_payloads(payloads: list[bytes]) -> list[Any] | None:
+    """:func:`_parse_all` for raw ``data:`` payloads: decoded once, as one array."""
+    if len(payloads) < 2 or payloads[-1] == b"[DONE]":
+        return None
+    try:
+        values = json.loads((b"[" + b",".join(payloads) + b"]").decode("utf-8", "replace"))
+    except ValueError:
+        return None
+    return values if type(values) is list and len(values) == len(payloads) else None
+
+
+def _decode_each(
+    items: list[SSEEvent], decoder: ChunkDecoder, out: list[Event], at_end: bool
+) -> bool:
+    """Decode events one by one into ``out``; whether ``[DONE]`` came (the rest is left)."""
     for item in items:
         data = item.data
         if data == "[DONE]":
             out.append(StreamDone())
-            return out, True, None
+            return True
         try:
             obj = json.loads(data)
         except ValueError:
@@ -470,11 +519,8 @@ def _decode_events(
                 )
             )
             continue
-        try:
-            out += decoder.decode(obj)
-        except CompletionError as exc:
-            return out, True, exc
-    return out, False, None
+        out += decoder.decode(obj)
+    return False
 
 
 def model_ids(data: object) -> list[str]:
@@ -512,24 +558,20 @@ def _decode_body(body: bytes, content_type: str) -> list[Event]:
     return ChunkDecoder().decode(obj)
 
 
-async def _drain(chunks: AsyncIterator[bytes], seconds: float = _DRAIN_SECONDS) -> None:
+async def _drain(
+    chunks: AsyncIterator[bytes],
+    record: Callable[[bytes], None] | None = None,
+    seconds: float = _DRAIN_SECONDS,
+) -> None:
     """Read what follows ``[DONE]`` (normally just the end of the body) so the connection
     goes back to the pool for the next run; give up quickly on a relay that keeps it open.
+    ``record`` sees every read (the wire log).
     """
     with contextlib.suppress(TimeoutError, httpx.TransportError):
         async with asyncio.timeout(seconds):
-            async for _ in chunks:
-                pass
-
-
-async def _recorded(chunks: AsyncIterator[bytes], wire: WireLog) -> AsyncIterator[bytes]:
-    """Pass chunks through, appending each to the wire log."""
-    try:
-        async for chunk in chunks:
-            wire.add(chunk)
-            yield chunk
-    finally:
-        await chunks.aclose()  # type: ignore[attr-defined]
+            async for chunk in chunks:
+                if record is not None:
+                    record(chunk)
 
 
 async def _read_limited(response: httpx.Response, limit: int) -> bytes:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.keys import KeyStatus, KeyStore, probe_in_background
 from app.core.local_model import LocalModelServer
 from app.core.messages import Message
 from app.core.profiles import Profile
+
+if TYPE_CHECKING:  # the HTTP stack loads on first use, not at start-up
+    from app.core.client import CompletionClient
 
 __all__ = ["PROBE_TIMEOUT", "Connections"]
 
@@ -43,6 +46,8 @@ class Connections:
         proxy = None if profile.is_local_model else (profile.proxy or None)
         client = self._clients.get(proxy)
         if client is None:
+            from app.core.client import CompletionClient
+
             # The local server is on loopback: never send it through a proxy.
             client = CompletionClient(proxy=proxy, trust_env=not profile.is_local_model)
             self._clients[proxy] = client

@@ -4,6 +4,12 @@ One table of runs plus an FTS5 index (trigram tokenizer, so Chinese and partial 
 found) over prompt and output. Never stores a key: the request body is what was sent, and
 keys travel only in headers (and a base URL never carries ``user:password@``).
 
+Runs are listed newest first, ordered by ``(created, id)``, and paged by keyset
+(:meth:`HistoryStore.page`: the rows after the last one shown, ``WHERE (created, id) < (?,
+?)``), read from an index in that order, so the page at run 100,000 costs what the first
+does. A text filter's matches are gathered once per query text into a temporary table (and
+gathered again when the database changes), so each further page is an index range too.
+
 Several processes share the file (the window, CLI runs): opening it never writes unless
 the schema is missing or older, every write is one ``BEGIN IMMEDIATE`` transaction with a
 generous busy timeout, retried with backoff while another process holds the write lock,
@@ -21,9 +27,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from app.core.atomic import PRIVATE_FILE_MODE, atomic_write_text, make_private_dir
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
@@ -31,10 +37,13 @@ from app.core.profiles import strip_credentials
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult
 
-__all__ = ["HistoryError", "HistoryStore", "RunRecord", "RunSummary", "record_for"]
+__all__ = ["HistoryError", "HistoryStore", "Key", "RunRecord", "RunSummary", "record_for"]
 
+#: Not raised for the keyset indexes: an older app reads a migrated file as before.
 SCHEMA_VERSION = 1
 _T = TypeVar("_T")
+#: A run's place in the list, newest first: ``(created, id)`` (the id breaks ties).
+Key = tuple[float, int]
 
 HISTORY_LOCKED = kind(
     "history.locked",
@@ -72,6 +81,15 @@ HISTORY_UNUSABLE = kind(
 #: The objects a current database has (checked on open instead of re-running the script).
 _SCHEMA_OBJECTS = frozenset({"runs", "runs_created", "runs_model", "runs_profile", "runs_fts",
                              "runs_ai", "runs_ad"})  # fmt: skip
+#: The indexes in keyset order (each ends with ``created DESC, id DESC``, so a page, filtered
+#: by model or profile or not, is one index range with no sort). The names are the ones the
+#: first schema gave single-column indexes: an older app finds its schema complete, and a
+#: file it created is upgraded on open (see :meth:`HistoryStore._upgrade_indexes`).
+_INDEXES = {
+    "runs_created": "CREATE INDEX runs_created ON runs(created DESC, id DESC)",
+    "runs_model": "CREATE INDEX runs_model ON runs(model, created DESC, id DESC)",
+    "runs_profile": "CREATE INDEX runs_profile ON runs(profile, created DESC, id DESC)",
+}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -87,9 +105,9 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     error TEXT
 );
-CREATE INDEX IF NOT EXISTS runs_created ON runs(created DESC);
-CREATE INDEX IF NOT EXISTS runs_model ON runs(model);
-CREATE INDEX IF NOT EXISTS runs_profile ON runs(profile);
+CREATE INDEX IF NOT EXISTS runs_created ON runs(created DESC, id DESC);
+CREATE INDEX IF NOT EXISTS runs_model ON runs(model, created DESC, id DESC);
+CREATE INDEX IF NOT EXISTS runs_profile ON runs(profile, created DESC, id DESC);
 CREATE VIRTUAL TABLE IF NOT EXISTS runs_fts USING fts5(
     prompt, output, content='runs', content_rowid='id', tokenize='trigram'
 );
@@ -107,6 +125,16 @@ WIRE_LIMIT = 256 * 1024  # characters of raw response kept per run for the wire 
 BUSY_TIMEOUT = 10.0
 #: Then a write is tried again this many times, after these pauses (seconds) ...
 _RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)
+#: Reading a run by id costs about as much as this many steps along an index (measured). A
+#: text filter's page reads its matches by id and sorts them when that is cheaper than
+#: walking the keyset index, checking each run, until the page is full (see _by_id).
+_ROW_COST = 25
+_BY_ID = "temp.history_hits CROSS JOIN runs ON runs.id = history_hits.id"
+_CHECKED = "+runs.id IN (SELECT id FROM temp.history_hits)"
+_SUMMARY = (
+    "SELECT runs.id, runs.created, runs.profile, runs.model, runs.status,"
+    " substr(runs.prompt, 1, ?), substr(runs.output, 1, ?)"
+)
 
 
 class HistoryError(Exception):
@@ -175,8 +203,10 @@ class RunRecord:
         }
 
 
-@dataclass(frozen=True)
-class RunSummary:
+class RunSummary(NamedTuple):
+    """A row of the list: the run's columns and the first characters of prompt and output
+    (a named tuple: ``tuple(summary)`` is its plain values)."""
+
     id: int
     created: float
     profile: str | None
@@ -184,6 +214,11 @@ class RunSummary:
     status: str
     prompt: str
     output: str
+
+    @property
+    def key(self) -> Key:
+        """This run's place in the list (what :meth:`HistoryStore.page` continues after)."""
+        return (self.created, self.id)
 
 
 def _prompt_text(prompt: Any) -> str:
@@ -215,31 +250,58 @@ def record_for(
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Filter:
+    """What the list is narrowed to: text in prompt or output, a model, a profile."""
+
     text: str = ""
     model: str | None = None
     profile: str | None = None
-    params: list[Any] = field(default_factory=list)
 
-    def where(self) -> str:
-        clauses = []
-        self.params = []
-        text = self.text.strip()
-        if len(text) >= 3:
-            clauses.append("runs.id IN (SELECT rowid FROM runs_fts WHERE runs_fts MATCH ?)")
-            self.params.append('"' + text.replace('"', '""') + '"')
-        elif text:
-            clauses.append("(runs.prompt LIKE ? ESCAPE '\\' OR runs.output LIKE ? ESCAPE '\\')")
-            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            self.params += [like, like]
+    @property
+    def query(self) -> str:
+        return self.text.strip()
+
+    def columns(self) -> tuple[list[str], list[Any]]:
+        """The model and profile conditions (each is the first column of an index)."""
+        clauses: list[str] = []
+        params: list[Any] = []
         if self.model:
             clauses.append("runs.model = ?")
-            self.params.append(self.model)
+            params.append(self.model)
         if self.profile:
             clauses.append("runs.profile = ?")
-            self.params.append(self.profile)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+            params.append(self.profile)
+        return clauses, params
+
+    def matches(self) -> tuple[str, list[Any]]:
+        """The ids of the runs whose prompt or output contains the text (a SELECT).
+
+        Three characters or more: the FTS5 trigram index; fewer: ``LIKE`` (trigrams need
+        three).
+        """
+        text = self.query
+        if len(text) >= 3:
+            phrase = '"' + text.replace('"', '""') + '"'
+            return "SELECT rowid FROM runs_fts WHERE runs_fts MATCH ?", [phrase]
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return (
+            "SELECT id FROM runs WHERE prompt LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\'",
+            [like, like],
+        )
+
+
+def _by_id(hits: int, steps: float) -> bool:
+    """Whether reading ``hits`` matches by id beats ``steps`` steps along an index."""
+    return hits * _ROW_COST <= steps
+
+
+def _where(clauses: Sequence[str]) -> str:
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.split()).lower()
 
 
 def _statements(script: str) -> list[str]:
@@ -270,6 +332,10 @@ class HistoryStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._timeout = timeout
+        #: What ``temp.history_hits`` holds: (query text, data_version, total_changes).
+        self._hits_for: tuple[str, int, int] | None = None
+        self._hits = 0
+        self._span = 0  # the highest run id then (about how many runs there are)
         db: sqlite3.Connection | None = None
         try:
             make_private_dir(self.path.parent)
@@ -307,8 +373,11 @@ class HistoryStore:
         if version > SCHEMA_VERSION:
             raise _NewerSchema(version)
         mode = self._retrying(lambda: db.execute("PRAGMA journal_mode").fetchone()[0])
-        if version == SCHEMA_VERSION and self._schema_complete():
-            return
+        if version == SCHEMA_VERSION:
+            schema = self._schema()
+            if set(schema) == _SCHEMA_OBJECTS:
+                self._upgrade_indexes(schema)
+                return
         if str(mode).lower() != "wal":
             self._retrying(lambda: db.execute("PRAGMA journal_mode=WAL").fetchone())
 
@@ -321,15 +390,51 @@ class HistoryStore:
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
         self._write(create)
+        self._upgrade_indexes(self._schema())
 
-    def _schema_complete(self) -> bool:
+    def _schema(self) -> dict[str, str]:
+        """The app's schema objects present in the file, by name, with their SQL."""
         marks = ",".join("?" * len(_SCHEMA_OBJECTS))
         rows = self._retrying(
             lambda: self._db.execute(
-                f"SELECT name FROM sqlite_master WHERE name IN ({marks})", sorted(_SCHEMA_OBJECTS)
+                f"SELECT name, sql FROM sqlite_master WHERE name IN ({marks})",
+                sorted(_SCHEMA_OBJECTS),
             ).fetchall()
         )
-        return {row[0] for row in rows} == _SCHEMA_OBJECTS
+        return {str(name): str(sql or "") for name, sql in rows}
+
+    def _upgrade_indexes(self, schema: dict[str, str]) -> None:
+        """Give a file from the first schema its keyset indexes (once; the table is untouched).
+
+        An index is rebuilt from the table, never the table itself: it is dropped and created
+        again in keyset order, in one transaction. That is a write, so it is tried only when
+        an index is old, and only if the write lock is free at once: when another process
+        holds it (or the file is read-only), the file opens as it is (pages are right, only
+        slower) and the next open tries again.
+        """
+        stale = [
+            name for name, sql in _INDEXES.items() if _normal(schema.get(name, "")) != _normal(sql)
+        ]
+        if not stale:
+            return
+        db = self._db
+        db.execute("PRAGMA busy_timeout = 0")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for name in stale:
+                    db.execute(f"DROP INDEX IF EXISTS {name}")
+                    db.execute(_INDEXES[name])
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:
+            pass  # busy, read-only or full: the old indexes still answer every query
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {round(self._timeout * 1000)}")
 
     def _describe(self, exc: BaseException) -> Message:
         path = str(self.path)
@@ -379,13 +484,87 @@ class HistoryStore:
 
         return self._retrying(attempt)
 
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        """A read (no transaction: WAL readers never wait for writers)."""
+    def _read(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Reads (no transaction: WAL readers never wait for writers)."""
         with self._lock:
             try:
-                return self._retrying(lambda: self._db.execute(sql, params).fetchall())
+                return self._retrying(lambda: work(self._db))
             except sqlite3.Error as exc:
                 raise HistoryError(self._describe(exc)) from None
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """One read."""
+        return self._read(lambda db: db.execute(sql, params).fetchall())
+
+    def _gather(self, db: sqlite3.Connection, flt: _Filter) -> int:
+        """Put the ids of the runs matching ``flt``'s text in ``temp.history_hits``; how many.
+
+        Kept while the database is unchanged (``PRAGMA data_version`` for other processes,
+        ``total_changes`` for this connection), so paging through one search matches the
+        text once. The temporary table is this connection's own: nothing is written to the
+        file.
+        """
+        text = flt.query
+        version = int(db.execute("PRAGMA data_version").fetchone()[0])
+        if self._hits_for == (text, version, db.total_changes):
+            return self._hits
+        self._hits_for = None
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS history_hits (id INTEGER PRIMARY KEY)")
+        select, params = flt.matches()
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM temp.history_hits")
+            hits = db.execute(f"INSERT INTO temp.history_hits {select}", params).rowcount
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+        span = db.execute("SELECT max(id) FROM runs").fetchone()[0] or 0
+        self._hits, self._span, self._hits_for = hits, span, (text, version, db.total_changes)
+        return hits
+
+    def _summaries(
+        self,
+        flt: _Filter,
+        *,
+        limit: int,
+        after: Key | None = None,
+        newer_than: Key | None = None,
+        offset: int = 0,
+    ) -> list[RunSummary]:
+        """Runs matching ``flt``, newest first: after ``after`` (a keyset page), or the
+        ``limit`` just above ``newer_than``, or (old callers) from ``offset``."""
+
+        def work(db: sqlite3.Connection) -> list[Any]:
+            clauses, params = flt.columns()
+            source = "runs"
+            if flt.query:
+                hits = self._gather(db, flt)
+                if not hits:
+                    return []
+                # A page walks about limit × runs / hits index steps to fill.
+                if _by_id(hits, (limit + offset) * self._span / hits):
+                    source = _BY_ID  # read the few matches by id, then sort them
+                else:  # walk the keyset index, checking each run (``+``: not by id)
+                    clauses.append(_CHECKED)
+            order = "DESC"
+            if after is not None:
+                clauses.append("(runs.created, runs.id) < (?, ?)")
+                params += [after[0], after[1]]
+            if newer_than is not None:
+                clauses.append("(runs.created, runs.id) > (?, ?)")
+                params += [newer_than[0], newer_than[1]]
+                order = "ASC"
+            return db.execute(
+                f"{_SUMMARY} FROM {source}{_where(clauses)}"
+                f" ORDER BY runs.created {order}, runs.id {order} LIMIT ? OFFSET ?",
+                [PREVIEW, PREVIEW, *params, limit, offset],
+            ).fetchall()
+
+        rows = [RunSummary(*row) for row in self._read(work)]
+        return rows[::-1] if newer_than is not None else rows
 
     def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
         """A write in its own transaction; returns the number of rows changed."""
@@ -429,8 +608,52 @@ class HistoryStore:
 
     def count(self, text: str = "", model: str | None = None, profile: str | None = None) -> int:
         flt = _Filter(text, model, profile)
-        where = flt.where()
-        return int(self._run(f"SELECT COUNT(*) FROM runs{where}", flt.params)[0][0])
+
+        def work(db: sqlite3.Connection) -> int:
+            clauses, params = flt.columns()
+            source = "runs"
+            if flt.query:
+                hits = self._gather(db, flt)
+                if not clauses or not hits:
+                    return hits
+                if _by_id(hits, self._span):  # a count walks the whole index
+                    source = _BY_ID
+                else:
+                    clauses.append(_CHECKED)
+            sql = f"SELECT COUNT(*) FROM {source}{_where(clauses)}"
+            return int(db.execute(sql, params).fetchone()[0])
+
+        return self._read(work)
+
+    def page(
+        self,
+        after: Key | None = None,
+        limit: int = 200,
+        *,
+        text: str = "",
+        model: str | None = None,
+        profile: str | None = None,
+    ) -> list[RunSummary]:
+        """The next ``limit`` runs, newest first, older than the run at ``after`` (the
+        :attr:`RunSummary.key` of the last row shown; ``None``: from the newest).
+
+        Keyset paging: every page is an index range, however deep; a run added meanwhile
+        goes to the top and never shifts a page, so every run is listed exactly once.
+        """
+        return self._summaries(_Filter(text, model, profile), limit=limit, after=after)
+
+    def newer(
+        self,
+        than: Key,
+        limit: int = 200,
+        *,
+        text: str = "",
+        model: str | None = None,
+        profile: str | None = None,
+    ) -> list[RunSummary]:
+        """The (at most ``limit``) runs just newer than the run at ``than``, newest first:
+        what to add above the rows shown. Fewer than ``limit`` means these are all."""
+        return self._summaries(_Filter(text, model, profile), limit=limit, newer_than=than)
 
     def search(
         self,
@@ -441,16 +664,9 @@ class HistoryStore:
         limit: int = 200,
         offset: int = 0,
     ) -> list[RunSummary]:
-        """Newest first, a page at a time."""
-        flt = _Filter(text, model, profile)
-        where = flt.where()
-        rows = self._run(
-            "SELECT id, created, profile, model, status, substr(prompt, 1, ?),"
-            f" substr(output, 1, ?) FROM runs{where} ORDER BY created DESC, id DESC"
-            " LIMIT ? OFFSET ?",
-            [PREVIEW, PREVIEW, *flt.params, limit, offset],
-        )
-        return [RunSummary(*row) for row in rows]
+        """Newest first from ``offset`` (each page reads the ``offset`` runs before it:
+        page with :meth:`page` instead)."""
+        return self._summaries(_Filter(text, model, profile), limit=limit, offset=offset)
 
     def get(self, run_id: int) -> RunRecord:
         rows = self._run(
@@ -488,9 +704,18 @@ class HistoryStore:
         return before - self.count()
 
     def distinct(self, column: str) -> list[str]:
+        """The models (or profiles) the runs used, sorted.
+
+        Skips through the column's index one value at a time (a seek per value), rather
+        than reading an entry per run.
+        """
         if column not in ("model", "profile"):
             raise ValueError(column)
-        rows = self._run(f"SELECT DISTINCT {column} FROM runs WHERE {column} IS NOT NULL")
+        rows = self._run(
+            f"WITH RECURSIVE v(x) AS (SELECT (SELECT min({column}) FROM runs)"
+            f" UNION ALL SELECT (SELECT min({column}) FROM runs WHERE {column} > v.x)"
+            " FROM v WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL"
+        )
         return sorted(str(r[0]) for r in rows)
 
     def export_jsonl(self, ids: Sequence[int], path: Path) -> None:

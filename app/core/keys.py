@@ -13,12 +13,12 @@ import contextlib
 import os
 import threading
 from dataclasses import dataclass
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+from typing import TYPE_CHECKING, Any
 
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+
+if TYPE_CHECKING:  # keyring loads on first use (off the GUI thread), not at start-up
+    from keyring.backend import KeyringBackend
 
 __all__ = ["ENV_KEY", "SERVICE", "KeyStatus", "KeyStore", "classify_backend", "probe_in_background"]
 
@@ -91,10 +91,18 @@ class KeyStore:
     """Stores one key per profile (``key_ref``) in the keyring, or in memory as a fallback."""
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
-        self._backend = backend or keyring.get_keyring()
+        self._chosen = backend
         self._session: dict[str, str] = {}
         self._lock = threading.Lock()
         self._status: KeyStatus | None = None
+
+    @property
+    def _backend(self) -> KeyringBackend:
+        if self._chosen is None:
+            import keyring
+
+            self._chosen = keyring.get_keyring()
+        return self._chosen
 
     @property
     def status(self) -> KeyStatus | None:
@@ -112,7 +120,7 @@ class KeyStore:
         if problem is None:
             try:
                 self._backend.get_password(SERVICE, _PROBE_USER)
-            except keyring.errors.KeyringError as exc:
+            except _keyring_error() as exc:
                 problem = NO_ANSWER(error=f"{type(exc).__name__}: {exc}")
             except Exception as exc:
                 problem = FAILED(error=f"{type(exc).__name__}: {exc}")
@@ -138,7 +146,7 @@ class KeyStore:
             return None
         try:
             return self._backend.get_password(SERVICE, ref)
-        except keyring.errors.KeyringError:
+        except _keyring_error():
             return None
 
     def set(self, ref: str, key: str) -> bool:
@@ -146,7 +154,7 @@ class KeyStore:
         if self.secure:
             try:
                 self._backend.set_password(SERVICE, ref, key)
-            except keyring.errors.KeyringError:
+            except _keyring_error():
                 pass
             else:
                 with self._lock:
@@ -163,7 +171,7 @@ class KeyStore:
             self._session.pop(ref, None)
         if self.secure:
             # Nothing stored, or already gone: both fine.
-            with contextlib.suppress(keyring.errors.KeyringError):
+            with contextlib.suppress(_keyring_error()):
                 self._backend.delete_password(SERVICE, ref)
 
     @staticmethod
@@ -180,3 +188,10 @@ async def probe_in_background(store: KeyStore, timeout: float = 5.0) -> KeyStatu
         return await asyncio.wait_for(asyncio.to_thread(store.probe), timeout)
     except TimeoutError:
         return store.timed_out(timeout)
+
+
+def _keyring_error() -> Any:
+    """keyring's base exception class (imported when first needed)."""
+    import keyring.errors
+
+    return keyring.errors.KeyringError

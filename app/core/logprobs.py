@@ -6,6 +6,10 @@ Understood shapes:
 * vLLM's variants of that: ``-9999`` (or less) for minus infinity, ``None`` entries
   (the first echoed token), missing ``text_offset``;
 * llama.cpp's ``{"content": [{"token", "logprob", "top_logprobs": [{"token", "logprob"}]}]}``.
+
+:func:`one_chunk_logprobs` is the stream's hot path (one call per token): the same tokens as
+:func:`normalise_logprobs` for the usual legacy shape, checked value by value, without the
+general function's conversions.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-__all__ = ["TokenLogprob", "normalise_logprobs", "tokens_from_json"]
+__all__ = ["TokenLogprob", "normalise_logprobs", "one_chunk_logprobs", "tokens_from_json"]
 
 _NEG_INF_SENTINEL = -9999.0
+_INF = math.inf
+_new = tuple.__new__
 
 
 class TokenLogprob(NamedTuple):
@@ -109,6 +115,77 @@ def normalise_logprobs(raw: object, base_offset: int = 0) -> list[TokenLogprob]:
         )
         running = offset + len(text)
     return out
+
+
+def one_chunk_logprobs(raw: object, base_offset: int = 0) -> tuple[TokenLogprob, ...] | None:
+    """``tuple(normalise_logprobs(raw, base_offset))`` for OpenAI's legacy arrays, fast.
+
+    ``None`` when ``raw`` has another shape (llama.cpp's ``content``, arrays of unequal
+    length, a token that is not a string...): the caller then uses
+    :func:`normalise_logprobs`. Values that need cleaning (vLLM's ``-9999``, ``None``, ints)
+    go through the same helpers as there, so the result is always identical.
+    """
+    if type(raw) is not dict or "content" in raw:
+        return None
+    tokens = raw.get("tokens")
+    lps = raw.get("token_logprobs")
+    tops = raw.get("top_logprobs")
+    offsets = raw.get("text_offset")
+    if type(tokens) is not list or type(lps) is not list or type(tops) is not list:
+        return None
+    count = len(tokens)
+    if len(lps) != count or len(tops) != count:
+        return None
+    if count == 1 and (offsets is None or (type(offsets) is list and len(offsets) == 1)):
+        # One token per chunk, as every streaming server sends: no loop, no list.
+        token = tokens[0]
+        offset = base_offset if offsets is None else offsets[0]
+        if type(token) is not str or type(offset) is not int:
+            if type(token) is not str or offset is not None:
+                return None
+            offset = base_offset
+        lp = lps[0]
+        if type(lp) is not float or not lp > _NEG_INF_SENTINEL:
+            lp = _clean(lp)
+        top = tops[0]
+        pairs = _sorted_top(top) if type(top) is dict else _top_from_mapping(top)
+        return (_new(TokenLogprob, (token, lp, pairs, offset)),)
+    if offsets is None:
+        offsets = [None] * count
+    elif type(offsets) is not list or len(offsets) != count:
+        return None
+    out: list[TokenLogprob] = []
+    running = base_offset
+    for token, lp, top, offset in zip(tokens, lps, tops, offsets, strict=True):
+        if type(token) is not str:
+            return None
+        if type(offset) is not int:
+            if offset is not None:
+                return None
+            offset = running
+        if type(lp) is not float or not lp > _NEG_INF_SENTINEL:
+            lp = _clean(lp)
+        pairs = _sorted_top(top) if type(top) is dict else _top_from_mapping(top)
+        out.append(_new(TokenLogprob, (token, lp, pairs, offset)))
+        running = offset + len(token)
+    return tuple(out)
+
+
+def _sorted_top(mapping: dict[Any, Any]) -> tuple[tuple[str, float], ...]:
+    """``_top_from_mapping(mapping)``, without a sort or a conversion when none is needed:
+    string keys, finite float values, already in descending order (as servers send them).
+    A stable descending sort leaves such a sequence as it is."""
+    items = tuple(mapping.items())
+    previous = _INF
+    for token, value in items:
+        if (
+            type(token) is not str
+            or type(value) is not float
+            or not _NEG_INF_SENTINEL < value <= previous
+        ):
+            return _top_from_mapping(mapping)
+        previous = value
+    return items
 
 
 def _from_content_list(items: list[Any], base_offset: int) -> list[TokenLogprob]:

@@ -54,6 +54,7 @@ __all__ = [
     "ProfileError",
     "ProfileStore",
     "ProfileTemplate",
+    "check_prices",
     "strip_credentials",
 ]
 
@@ -132,6 +133,47 @@ def strip_credentials(url: str) -> str | None:
     return url[:start] + netloc.rpartition("@")[2] + url[end:]
 
 
+#: The longest currency label a price may carry ("USD", "¥", "CNY", "credits"…).
+MAX_CURRENCY_LENGTH = 16
+
+
+def _price(value: Any) -> bool:
+    """Whether ``value`` is a usable price: a finite number >= 0 (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and number >= 0
+
+
+def check_prices(prices: Any) -> None:
+    """Raise :class:`ProfileError` naming the field unless ``prices`` is ``None`` or
+    ``{"prompt": number, "completion": number, "currency": text}`` (prices per 1,000
+    tokens, >= 0; currency optional, "USD" when absent). Other keys are kept as they are
+    (a newer version's)."""
+    if prices is None:
+        return
+    if not isinstance(prices, dict):
+        raise ProfileError(
+            'prices: must be an object such as {"prompt": 0.5, "completion": 1.5, '
+            '"currency": "USD"} (per 1,000 tokens)'
+        )
+    for key in ("prompt", "completion"):
+        if not _price(prices.get(key)):
+            raise ProfileError(f"prices.{key}: must be a number >= 0 (per 1,000 tokens)")
+    currency = prices.get("currency", "USD")
+    if (
+        not isinstance(currency, str)
+        or not currency.strip()
+        or len(currency.strip()) > MAX_CURRENCY_LENGTH
+    ):
+        raise ProfileError(
+            f'prices.currency: must be text of 1 to {MAX_CURRENCY_LENGTH} characters ("USD", "¥"…)'
+        )
+
+
 def _seconds(value: Any) -> bool:
     """Whether ``value`` is a usable timeout: a finite positive number (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -163,6 +205,9 @@ class Profile:
     #: What the server is (an id of app.core.server_kinds); ``None``: OpenAI-style, or
     #: llama-cpp-python for the built-in local model.
     server: str | None = None
+    #: Prices per 1,000 tokens for batch costs: ``{"prompt": 0.5, "completion": 1.5,
+    #: "currency": "USD"}`` (see :func:`check_prices`); ``None``: no prices known.
+    prices: dict[str, Any] | None = None
     #: Fields written by a newer version of the app, kept as they are on save.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -189,6 +234,7 @@ class Profile:
             raise ProfileError("headers: must be an object")
         if not isinstance(self.extra, dict):
             raise ProfileError("extra: must be an object")
+        check_prices(self.prices)
 
     def validate(self) -> None:
         """Raise :class:`ProfileError` (naming the field) unless every field is usable."""
@@ -249,6 +295,7 @@ class Profile:
             raise ProfileError("headers: must be an object")
         if not isinstance(kwargs.get("unsupported", []), list):
             raise ProfileError("unsupported: must be a list of parameter names")
+        check_prices(kwargs.get("prices"))
         profile = cls(**kwargs, extra=extra)
         profile.validate()
         return profile

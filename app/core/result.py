@@ -40,6 +40,14 @@ NO_DONE_SOME_UNFINISHED = kind(
         "their output may be incomplete.",
     ),
 )
+DONE_BUT_UNFINISHED = kind(
+    "stream.done_unfinished",
+    QT_TRANSLATE_NOOP(
+        "Core",
+        "The server ended the stream but a choice has no finish reason: it may have been "
+        "cut short.",
+    ),
+)
 FEWER_CHOICES = kind(
     "result.fewer_choices",
     QT_TRANSLATE_NOOP(
@@ -180,6 +188,10 @@ class CompletionResult:
                 notes.append(NO_DONE_BUT_FINISHED())
             else:
                 notes.append(NO_DONE_SOME_UNFINISHED())
+        elif self.streamed and self.ok and self.choices and not self.all_finished:
+            # [DONE] came, but a choice never said how it ended: cut short by the server
+            # (llama-cpp-python does that when another request arrives).
+            notes.append(DONE_BUT_UNFINISHED())
         if self.ok and self.choices and len(self.choices) < self.requested_choices:
             notes.append(FEWER_CHOICES(got=len(self.choices), requested=self.requested_choices))
         return notes
@@ -243,11 +255,43 @@ class ResultBuilder:
 
     def apply_batch(self, events: list[Event]) -> None:
         """Fold the events of one network read, stamped with one arrival time."""
-        self._now = self._clock()
+        now = self._now = self._clock()
+        result = self.result
+        choices = result.choices
+        chars = texts = 0
+        choice: ChoiceResult | None = None
+        current = -1
+        append: Callable[[str], None] = [].append  # the choice's, once there is one
         try:
             for event in events:
-                self.apply(event)
+                if type(event) is not ChoiceDelta:
+                    self.apply(event)
+                    continue
+                # ``apply`` for the usual event, inlined: this loop runs once per token.
+                index, text, tokens, finish = event
+                if index != current or choice is None:
+                    choice = choices.get(index) or result.choice(index)
+                    current = index
+                    append = choice.parts.append
+                if text:
+                    append(text)
+                    choice.chunks += 1
+                    texts += 1
+                    chars += len(text)
+                if tokens:
+                    choice.tokens.extend(tokens)
+                if finish:
+                    choice.finish_reason = finish
         finally:
+            if texts:
+                # What ``apply`` does per text, once: every text has the same arrival time.
+                timings = result.timings
+                if timings.first_token is None:
+                    timings.first_token = now
+                if now == timings.first_token:
+                    timings.first_read_chunks += texts
+                timings.last_token = now
+                self.output_chars += chars
             self._now = None
 
     def apply(self, event: Event) -> None:

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.errors import CompletionError, OutputLimitError, UnexpectedError
 from app.core.events import Event
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.settings import DEFAULT_OUTPUT_LIMIT
+
+if TYPE_CHECKING:
+    from app.core.client import CompletionClient
 
 __all__ = ["DEFAULT_OUTPUT_LIMIT", "execute"]
 

@@ -18,13 +18,15 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core import parameters as registry
-from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.errors import EXIT_NETWORK_ERROR, AuthenticationError, CompletionError
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+
+if TYPE_CHECKING:  # no HTTP stack at import time (the window starts without it)
+    from app.core.client import CompletionClient
 
 __all__ = [
     "DEFAULT_KIND",

@@ -36,7 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_offsets
+from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_len, utf16_offsets
 from app.ui.analysis.token_view import ProbabilityMode, describe_token
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
@@ -89,6 +89,10 @@ class DocumentEditor(QPlainTextEdit):
         self._hovered: tuple[Span, int] | None = None
         self._first_write = False
         self._cut: tuple[int, int, Span | None] | None = None
+        #: Non-zero while a completion's text joins its earlier edit block.
+        self.joining = 0
+        #: The spans before the completion edit in progress (Qt adds its undo step at the end).
+        self._before_edit: list[SpanState] | None = None
         self._press: QPoint | None = None
         self.highlighter = DocumentHighlighter(self.document(), self.spans_between)
         self.highlighter.configure(ProbabilityMode.OFF, is_dark(self.palette()))
@@ -118,11 +122,18 @@ class DocumentEditor(QPlainTextEdit):
         while block.isValid() and block.position() <= last:
             start = block.position()
             text = block.text()
-            lo, hi = max(first, start), min(last, start + len(text))
+            length = utf16_len(text)
+            lo, hi = max(first, start), min(last, start + length)
             if start > first:  # the boundary before this block is inside the range
                 parts.append("" if _is_soft(block) else "\n")
             if hi > lo:
-                parts.append(text[lo - start : hi - start])
+                if length == len(text):
+                    parts.append(text[lo - start : hi - start])
+                else:  # positions count UTF-16 units; the text counts characters
+                    u16 = utf16_offsets(text) or []
+                    a = bisect_left(u16, lo - start)
+                    b = bisect_left(u16, hi - start)
+                    parts.append(text[a:b])
             block = block.next()
         return "".join(parts)
 
@@ -183,7 +194,7 @@ class DocumentEditor(QPlainTextEdit):
             if i:
                 cursor.insertBlock(self._hard_format)
                 offset += 1
-            room = SOFT_LIMIT - (cursor.position() - cursor.block().position())
+            room = SOFT_LIMIT - len(cursor.block().text())
             if len(line) <= room:
                 if line:
                     cursor.insertText(line)
@@ -226,6 +237,7 @@ class DocumentEditor(QPlainTextEdit):
     def continue_completion(self, span: Span, position: int, text: str) -> None:
         """Cut ``span`` at document ``position`` and go on writing it with ``text`` (a fork:
         the cut and everything written after it are one undo step)."""
+        self._before_edit = self.snapshot_spans()
         kept = self.text_between(span.start, position)
         span.parts, span._length = [kept] if kept else [], len(kept)
         span.soft = [o for o in span.soft if o < len(kept)]
@@ -247,6 +259,7 @@ class DocumentEditor(QPlainTextEdit):
         try:
             if self._first_write:
                 self._first_write = False
+                self._before_edit = self.snapshot_spans()
                 cut, self._cut = self._cut, None
                 if cut is not None:
                     first, last, replaced = cut
@@ -264,15 +277,22 @@ class DocumentEditor(QPlainTextEdit):
                     cursor.beginEditBlock()
             else:
                 cursor.setPosition(span.end)
+                self.joining += 1  # Qt announces a joined block again: not a new undo step
                 cursor.joinPreviousEditBlock()
             soft = self._insert_plain(cursor, text)
             cursor.endEditBlock()
         finally:
             self._writing -= 1
+            self.joining = 0
+            self._before_edit = None
         span.set_start(start)  # an empty span's start would move with the insertion
+        inserted_from = cursor.position() - utf16_len(text) - len(soft)
         span.set_end(cursor.position())
         span.appended(text, soft)
         self._remember_positions()
+        # Qt painted the new text before the span knew its new end: tint it now (only the
+        # blocks just written, so the cost per frame stays bounded).
+        self.rehighlight_span(span, max(span.start, inserted_from), span.end)
         if follow:
             bar.setValue(bar.maximum())
 
@@ -281,6 +301,7 @@ class DocumentEditor(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(span.start)
         cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+        self._before_edit = self.snapshot_spans()
         self._writing += 1
         try:
             cursor.beginEditBlock()
@@ -291,6 +312,7 @@ class DocumentEditor(QPlainTextEdit):
             cursor.endEditBlock()
         finally:
             self._writing -= 1
+            self._before_edit = None
         span.set_start(start)
         span.set_end(cursor.position())
         span.soft, span.parts, span._length = [], [], 0
@@ -316,7 +338,28 @@ class DocumentEditor(QPlainTextEdit):
         self._remember_positions()
 
     def close_completion(self, span: Span) -> None:
+        """The run has ended: nothing more is written into ``span``.
+
+        Qt merges typing into the previous insertion when both are plain insertions, so
+        text typed right after a completion would be undone together with it. The
+        completion's edit block therefore ends with an insert-and-remove of nothing
+        visible, and the next keystroke is an undo step of its own.
+        """
+        if span.open and not self._first_write and span.end > span.start:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(span.end)
+            self._writing += 1
+            self.joining += 1
+            try:
+                cursor.joinPreviousEditBlock()
+                cursor.insertText("\u200b")
+                cursor.deletePreviousChar()
+                cursor.endEditBlock()
+            finally:
+                self._writing -= 1
+                self.joining = 0
         span.open = False
+        self._first_write = False
 
     def set_units(self, span: Span, layout: UnitLayout | None) -> None:
         span.set_units(layout)
@@ -342,8 +385,16 @@ class DocumentEditor(QPlainTextEdit):
         self._remember_positions()
 
     def snapshot_spans(self) -> list[SpanState]:
-        """What the spans are now (kept by undo commands to put them back)."""
-        return [SpanState.of(s) for s in self.spans]
+        """What the spans are now (kept by undo commands to put them back). Qt adds the undo
+        step of an edit block when the block ends, after the text (and the spans' cursors)
+        moved: during an edit this is what the spans were before it."""
+        if self._before_edit is not None:
+            return self._before_edit
+        states = [SpanState.of(s) for s in self.spans]
+        if len(states) == len(self._positions):  # positions as they were before the edit
+            for state, (start, end) in zip(states, self._positions, strict=True):
+                state.start, state.end = start, end
+        return states
 
     def restore_spans(self, states: list[SpanState] | None) -> None:
         """Put spans back as they were in a snapshot (the text must be as it was then)."""
@@ -351,7 +402,8 @@ class DocumentEditor(QPlainTextEdit):
             return
         document = self.document()
         limit = document.characterCount() - 1
-        spans = [state.make(document) for state in states if state.end <= limit]
+        # An empty span (a completion before its first text) is nothing to put back.
+        spans = [state.make(document) for state in states if state.start < state.end <= limit]
         self.spans[:] = spans
         self._remember_positions()
         self.highlighter.rehighlight()

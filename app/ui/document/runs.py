@@ -68,7 +68,7 @@ class DocumentRuns(QObject):
         self._skip = 0
         self._run_number = 0
         self._tasks = TaskKeeper()
-        self._slices: list[tuple[Span, list[tuple[int, int]]]] = []
+        self._slices: list[tuple[Span, list[tuple[int, int]], Painted]] = []
         self._slice_timer = QTimer(self)
         self._slice_timer.setInterval(0)
         self._slice_timer.timeout.connect(self._paint_slice)
@@ -217,13 +217,13 @@ class DocumentRuns(QObject):
             if span not in self.editor.spans or span is not self.span:
                 return  # edited or replaced meanwhile
             span.set_units(layout)
-            self._paint_in_slices(span)
-            self.painted.emit(Painted(span, stats))
+            self._paint_in_slices(span, Painted(span, stats))
 
         self._tasks.spawn(compute())
 
-    def _paint_in_slices(self, span: Span) -> None:
-        self._slices.append((span, self.editor.span_blocks(span)))
+    def _paint_in_slices(self, span: Span, done: Painted) -> None:
+        """Colour ``span`` a few blocks per event-loop turn; announce ``done`` at the end."""
+        self._slices.append((span, self.editor.span_blocks(span), done))
         if not self._slice_timer.isActive():
             self._slice_timer.start()
 
@@ -231,14 +231,17 @@ class DocumentRuns(QObject):
         if not self._slices:
             self._slice_timer.stop()
             return
-        span, blocks = self._slices[0]
+        span, blocks, done = self._slices[0]
         chunk, rest = blocks[:_BLOCKS_PER_SLICE], blocks[_BLOCKS_PER_SLICE:]
-        if chunk and span in self.editor.spans:
+        alive = span in self.editor.spans
+        if chunk and alive:
             self.editor.rehighlight_span(span, chunk[0][0], chunk[-1][0])
-        if rest and span in self.editor.spans:
-            self._slices[0] = (span, rest)
-        else:
-            self._slices.pop(0)
+        if rest and alive:
+            self._slices[0] = (span, rest, done)
+            return
+        self._slices.pop(0)
+        if alive:
+            self.painted.emit(done)
 
     # -- choices and branches -------------------------------------------------------------------
 

@@ -180,14 +180,18 @@ class SpanState:
     length: int
     layout: UnitLayout | None
     open: bool
+    #: The span object itself: restoring puts it back (those who hold it keep it).
+    origin: Span | None = None
 
     @classmethod
     def of(cls, span: Span) -> SpanState:
         return cls(span.kind, span.run, span.choice, span.start, span.end, list(span.soft),
-                   list(span.parts), span.length, span.layout, span.open)  # fmt: skip
+                   list(span.parts), span.length, span.layout, span.open, span)  # fmt: skip
 
     def make(self, document: QTextDocument) -> Span:
-        span = Span(document, self.start, self.kind, self.run)
+        span = self.origin if self.origin is not None else Span(document, 0, self.kind)
+        span.kind, span.run = self.kind, self.run
+        span.set_start(self.start)
         span.set_end(self.end)
         span.choice = self.choice
         span.soft, span.parts, span._length = list(self.soft), list(self.parts), self.length

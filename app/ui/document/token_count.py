@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
+from shiboken6 import isValid
 
 from app.core.connections import Connections
 from app.core.profiles import Profile
@@ -87,5 +88,6 @@ class TokenCounter(QObject):
             raise
         except Exception:  # the estimate stays; counting must never disturb writing
             return
-        if generation == self._generation:
+        # The window (and its label) may have closed while the server was counting.
+        if generation == self._generation and isValid(self) and isValid(self.label):
             self._show(result.count, result.exact)

@@ -65,6 +65,8 @@ class UnifiedUndo(QObject):
         self._label: str | None = None
         #: Hooks that keep generated spans with the text through undo and redo.
         self.state: StateHooks | None = None
+        #: True while the document re-announces a step it already has (a joined block).
+        self.suppress: Callable[[], bool] = lambda: False
         document.undoCommandAdded.connect(self._on_document_command)
 
     def edit(self, label: str, change: Callable[[], None]) -> None:
@@ -80,6 +82,8 @@ class UnifiedUndo(QObject):
         self._label = label
 
     def _on_document_command(self) -> None:
+        if self.suppress():
+            return
         label, self._label = self._label, None
         self.stack.push(DocumentEditCommand(self.document, label or self.tr("Typing"), self.state))
 

@@ -1,5 +1,5 @@
-"""The writing surface: the document, the choice strip above it, the token panel beside it,
-and the bar below it with Run, the prompt token count and the view options.
+"""The writing surface: the document, and the bar below it with the choice strip (n > 1),
+the view options, the prompt token count and Run.
 
 :class:`DocumentView` only lays these out and relays what the user asks for as signals; the
 window decides what a run is.
@@ -144,6 +144,8 @@ class DocumentView(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        # The choice strip sits in the bar: showing it never takes height from the text.
+        bar.addWidget(self.choices)
         bar.addWidget(self.prompt_mode)
         bar.addWidget(self.insert)
         bar.addWidget(colour_label)
@@ -156,7 +158,6 @@ class DocumentView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.choices)
         layout.addWidget(self.body, 1)
         layout.addLayout(bar)
 

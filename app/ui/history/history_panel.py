@@ -1,18 +1,21 @@
 """The history panel: newest runs first, searchable, filterable, paged lazily.
 
 :class:`HistoryTableModel` is a Qt table model that fetches 200 rows at a time
-(``canFetchMore``/``fetchMore``), so 10,000 runs open as fast as 200. Actions: restore a
-run into the editor, copy its output, delete, export the selection as JSONL or Markdown.
-Database work runs in a worker thread.
+(``canFetchMore``/``fetchMore``) by keyset: each page continues after the ``(created, id)``
+of the last row, so the page at run 100,000 costs what the first does, and a run recorded
+meanwhile never shifts a page. New runs are added at the top (the rows already loaded, the
+scroll position and the selection stay). Actions: restore a run into the editor, copy its
+output, delete, export the selection as JSONL or Markdown. Recording, deleting and
+exporting run in a worker thread; a page is read on the spot (it is one index range).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -40,11 +43,53 @@ from PySide6.QtWidgets import (
 from app.core.history import HistoryError, HistoryStore, RunRecord, RunSummary
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.common.task_keeper import TaskKeeper
+from app.ui.common.wording import text_of
 
-__all__ = ["PAGE", "HistoryPanel", "HistoryTableModel"]
+__all__ = ["PAGE", "HistoryPanel", "HistoryTableModel", "Rows"]
 
 PAGE = 200
 _Index = QModelIndex | QPersistentModelIndex
+
+
+class Rows(Sequence[RunSummary]):
+    """The rows the list holds, kept as plain tuples; reading one gives a RunSummary.
+
+    Python's collector stops tracking a tuple of plain values, but never a named tuple:
+    100,000 rows kept as RunSummary would add tens of milliseconds to every full collection
+    in the process (a pause while scrolling, or while a run streams).
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, rows: Iterable[RunSummary] = ()) -> None:
+        self._items: list[tuple[Any, ...]] = [tuple(row) for row in rows]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> RunSummary: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RunSummary]: ...
+
+    def __getitem__(self, index: int | slice) -> RunSummary | list[RunSummary]:
+        if isinstance(index, slice):
+            return [RunSummary._make(item) for item in self._items[index]]
+        return RunSummary._make(self._items[index])
+
+    def insert(self, at: int, rows: Iterable[RunSummary]) -> None:
+        self._items[at:at] = [tuple(row) for row in rows]
+
+    def extend(self, rows: Iterable[RunSummary]) -> None:
+        self._items.extend(tuple(row) for row in rows)
+
+    def remove(self, first: int, last: int) -> None:
+        """Remove rows ``first`` to ``last`` (inclusive)."""
+        del self._items[first : last + 1]
+
+    def ids(self) -> list[int]:
+        return [item[0] for item in self._items]
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -62,28 +107,92 @@ class HistoryTableModel(QAbstractTableModel):
         "cancelled": QT_TRANSLATE_NOOP("HistoryTableModel", "stopped"),
     }
 
+    #: A page could not be read (the sentence for the user).
+    failed = Signal(str)
+
     def __init__(self, store: HistoryStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.rows: list[RunSummary] = []
+        self.rows = Rows()
+        #: How many runs match the filters (counted when the list is reloaded or extended).
         self.total = 0
         self.text = ""
         self.model_filter: str | None = None
         self.profile_filter: str | None = None
+        self._more = False  # older runs remain below the last row
+
+    def filters(self) -> tuple[str, str | None, str | None]:
+        return (self.text, self.model_filter, self.profile_filter)
+
+    def _page(self, after: tuple[float, int] | None) -> list[RunSummary]:
+        """Up to ``PAGE`` rows after ``after`` (one more is read to know whether more remain)."""
+        assert self.store is not None
+        text, model, profile = self.filters()
+        rows = self.store.page(after, PAGE + 1, text=text, model=model, profile=profile)
+        self._more = len(rows) > PAGE
+        return rows[:PAGE]
+
+    def _failed(self, exc: HistoryError) -> None:
+        self._more = False
+        self.failed.emit(text_of(exc.msg))
 
     def reload(self) -> None:
+        """Start again from the newest run (after the filters changed, or to resync)."""
         self.beginResetModel()
-        self.rows = []
-        self.total = 0
+        self.rows, self.total, self._more = Rows(), 0, False
         if self.store is not None:
             try:
-                self.total = self.store.count(self.text, self.model_filter, self.profile_filter)
-                self.rows = self.store.search(
-                    self.text, self.model_filter, self.profile_filter, limit=PAGE
-                )
-            except HistoryError:
-                self.rows, self.total = [], 0
+                self.total = self.store.count(*self.filters())
+                self.rows = Rows(self._page(None))
+            except HistoryError as exc:
+                self.rows, self.total = Rows(), 0
+                self._failed(exc)
         self.endResetModel()
+
+    def refresh(self) -> None:
+        """Add the runs recorded since the top row above it; reload if runs went away.
+
+        The count tells: it grew by exactly the runs found above the top unless some were
+        deleted (another process pruned, say), and then the list is read again.
+        """
+        if self.store is None or not self.rows:
+            self.reload()
+            return
+        try:
+            total = self.store.count(*self.filters())
+            text, model, profile = self.filters()
+            newer = self.store.newer(
+                self.rows[0].key, PAGE + 1, text=text, model=model, profile=profile
+            )
+        except HistoryError as exc:
+            self._failed(exc)
+            return
+        if len(newer) > PAGE or total != self.total + len(newer):
+            self.reload()
+            return
+        self.total = total
+        if newer:
+            self.beginInsertRows(QModelIndex(), 0, len(newer) - 1)
+            self.rows.insert(0, newer)
+            self.endInsertRows()
+
+    def forget(self, ids: list[int]) -> None:
+        """Take deleted runs out of the list (the rest, and the scroll position, stay)."""
+        gone = set(ids)
+        shown = self.rows.ids()
+        last = len(shown) - 1
+        while last >= 0:  # from the bottom, a block of adjacent rows at a time
+            if shown[last] not in gone:
+                last -= 1
+                continue
+            first = last
+            while first > 0 and shown[first - 1] in gone:
+                first -= 1
+            self.beginRemoveRows(QModelIndex(), first, last)
+            self.rows.remove(first, last)
+            self.total -= last - first + 1
+            self.endRemoveRows()
+            last = first - 1
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -92,14 +201,17 @@ class HistoryTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and len(self.rows) < self.total
+        return not parent.isValid() and self._more
 
     def fetchMore(self, parent: _Index) -> None:
-        if self.store is None or parent.isValid():
+        """The next page, after the last row's keyset (never an offset)."""
+        if self.store is None or parent.isValid() or not self._more or not self.rows:
             return
-        more = self.store.search(
-            self.text, self.model_filter, self.profile_filter, limit=PAGE, offset=len(self.rows)
-        )
+        try:
+            more = self._page(self.rows[-1].key)
+        except HistoryError as exc:
+            self._failed(exc)
+            return
         if more:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
             self.rows.extend(more)
@@ -150,6 +262,7 @@ class HistoryPanel(QWidget):
         self.profile_filter = QComboBox()
         self.profile_filter.setAccessibleName(self.tr("Filter by profile"))
         self.table_model = HistoryTableModel(store, self)
+        self.table_model.failed.connect(self.problem)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -209,11 +322,19 @@ class HistoryPanel(QWidget):
             widget.setEnabled(False)
 
     def reload(self) -> None:
+        """Show what the database holds: new runs at the top (the window calls this after
+        every run) or, when the filters changed, the list read again from the newest."""
         model = self.table_model
-        model.text = self.search.text()
-        model.model_filter = self.model_filter.currentData()
-        model.profile_filter = self.profile_filter.currentData()
-        model.reload()
+        filters = (
+            self.search.text(),
+            self.model_filter.currentData(),
+            self.profile_filter.currentData(),
+        )
+        if filters == model.filters() and model.rows:
+            model.refresh()
+        else:
+            model.text, model.model_filter, model.profile_filter = filters
+            model.reload()
         self._refresh_filters()
 
     def _refresh_filters(self) -> None:
@@ -222,7 +343,7 @@ class HistoryPanel(QWidget):
         try:
             models, profiles = self.store.distinct("model"), self.store.distinct("profile")
         except HistoryError as exc:
-            self.problem.emit(str(exc))
+            self.problem.emit(text_of(exc.msg))
             return
         for combo, values, label in (
             (self.model_filter, models, self.tr("All models")),
@@ -245,9 +366,11 @@ class HistoryPanel(QWidget):
         assert self.store is not None
         try:
             return self.store.get(run_id)
-        except (HistoryError, KeyError) as exc:
+        except HistoryError as exc:
+            self.problem.emit(text_of(exc.msg))
+        except KeyError as exc:
             self.problem.emit(str(exc))
-            return None
+        return None
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
@@ -270,16 +393,27 @@ class HistoryPanel(QWidget):
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if ids and self.store is not None:
-            self._in_thread(self.store.delete, ids)
+            self._in_thread(self.store.delete, ids, then=lambda: self.table_model.forget(ids))
 
     def _in_thread(
-        self, func: Callable[..., Any], *args: Any, refresh: bool = True
+        self,
+        func: Callable[..., Any],
+        *args: Any,
+        refresh: bool = True,
+        then: Callable[[], None] | None = None,
     ) -> asyncio.Task[None]:
+        """Run ``func`` in a worker thread; then ``then`` if it worked, and reload."""
+
         async def work() -> None:
             try:
                 await asyncio.to_thread(func, *args)
-            except (HistoryError, OSError) as exc:
+            except HistoryError as exc:
+                self.problem.emit(text_of(exc.msg))
+            except OSError as exc:
                 self.problem.emit(str(exc))
+            else:
+                if then is not None:
+                    then()
             if refresh:
                 self.reload()
 

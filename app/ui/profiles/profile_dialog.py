@@ -12,9 +12,11 @@ the current profile's kind once it is saved.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
@@ -78,6 +81,12 @@ class ProfileDialog(QDialog):
         self.resize(820, 520)
         self._editing: str | None = None
         self._tasks = TaskKeeper()
+        self._testing = False
+        self._failed = False
+        self._pending: Profile | None = None
+        self._editing: str | None = None
+        self._closing = False
+        self.pending_question: QMessageBox | None = None
         #: Bumped whenever another profile is shown: a late detection result is dropped.
         self._detect_serial = 0
         self.detect_task: asyncio.Task[Detection | CompletionError] | None = None
@@ -200,7 +209,7 @@ class ProfileDialog(QDialog):
         layout.addLayout(left, 1)
         layout.addLayout(right, 3)
 
-        self.list.currentTextChanged.connect(self._show)
+        self.list.currentTextChanged.connect(self._on_selected)
         self.remove_button.clicked.connect(self._remove)
         self.save_button.clicked.connect(self.save)
         self.test_button.clicked.connect(self.test)
@@ -230,6 +239,83 @@ class ProfileDialog(QDialog):
             return
         self._load_fields(profile, name)
 
+    # -- unsaved edits ---------------------------------------------------------------------
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether the fields differ from the profile as it was loaded (or a key is typed)."""
+        if self._pending is None:
+            return False
+        if self.api_key.text().strip():
+            return True
+        try:
+            edited = self.profile_from_fields()
+        except ProfileError:
+            return True
+        return edited.to_json() != self._pending.to_json() or (
+            self._editing is None
+            and (edited.name != self._pending.name or edited.base_url != self._pending.base_url)
+        )
+
+    def _on_selected(self, name: str) -> None:
+        if name == (self._editing or "") or not self.has_unsaved_edits():
+            self._show(name)
+            return
+        previous = self._editing
+        self._ask_discard(lambda: self._show(name), lambda: self._select_quietly(previous))
+
+    def _select_quietly(self, name: str | None) -> None:
+        names = [p.name for p in self.manager.profiles]
+        self.list.blockSignals(True)
+        if name in names:
+            self.list.setCurrentRow(names.index(name))
+        else:
+            self.list.clearSelection()
+        self.list.blockSignals(False)
+
+    def _ask_discard(self, proceed: Callable[[], None], cancel: Callable[[], None]) -> None:
+        """Ask (never blocking the event loop: runs may be streaming) before edits are lost."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("The changes to “{0}” are not saved.").format(self.name.text().strip()))
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+
+        def done(button: int) -> None:
+            box.deleteLater()
+            if button == QMessageBox.StandardButton.Discard:
+                proceed()
+            elif button == QMessageBox.StandardButton.Save:
+                task = self.save()
+                if task is None:
+                    cancel()
+                else:
+                    task.add_done_callback(lambda _t: proceed() if not self._failed else None)
+            else:
+                cancel()
+
+        box.finished.connect(done)
+        self.pending_question = box
+        box.open()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing or not self.has_unsaved_edits():
+            self._closing = False
+            super().closeEvent(event)
+            return
+        event.ignore()
+
+        def close() -> None:
+            self._closing = True
+            self.close()
+
+        self._ask_discard(close, lambda: None)
+
     def _load_fields(self, profile: Profile, editing: str | None) -> None:
         self._editing = editing
         self._pending = profile
@@ -257,7 +343,7 @@ class ProfileDialog(QDialog):
             self.tr("A key is stored") if profile.key_ref else self.tr("No key (optional)")
         )
         self.forget_key.setEnabled(bool(profile.key_ref))
-        self.feedback.clear()
+        self._say("")
         self._update_key_status()
 
     def _update_key_status(self) -> None:
@@ -281,7 +367,7 @@ class ProfileDialog(QDialog):
         profile.connect_timeout, profile.read_timeout = self.manager.default_timeouts
         self._load_fields(profile, None)
         self.name.setFocus()
-        self.feedback.setText(self.tr("New profile: fill in the fields and press Save."))
+        self._say(self.tr("New profile: fill in the fields and press Save."))
 
     def _remove(self) -> None:
         if self._editing is not None:
@@ -302,7 +388,7 @@ class ProfileDialog(QDialog):
             connect_timeout=self.connect_timeout.value(),
             read_timeout=self.read_timeout.value(),
             model_path=self.model_path.text().strip() or None,
-            server=self._pending.server if self._pending.is_local_model else self.selected_kind,
+            server=self._server_field(),
         )
         profile.validate()
         return profile
@@ -316,6 +402,7 @@ class ProfileDialog(QDialog):
         return self._tasks.spawn(self._save(profile, self.api_key.text().strip()))
 
     async def _save(self, profile: Profile, key: str) -> None:
+        self._failed = False
         where = None
         if key:
             where = await self.manager.set_key(profile, key)
@@ -326,13 +413,14 @@ class ProfileDialog(QDialog):
             return
         self._reload(profile.name)
         if where is True:
-            self.feedback.setText(self.tr("Saved. The key is in the system keyring."))
+            self._say(self.tr("Saved. The key is in the system keyring."), _OK_STYLE)
         elif where is False:
-            self.feedback.setText(
-                self.tr("Saved. No secure storage: the key is kept for this session only.")
+            self._say(
+                self.tr("Saved. No secure storage: the key is kept for this session only."),
+                _OK_STYLE,
             )
         else:
-            self.feedback.setText(self.tr("Saved."))
+            self._say(self.tr("Saved."), _OK_STYLE)
 
     def _forget_key(self) -> None:
         if self._editing is None:
@@ -346,7 +434,7 @@ class ProfileDialog(QDialog):
         await self.manager.set_key(updated, None)
         self.manager.save_profile(profile.name, updated)
         self._reload(updated.name)
-        self.feedback.setText(self.tr("The key was removed."))
+        self._say(self.tr("The key was removed."))
 
     def test(self) -> None:
         try:
@@ -354,17 +442,31 @@ class ProfileDialog(QDialog):
         except ProfileError as exc:
             self._error(str(exc))
             return
-        self.feedback.setText(self.tr("Testing…"))
+        self._say(self.tr("Testing…"))
+        self._testing = True
         self.controller.test_connection(profile, self.api_key.text().strip() or None)
 
     def _on_tested(self, ok: bool, message: str) -> None:
-        if not self.isVisible():
-            return
-        self.feedback.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
-        self.feedback.setText(message)
+        if not self._testing:
+            return  # the main window's own test: it shows the answer itself
+        self._testing = False
+        self._say(message, _OK_STYLE if ok else _ERROR_STYLE)
+
+    def _server_field(self) -> str | None:
+        """The kind to store: unchanged stays as it was (``None`` means the default)."""
+        pending = self._pending
+        assert pending is not None
+        if pending.is_local_model or self.selected_kind == pending.server_kind:
+            return pending.server
+        return self.selected_kind
 
     def _error(self, message: str) -> None:
-        self.feedback.setStyleSheet(_ERROR_STYLE)
+        self._failed = True
+        self._say(message, _ERROR_STYLE)
+
+    def _say(self, message: str, style: str = "") -> None:
+        """Feedback in the dialog; its colour belongs to this message only."""
+        self.feedback.setStyleSheet(style)
         self.feedback.setText(message)
 
     # -- server kind ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from app.core.session_state import SessionFile, WorkingState
 
@@ -68,8 +69,11 @@ class Autosaver(QObject):
         try:
             await asyncio.to_thread(self.session.save, state)
         except OSError as exc:
-            self.failed.emit(self.tr("The session could not be autosaved: {0}").format(exc))
+            if isValid(self):
+                self.failed.emit(self.tr("The session could not be autosaved: {0}").format(exc))
             return
+        if not isValid(self):
+            return  # the window closed while the file was written: nobody to tell
         self.saved.emit()
         if self._again:
             self._again = False

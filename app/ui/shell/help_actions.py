@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from app.ui.common.i18n import display_name
-from app.ui.shell.about_dialog import AboutDialog
-from app.ui.shell.shortcuts_sheet import ShortcutsSheet
+
+if TYPE_CHECKING:  # built on first use
+    from app.ui.shell.about_dialog import AboutDialog
+    from app.ui.shell.shortcuts_sheet import ShortcutsSheet
 
 __all__ = ["HelpActions"]
 
@@ -32,6 +36,8 @@ class HelpActions(QObject):
 
     def show_shortcuts(self) -> ShortcutsSheet:
         if self.shortcuts is None:
+            from app.ui.shell.shortcuts_sheet import ShortcutsSheet
+
             self.shortcuts = ShortcutsSheet(self.window.menuBar(), self.window)
         else:
             self.shortcuts.fill(self.window.menuBar())
@@ -41,6 +47,8 @@ class HelpActions(QObject):
 
     def show_about(self) -> AboutDialog:
         if self.about is None:
+            from app.ui.shell.about_dialog import AboutDialog
+
             self.about = AboutDialog(self.window)
         self.about.show()
         self.about.raise_()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, 
 from app.core.document_text import plan_prompt
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
 from app.core.errors import RedirectError
-from app.core.history import RunRecord
+from app.core.history import HistoryError, RunRecord
 from app.core.keys import KeyStatus
 from app.core.local_model import LocalModelError
 from app.core.presets import Preset
@@ -35,26 +35,23 @@ from app.core.session_state import WorkingState
 from app.core.wire_log import WireLog
 from app.ui.analysis.capability_actions import CapabilityActions
 from app.ui.analysis.output_view import OutputView
-from app.ui.analysis.prompt_scoring import PromptScorer
 from app.ui.analysis.token_view import ProbabilityMode
-from app.ui.analysis.wire_inspector import WireInspector
 from app.ui.code.code_actions import CodeActions
 from app.ui.common.i18n import display_name
 from app.ui.common.message_area import MessageArea, Severity
+from app.ui.common.screen import fit_on_screen
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Action
-from app.ui.compare.compare_window import CompareWindow
+from app.ui.document.prompt_scoring import PromptScorer
 from app.ui.document.runs import DocumentRuns, Painted
 from app.ui.document.spans import Span
 from app.ui.document.token_count import TokenCounter
 from app.ui.document.undo_history import UnifiedUndo
 from app.ui.document.view import DocumentView
-from app.ui.history.history_panel import HistoryPanel
 from app.ui.parameters import ParameterPanel
 from app.ui.presets.preset_actions import PresetActions
 from app.ui.profiles.connection_bar import ConnectionBar
-from app.ui.profiles.profile_dialog import ProfileDialog
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
 from app.ui.shell.autosave import Autosaver
@@ -63,6 +60,13 @@ from app.ui.shell.run_status import RunStatus
 from app.ui.shell.settings_actions import SettingsActions
 from app.ui.shell.storage import WindowStorage
 from app.ui.shell.window_state import WindowState
+
+if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, history
+    from app.ui.analysis.wire_inspector import WireInspector
+    from app.ui.batch.batch_window import BatchWindow
+    from app.ui.compare.compare_window import CompareWindow
+    from app.ui.history.history_panel import HistoryPanel
+    from app.ui.profiles.profile_dialog import ProfileDialog
 
 __all__ = ["MainWindow"]
 
@@ -84,6 +88,7 @@ class MainWindow(QMainWindow):
         controller.runner.history = storage.history
         self.profile_dialog: ProfileDialog | None = None
         self.compare_window: CompareWindow | None = None
+        self.batch_window: BatchWindow | None = None
         self.wire_inspector: WireInspector | None = None
         self._selected: tuple[Span, int] | None = None
         self._dirty = False
@@ -116,6 +121,7 @@ class MainWindow(QMainWindow):
         self.runs = DocumentRuns(self.document, self.controller, self)
         self.undo = UnifiedUndo(self.undo_stack, self.document.document(), self)
         self.undo.state = (self.document.snapshot_spans, self.document.restore_spans)
+        self.undo.suppress = lambda: self.document.joining > 0
         self.counter = TokenCounter(
             self.view.token_count, self.document.text, self.current_profile,
             self.current_model, self.controller.connections, self,
@@ -144,12 +150,12 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.parameters_dock, self.tokens_dock)
         self.parameters_dock.raise_()
         self.resizeDocks([self.parameters_dock], [SIDEBAR_WIDTH], Qt.Orientation.Horizontal)
-        self.history = HistoryPanel(self.storage.history, self)
-        if self.storage.history_problem:
-            self.history.set_disabled_notice(text_of(self.storage.history_problem))
-        self.history_dock = self._dock(self.tr("History"), "history", self.history,
+        # The history panel is built the first time it is shown (start-up stays light).
+        self._history: HistoryPanel | None = None
+        self.history_dock = self._dock(self.tr("History"), "history", QWidget(),
                                        Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.history_dock.hide()  # opens with Ctrl+F or View ▸ History
+        self.history_dock.visibilityChanged.connect(lambda shown: shown and self.history)
         self.output_dock = self._dock(self.tr("Choices side by side"), "output", self.output,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.output_dock.hide()
@@ -185,6 +191,10 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(self.tr("Compare targets…"), self.show_compare,
                                            "Ctrl+Shift+K")  # fmt: skip
         self.compare_action.setToolTip(self.tr("Run this prompt on 2–4 profiles or models at once"))
+        self.batch_action = self._action(self.tr("Batch…"), self.show_batch, "Ctrl+Shift+B")
+        self.batch_action.setToolTip(
+            self.tr("Run a prompt template over every row of a data file, on up to 4 variants")
+        )
         self.presets = PresetActions(
             self.storage.presets, self.capture_preset, self.apply_preset,
             lambda: [p.name for p in self.profiles.profiles], self,
@@ -192,7 +202,8 @@ class MainWindow(QMainWindow):
         self.scorer = PromptScorer(self, self.document, self.controller, self)
         self.capabilities = CapabilityActions(self.profiles, self.parameters, self)
         self.code = CodeActions(self, self.profiles, self)
-        self.settings = SettingsActions(self)
+        self.settings = SettingsActions(self.storage, self.profiles, self.controller, self, self)
+        self.settings.pruned.connect(lambda _: self._history is not None and self._history.reload())
         self.help = HelpActions(self)
 
         menu = self.menuBar()
@@ -209,7 +220,7 @@ class MainWindow(QMainWindow):
         self.addActions([self.code.view_action, self.code.import_action, self.settings.action])
         run_menu = menu.addMenu(self.tr("&Run"))
         run_menu.addActions([self.run_action, self.stop_action, self.regenerate_action,
-                             self.scorer.action, self.compare_action,
+                             self.scorer.action, self.compare_action, self.batch_action,
                              self.capabilities.forget_action])  # fmt: skip
         view_menu = menu.addMenu(self.tr("&View"))
         for dock in (self.parameters_dock, self.tokens_dock, self.history_dock, self.output_dock):
@@ -250,9 +261,6 @@ class MainWindow(QMainWindow):
         profiles.currentChanged.connect(self._on_profile_changed)
         profiles.keyStatusChanged.connect(self._on_key_status)
         profiles.problem.connect(lambda text: self.tell(text, Severity.ERROR))
-        self.history.restoreRequested.connect(self.restore_run)
-        self.history.inspectRequested.connect(self.inspect_record)
-        self.history.problem.connect(lambda text: self.tell(text, Severity.ERROR))
         self.presets.message.connect(
             lambda text, error: self.tell(text, Severity.ERROR if error else Severity.INFO)
         )
@@ -279,6 +287,9 @@ class MainWindow(QMainWindow):
         )
         if self.window_state is not None:
             self.window_state.restore("main", self, self._splitters())
+            mode = self.window_state.value("view/colouring", int(ProbabilityMode.OFF))
+            if mode in {int(m) for m in ProbabilityMode}:
+                self.set_probability_mode(ProbabilityMode(mode))
         self._show_profiles_list()
         self.connection.model.setCurrentText(self.profiles.current.default_model)
         for problem in (self.profiles.load_problem, self.storage.session_problem):
@@ -451,7 +462,8 @@ class MainWindow(QMainWindow):
         self._set_running(False)
         if self.output_dock.isVisible():
             self._fill_output(outcome)
-        self.history.reload()
+        if self._history is not None:
+            self._history.reload()
         self.autosave.schedule()
         self.status.show_result(result)
         self.capabilities.annotate_status(self.status)
@@ -599,6 +611,21 @@ class MainWindow(QMainWindow):
             self.undo.label_next(None)
         self.status.show_result(result)
 
+    @property
+    def history(self) -> HistoryPanel:
+        """The history panel (built on first use)."""
+        if self._history is None:
+            from app.ui.history import history_panel  # built on first use
+
+            panel = self._history = history_panel.HistoryPanel(self.storage.history, self)
+            if self.storage.history_problem:
+                panel.set_disabled_notice(text_of(self.storage.history_problem))
+            panel.restoreRequested.connect(self.restore_run)
+            panel.inspectRequested.connect(self.inspect_record)
+            panel.problem.connect(lambda text: self.tell(text, Severity.ERROR))
+            self.history_dock.setWidget(panel)
+        return self._history
+
     def focus_history_search(self) -> None:
         self.history_dock.show()
         self.history_dock.raise_()
@@ -625,15 +652,53 @@ class MainWindow(QMainWindow):
     def show_compare(self) -> CompareWindow:
         """Open the (non-modal) Compare window."""
         if self.compare_window is None:
+            from app.ui.compare.compare_window import CompareWindow
+
             self.compare_window = CompareWindow(self, self.profiles, self.controller, self)
-            self.compare_window.recorded.connect(self.history.reload)
+            self.compare_window.recorded.connect(
+                lambda: self._history is not None and self._history.reload()
+            )
+            fit_on_screen(self.compare_window, self)
         self.compare_window.show()
         self.compare_window.raise_()
         self.compare_window.activateWindow()
         return self.compare_window
 
+    def show_batch(self) -> BatchWindow:
+        """Open the (non-modal) Batch window."""
+        if self.batch_window is None:
+            from app.ui.batch.batch_window import BatchWindow
+
+            self.batch_window = BatchWindow(self, self.profiles, self.controller, self)
+            self.batch_window.openRun.connect(self.open_history_run)
+            self.batch_window.finished.connect(
+                lambda _: self._history is not None and self._history.reload()
+            )
+            fit_on_screen(self.batch_window, self)
+        self.batch_window.show()
+        self.batch_window.raise_()
+        self.batch_window.activateWindow()
+        return self.batch_window
+
+    def open_history_run(self, record_id: int) -> None:
+        """Put run ``record_id`` from history into the document (a batch cell's run)."""
+        store = self.storage.history
+        if store is None:
+            return
+        try:
+            record = store.get(record_id)
+        except HistoryError as exc:
+            self.tell(text_of(exc.msg), Severity.ERROR)
+            return
+        except KeyError:
+            self.tell(self.tr("This run is no longer in the history."), Severity.WARNING)
+            return
+        self.restore_run(record)
+
     def _inspector(self) -> WireInspector:
         if self.wire_inspector is None:
+            from app.ui.analysis.wire_inspector import WireInspector
+
             self.wire_inspector = WireInspector(self)
         self.wire_inspector.show()
         self.wire_inspector.raise_()
@@ -655,6 +720,8 @@ class MainWindow(QMainWindow):
     def show_profiles(self) -> ProfileDialog:
         """Show the non-modal Profiles dialog (never exec(): runs may be streaming)."""
         if self.profile_dialog is None:
+            from app.ui.profiles.profile_dialog import ProfileDialog
+
             self.profile_dialog = ProfileDialog(self.profiles, self.controller, self)
         self.profile_dialog.show()
         self.profile_dialog.raise_()
@@ -726,5 +793,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.cancel()
         if self.window_state is not None:
+            self.window_state.set_value("view/colouring", int(self.view.mode))
             self.window_state.save("main", self, self._splitters())
         super().closeEvent(event)

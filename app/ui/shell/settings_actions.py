@@ -9,11 +9,10 @@ are shown in the dialog, which keeps the user's choices.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.settings import Settings, SettingsError
 from app.ui.common.editor_font import set_editor_font
@@ -21,21 +20,35 @@ from app.ui.common.message_area import Severity
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.theme import apply_theme
 from app.ui.common.wording import text_of
+from app.ui.common.workspace import Workspace
+from app.ui.profiles.profile_manager import ProfileManager
+from app.ui.runs.controller import RunController
 from app.ui.shell.settings_dialog import SettingsDialog
-
-if TYPE_CHECKING:
-    from app.ui.shell.main_window import MainWindow
+from app.ui.shell.storage import WindowStorage
 
 __all__ = ["SettingsActions"]
 
 
 class SettingsActions(QObject):
-    applied = Signal(object)  # Settings
+    """Settings ▸ apply to the parts they concern (given, not reached for)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    applied = Signal(object)  # Settings
+    #: Retention removed runs from the history (the history view reloads).
+    pruned = Signal(int)
+
+    def __init__(
+        self,
+        storage: WindowStorage,
+        profiles: ProfileManager,
+        controller: RunController,
+        workspace: Workspace,
+        window: QWidget,
+    ) -> None:
         super().__init__(window)
         self.window = window
-        storage = window.storage
+        self.storage = storage
+        self.profiles = profiles
+        self.controller = controller
         self.file = storage.settings_file
         loaded = storage.settings
         self.settings = loaded.settings if loaded is not None else Settings()
@@ -46,7 +59,7 @@ class SettingsActions(QObject):
         self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action.triggered.connect(lambda: self.show())
         if loaded is not None and loaded.problem:
-            window.messages.show_message(text_of(loaded.problem), Severity.ERROR)
+            workspace.tell(text_of(loaded.problem), Severity.ERROR)
         self._apply(self.settings, first=True)
 
     def show(self) -> SettingsDialog:
@@ -82,17 +95,18 @@ class SettingsActions(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication) and (not first or settings.theme != "system"):
             apply_theme(app, settings.theme)
-        if not first or settings.editor_font or settings.editor_font_size != 11:
-            set_editor_font(settings.editor_font, settings.editor_font_size)
-        self.window.profiles.default_timeouts = (settings.connect_timeout, settings.read_timeout)
-        self.window.controller.output_limit = settings.output_limit or None
+        # Always, also at start-up: the editors show the settings' size from the first
+        # frame, so applying a setting later never makes the text jump.
+        set_editor_font(settings.editor_font, settings.editor_font_size)
+        self.profiles.default_timeouts = (settings.connect_timeout, settings.read_timeout)
+        self.controller.output_limit = settings.output_limit or None
         if settings.history_days or settings.history_max_runs:
             self.prune_history()
         self.applied.emit(settings)
 
     def prune_history(self) -> asyncio.Task[int] | None:
         """Apply the retention settings to history (in a worker thread)."""
-        store = self.window.storage.history
+        store = self.storage.history
         if store is None:
             return None
         settings = self.settings
@@ -104,7 +118,7 @@ class SettingsActions(QObject):
                 keep_runs=settings.history_max_runs,
             )
             if deleted:
-                self.window.history.reload()
+                self.pruned.emit(deleted)
             return deleted
 
         try:

@@ -1,4 +1,5 @@
-"""Remember window geometry, dock layout and splitter positions between sessions.
+"""Remember window geometry, dock layout, splitter positions and small view choices
+(the token colouring) between sessions.
 
 Kept with QSettings in ``window.ini`` in the config dir (so ``--config-dir`` and the
 tests' isolated homes hold it too). A missing or unreadable entry leaves Qt's defaults.
@@ -38,6 +39,16 @@ class WindowState:
             sizes = self._bytes(f"{name}/splitter/{key}")
             if sizes is not None:
                 splitter.restoreState(sizes)
+
+    def value(self, key: str, default: int = 0) -> int:
+        """A small remembered choice (e.g. the colouring mode)."""
+        try:
+            return int(self.settings.value(key, default))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+
+    def set_value(self, key: str, value: int) -> None:
+        self.settings.setValue(key, value)
 
     def save(self, name: str, widget: QWidget, splitters: dict[str, QSplitter]) -> None:
         self.settings.setValue(f"{name}/geometry", widget.saveGeometry())

@@ -1,0 +1,109 @@
+"""Start-up cost against the limit: the app's window vs a bare QMainWindow, same machine.
+
+Each round starts a fresh process that opens a window offscreen, lets the event loop paint
+the first frame and quits: once a bare ``QMainWindow`` (the floor: Python + Qt), once the
+app (``completion-playground --smoke-test`` with a fresh config folder). Printed: CPU time
+(user + system) and peak memory (max RSS) of each, medians over the rounds, and the ratios
+(targets: CPU ≤ 2×, memory ≤ 1.5×). Also which heavy modules the app imported before its
+first frame (it should not load the HTTP stack, keyring or dialogs yet).
+
+    python bench/startup.py [--rounds 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1280, 800)
+window.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+import resource
+u = resource.getrusage(resource.RUSAGE_SELF)
+print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
+"""
+
+PROBE = """
+import sys
+from app.main import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in ("httpx", "keyring", "app.ui.compare.compare_window",
+                           "app.ui.profiles.profile_dialog", "app.ui.analysis.wire_inspector",
+                           "app.core.client", "app.ui.history.history_panel")
+               if m in sys.modules)
+print("LOADED:", ",".join(heavy) or "none")
+import resource
+u = resource.getrusage(resource.RUSAGE_SELF)
+print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
+"""
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def measure(argv: list[str]) -> tuple[float, float, str]:
+    """(CPU seconds, max RSS in MB, stdout) of one child process, as it reports them."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr)
+    usage = next(line for line in proc.stdout.splitlines() if line.startswith("USAGE:"))
+    cpu, mem = (float(x) for x in usage.split()[1:3])
+    return cpu, mem, proc.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    from PySide6 import __version__ as pyside
+
+    print(f"{_cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+          f"PySide6 {pyside}")  # fmt: skip
+    bare_cpu, app_cpu, bare_mem, app_mem = [], [], [], []
+    loaded = ""
+    for _ in range(args.rounds):  # alternate so both see the same machine conditions
+        cpu, mem, _out = measure([sys.executable, "-c", BARE])
+        bare_cpu.append(cpu)
+        bare_mem.append(mem)
+        with tempfile.TemporaryDirectory() as home:
+            cpu, mem, out = measure([sys.executable, "-c", PROBE, "--config-dir", home,
+                                     "--smoke-test"])  # fmt: skip
+            app_cpu.append(cpu)
+            app_mem.append(mem)
+            loaded = next((line for line in out.splitlines() if line.startswith("LOADED")), "")
+    b, a = statistics.median(bare_cpu), statistics.median(app_cpu)
+    print(f"bare QMainWindow:  CPU {b:.3f} s, max RSS {statistics.median(bare_mem):.0f} MB")
+    print(f"the app's window:  CPU {a:.3f} s, max RSS {statistics.median(app_mem):.0f} MB")
+    print(
+        f"ratio app/bare:    CPU {a / b:.2f}× (target ≤ 2), memory "
+        f"{statistics.median(app_mem) / statistics.median(bare_mem):.2f}× (target ≤ 1.5)"
+    )
+    print(f"heavy modules at the first frame: {loaded.removeprefix('LOADED: ')}")
+    print(f"(medians of {args.rounds} rounds)")
+
+
+if __name__ == "__main__":
+    main()

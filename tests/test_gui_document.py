@@ -1,0 +1,191 @@
+"""The writing surface in the real window: one document, continued in place.
+
+Type, run: the completion appears after the prompt, tinted; edit and run again: it
+continues; undo removes one completion; regenerate replaces it; insertion at the cursor
+sends the rest as suffix; the document keeps its share of the window whatever appears;
+the status line never widens the window; the Profiles dialog asks before losing edits.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.core.document_text import SOFT_LIMIT
+from tests.conftest import loopback_profile
+from tests.loopback_server import TOKENS
+
+pytestmark = pytest.mark.gui
+
+
+def expected_text(count: int, offset: int = 0) -> str:
+    return "".join(TOKENS[(offset + i) % len(TOKENS)] for i in range(count))
+
+
+@pytest.fixture
+def window(open_window, api):
+    w = open_window([loopback_profile(api)])
+    w.parameters.max_tokens.set_value(4)
+    return w
+
+
+def run(qtbot, window) -> object:
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return finished.args[0]
+
+
+def tinted(window, first: int, last: int) -> bool:
+    """Whether document positions first:last carry the generated tint (and nothing else)."""
+    block = window.prompt.document().findBlock(first)
+    formats = block.layout().formats()
+    start = first - block.position()
+    return any(f.start <= start and f.start + f.length >= last - block.position() for f in formats)
+
+
+def test_type_run_edit_run_again_undo_redo(qtbot, window, api):
+    qtbot.keyClicks(window.prompt, "Once")
+    run(qtbot, window)
+    first = expected_text(4)
+    assert window.prompt.text() == "Once" + first
+    assert tinted(window, 4, 4 + len(first))
+    assert not tinted(window, 0, 4)  # the user's text is not tinted
+    cursor = window.prompt.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.prompt.setTextCursor(cursor)
+    qtbot.keyClicks(window.prompt, " and")
+    run(qtbot, window)
+    assert api.requests[-1].body["prompt"] == "Once" + first + " and"
+    assert window.prompt.text() == "Once" + first + " and" + first
+    # Undo removes the last completion in one step, then the typing, then the first one.
+    window.undo_action.trigger()
+    assert window.prompt.text() == "Once" + first + " and"
+    window.undo_action.trigger()
+    assert window.prompt.text() == "Once" + first
+    assert tinted(window, 4, 4 + len(first))  # undo brings the colours back with the text
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert window.prompt.text() == "Once" + first + " and" + first
+
+
+def test_regenerate_replaces_the_last_completion_in_one_undo_step(qtbot, window, api):
+    window.prompt.setPlainText("Q:")
+    run(qtbot, window)
+    assert window.prompt.text() == "Q:" + expected_text(4)
+    window.parameters.max_tokens.set_value(2)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert api.requests[-1].body["prompt"] == "Q:"  # the text before the completion
+    assert window.prompt.text() == "Q:" + expected_text(2)
+    window.undo_action.trigger()
+    assert window.prompt.text() == "Q:" + expected_text(4)
+
+
+def test_stop_keeps_what_arrived_in_the_document(qtbot, window, api):
+    profile = window.profiles.current
+    profile.base_url = api.base_url("normal", delay=0.03)
+    window.profiles.save_profile(profile.name, profile)
+    window.parameters.max_tokens.set_value(200)
+    window.prompt.setPlainText("P")
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(window.completion_text()) > 5, timeout=10000)
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Escape)
+    assert finished.args[0].cancelled
+    assert window.prompt.text() == "P" + finished.args[0].text
+
+
+def test_insertion_at_the_cursor_sends_the_rest_as_suffix(qtbot, window, api):
+    window.prompt.setPlainText("def f():\n    return\n")
+    cursor = window.prompt.textCursor()
+    cursor.setPosition(len("def f():\n"))
+    window.prompt.setTextCursor(cursor)
+    window.view.insert.setChecked(True)
+    run(qtbot, window)
+    body = api.requests[-1].body
+    assert body["prompt"] == "def f():\n" and body["suffix"] == "    return\n"
+    assert window.prompt.text() == "def f():\n" + expected_text(4) + "    return\n"
+
+
+def test_insertion_without_suffix_support_says_so_nothing_silent(qtbot, window, api):
+    profile = window.profiles.current
+    profile.server = "llamacpp"  # llama.cpp refuses a suffix field
+    window.profiles.save_profile(profile.name, profile)
+    window.prompt.setPlainText("before|after")
+    cursor = window.prompt.textCursor()
+    cursor.setPosition(len("before|"))
+    window.prompt.setTextCursor(cursor)
+    window.view.insert.setChecked(True)
+    run(qtbot, window)
+    body = api.requests[-1].body
+    assert body["prompt"] == "before|" and "suffix" not in body
+    assert window.prompt.text() == "before|" + expected_text(4) + "after"
+
+
+def test_a_long_paragraph_streams_into_short_blocks(qtbot, window, api):
+    profile = window.profiles.current
+    profile.base_url = api.base_url("fast")
+    window.profiles.save_profile(profile.name, profile)
+    window.parameters.max_tokens.set_value(4000)  # ~20,000 characters, no newline
+    window.prompt.setPlainText("x")
+    run(qtbot, window)
+    text = window.prompt.text()
+    assert text == "x" + expected_text(4000)
+    document = window.prompt.document()
+    assert document.blockCount() >= len(text) // SOFT_LIMIT
+    block = document.firstBlock()
+    while block.isValid():
+        assert len(block.text()) <= SOFT_LIMIT  # characters (an emoji is 2 UTF-16 units)
+        block = block.next()
+    assert window.controller.frames < 200  # edits bounded by frames, not tokens
+
+
+@pytest.mark.parametrize(("size", "share"), [((1280, 800), 0.60), ((1024, 700), 0.50)])
+def test_the_document_keeps_its_share_of_the_window(qtbot, window, size, share):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().width() == size[0])
+    QApplication.processEvents()
+    editor = window.prompt
+    area = editor.width() * editor.height()
+    assert area >= share * window.width() * window.height(), (editor.size(), window.size())
+    before = editor.size()
+    window.tell("A message about something that happened. " * 8)
+    window.view.choices.show()  # a header appears
+    window.tokens_dock.show()  # a panel appears (tabbed with the parameters)
+    QApplication.processEvents()
+    assert window.messages.isVisible()
+    # The message floats over the document, the strip sits in the Run bar, the panel is
+    # tabbed with the parameters: nothing takes room from the text.
+    assert editor.width() >= before.width() and editor.height() >= before.height()
+
+
+def test_a_long_status_text_never_widens_the_window(qtbot, window):
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    window.status.show_state("Could not connect to https://" + "very-long-host." * 60 + "/v1")
+    window.status.finish.setText("finish: " + "x" * 500)
+    QApplication.processEvents()
+    assert window.width() == 1024
+    assert window.status.state.text().startswith("Could not connect")  # whole, elided on screen
+
+
+def test_the_profiles_dialog_asks_before_losing_edits(qtbot, open_window, api):
+    window = open_window([loopback_profile(api, "first"), loopback_profile(api, "second")])
+    dialog = window.show_profiles()
+    dialog.default_model.setText("edited-model")
+    assert dialog.has_unsaved_edits()
+    dialog.list.setCurrentRow(1)  # choose the other profile: asked first
+    box = dialog.pending_question
+    assert box is not None and box.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert dialog.name.text() == "first" and dialog.default_model.text() == "edited-model"
+    dialog.list.setCurrentRow(1)
+    dialog.pending_question.button(QMessageBox.StandardButton.Discard).click()
+    assert dialog.name.text() == "second"
+    assert window.profiles.find("first").default_model == "test-model"  # nothing saved
+    dialog._error("broken")
+    assert "c62828" in dialog.feedback.styleSheet()
+    dialog.list.setCurrentRow(0)
+    assert dialog.feedback.styleSheet() == ""  # the colour belonged to that message
