@@ -141,16 +141,25 @@ async def raw_bytes(http: httpx.AsyncClient, stream: Stream, server: str) -> tup
     return time.perf_counter() - start, size
 
 
-async def bare_httpx(http: httpx.AsyncClient, stream: Stream, server: str) -> tuple[float, int]:
-    """The simplest correct consumer: aiter_lines + json.loads, collecting the text."""
+async def bare_httpx(
+    http: httpx.AsyncClient, stream: Stream, server: str, *, keep_logprobs: bool = False
+) -> tuple[float, int]:
+    """The simplest correct consumer: aiter_lines + json.loads, collecting the text.
+
+    ``keep_logprobs`` also keeps each chunk's ``logprobs`` object, as the core client keeps
+    every token's: then the garbage collector sees the same growing heap in both.
+    """
     url = f"{stream.base_url(server)}/completions"
     start = time.perf_counter()
     parts = []
+    kept = []
     async with http.stream("POST", url, json=stream.body()) as response:
         async for line in response.aiter_lines():
             if line.startswith("data: ") and line != "data: [DONE]":
                 for choice in json.loads(line[6:])["choices"]:
                     parts.append(choice["text"])
+                    if keep_logprobs:
+                        kept.append(choice["logprobs"])
     text = "".join(parts)
     return time.perf_counter() - start, len(text)
 
@@ -172,55 +181,67 @@ async def core_client(client: CompletionClient, stream: Stream, server: str) -> 
 
 @dataclass
 class ClientFigures:
+    """Median seconds per consumer (``keep`` only for a stream with logprobs)."""
+
     raw: float
     bare: float
+    keep: float | None
     core: float
     size: int
 
 
 async def measure_clients(stream: Stream, server: str, rounds: int) -> ClientFigures:
     async with httpx.AsyncClient(timeout=120) as http, CompletionClient() as client:
-        consumers: list[Callable[[], Awaitable[tuple[float, int]]]] = [
-            lambda: raw_bytes(http, stream, server),
-            lambda: bare_httpx(http, stream, server),
-            lambda: core_client(client, stream, server),
-        ]
-        for consumer in consumers:  # warm-up: the server builds the body, pools connect
+        consumers: dict[str, Callable[[], Awaitable[tuple[float, int]]]] = {
+            "raw": lambda: raw_bytes(http, stream, server),
+            "bare": lambda: bare_httpx(http, stream, server),
+            "core": lambda: core_client(client, stream, server),
+        }
+        if stream.logprobs:
+            consumers["keep"] = lambda: bare_httpx(http, stream, server, keep_logprobs=True)
+        for consumer in consumers.values():  # warm-up: the server builds the body, pools connect
             await consumer()
-        times: list[list[float]] = [[], [], []]
-        sizes = [0, 0, 0]
+        times: dict[str, list[float]] = {name: [] for name in consumers}
+        sizes: dict[str, int] = {}
         for _ in range(rounds):  # alternate so all see the same machine conditions
-            for i, consumer in enumerate(consumers):
-                elapsed, sizes[i] = await consumer()
-                times[i].append(elapsed)
-    assert sizes[1] == sizes[2], ("bare and core disagree on the text", sizes)
-    raw, bare, core = (statistics.median(t) for t in times)
-    return ClientFigures(raw, bare, core, sizes[0])
-
-
-def client_table(server: str, sizes: list[int], rounds: int) -> dict[Stream, float]:
-    """Section (a); returns the core client's median time per stream."""
-    print(f"\n(a) clients on a prebuilt-body server (median of {rounds} alternating rounds)")
-    print(
-        f"    {'stream':28} {'MB':>6} {'raw tok/s':>11} {'bare tok/s':>11} {'core tok/s':>11}"
-        f" {'core/bare':>9} {'raw/bare':>8}"
+            for name, consumer in consumers.items():
+                elapsed, sizes[name] = await consumer()
+                times[name].append(elapsed)
+    assert sizes["bare"] == sizes["core"], ("bare and core disagree on the text", sizes)
+    median = {name: statistics.median(t) for name, t in times.items()}
+    return ClientFigures(
+        median["raw"], median["bare"], median.get("keep"), median["core"], sizes["raw"]
     )
-    core: dict[Stream, float] = {}
+
+
+def client_table(server: str, sizes: list[int], rounds: int) -> None:
+    """Section (a)."""
+    print(
+        f"\n(a) core client vs a bare httpx consumer, on bench/server.py's prebuilt bodies"
+        f" (tokens/s, median of {rounds} alternating rounds)"
+    )
+    print(
+        f"    {'stream':28} {'MB':>5} {'raw bytes':>10} {'bare':>9} {'bare+lp':>9}"
+        f" {'core':>9} {'core/bare':>9} {'core/bare+lp':>12} {'raw/bare':>8}"
+    )
     for tokens in sizes:
         for logprobs in (False, True):
             stream = Stream(tokens, logprobs=logprobs)
             f = asyncio.run(measure_clients(stream, server, rounds))
-            core[stream] = f.core
+            keep = f"{tokens / f.keep:9,.0f}" if f.keep else f"{'-':>9}"
+            keep_ratio = f"{f.keep / f.core:12.2f}" if f.keep else f"{'-':>12}"
             print(
-                f"    {stream.label():28} {f.size / 1e6:6.1f} {tokens / f.raw:11,.0f}"
-                f" {tokens / f.bare:11,.0f} {tokens / f.core:11,.0f} {f.bare / f.core:9.2f}"
-                f" {f.bare / f.raw:8.1f}",
+                f"    {stream.label():28} {f.size / 1e6:5.1f} {tokens / f.raw:10,.0f}"
+                f" {tokens / f.bare:9,.0f} {keep} {tokens / f.core:9,.0f}"
+                f" {f.bare / f.core:9.2f} {keep_ratio} {f.bare / f.raw:8.1f}",
                 flush=True,
             )
+    print("    raw bytes: aiter_raw, nothing decoded (the limit)")
     print(
-        "    core/bare = throughput ratio of the core client to the bare consumer (target >= 0.9)"
+        "    bare: aiter_lines + json.loads, keeping the text; bare+lp: also each logprobs object"
     )
-    return core
+    print("    core: app.core.run.execute with a CompletionClient (events, result, wire log)")
+    print("    core/bare: throughput ratio (target >= 0.9); raw/bare: how much faster raw is")
 
 
 async def core_only(stream: Stream, server: str, rounds: int) -> tuple[float, int]:

@@ -45,7 +45,7 @@ _DRAIN_SECONDS = 0.5
 _MAX_REDIRECTS = 5
 _BODY_PIECE = 64 * 1024
 #: Stream events whose JSON is parsed in one ``json.loads`` (see _decode_events).
-_PARSE_GROUP = 48
+_PARSE_GROUP = 16
 #: A request body this large that got no answer was most likely refused while being sent.
 _LARGE_BODY = 256 * 1024
 #: A non-streamed answer larger than this is refused (an endless or hostile body).

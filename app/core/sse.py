@@ -12,6 +12,11 @@ lines, and the unfinished event is kept in a ``bytearray`` that is only appended
 searched again. A blank line or a CR/LF pair that straddles two reads is recognised from
 one byte of state. One event may hold at most ``max_event_bytes`` (64 MiB by default);
 beyond that :class:`SSEEventTooLarge` is raised instead of growing without bound.
+
+:meth:`SSEDecoder.feed_run` is the streaming client's hot path: a read whose events are all
+single ``data:`` lines (what completion servers send) is split with a few whole-read
+searches, and its payloads are handed over undecoded, so the client can decode and parse
+many at once instead of going event by event.
 """
 
 from __future__ import annotations
@@ -141,7 +146,12 @@ class SSEDecoder:
         pending = self._pending
         end = chunk.rfind(b"\n\n")
         limit = self.max_event_bytes
-        if end < 0 or len(chunk) > limit or (pending and chunk[0] == _LF and pending[-1] == _LF):
+        if (
+            end < 0
+            or len(chunk) > limit
+            or len(pending) >= _SMALL  # a long event is decoded in place by _events
+            or (pending and chunk[0] == _LF and pending[-1] == _LF)
+        ):
             return self._events(chunk)
         region = bytes(pending) + chunk[:end] if pending else chunk[:end]
         if len(region) > limit or not region.startswith(b"data: "):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -432,8 +433,8 @@ class BatchWindow(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(ResultsModel.ROW, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # row order until a header is clicked
         vertical = self.table.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -708,55 +709,72 @@ class BatchWindow(QWidget):
         return self.task is not None and not self.task.done()
 
     def run_batch(self) -> asyncio.Task[BatchProgress] | None:
-        """Start a new batch with the set-up as it is (checked first)."""
+        """Start a new batch with the set-up as it is (checked first).
+
+        The batch's cells (every row's request, checked) are built in a worker thread, so
+        a large data set does not hold up the window; then they run.
+        """
         if self.is_running:
             return None
         if self.check() or self.data is None:
             self._say(self.tr("Not run: fix the problems shown first."), True)
             return None
         spec, _ = self.current_spec()
-        try:
-            batch = BatchRun(spec, self.data, output_limit=self.controller.output_limit)
-        except BatchInputError as exc:
-            self._show_errors(exc.errors)
-            return None
+        self.batch = None
+        self.results.set_batch(None)
+        self._progress = None
+        self.update_summary()
+        self._say(self.tr("Preparing {0} rows…").format(len(self.data.rows)))
+        return self._spawn(self._build_and_run(spec, self.data))
+
+    async def _build_and_run(self, spec: BatchSpec, data: DataSet) -> BatchProgress:
+        limit = self.controller.output_limit
+        batch = await asyncio.to_thread(BatchRun, spec, data, output_limit=limit)
         self.batch = batch
+        self.proxy.sort(-1)  # a new batch starts in row order (no sort over every line)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.results.set_batch(batch)
         self._configure_columns(batch)
         self.update_summary()
-        return self._start()
+        return await self._run(batch)
 
     def resume_batch(self) -> asyncio.Task[BatchProgress] | None:
         """Run what is left of the last batch (its finished cells are kept)."""
-        if self.is_running or self.batch is None or self.batch.progress().remaining == 0:
+        batch = self.batch
+        if self.is_running or batch is None or batch.progress().remaining == 0:
             return None
-        return self._start()
+        return self._spawn(self._run(batch))
 
     def stop_batch(self) -> None:
-        if self.batch is not None and self.is_running:
+        """Stop the batch: finished cells are kept, Resume runs the rest."""
+        if not self.is_running:
+            return
+        self._say(self.tr("Stopping…"))
+        if self.batch is not None and self.batch.running:
             self.batch.stop()
-            self._say(self.tr("Stopping…"))
+        elif self.task is not None:
+            self.task.cancel()  # still preparing: nothing was sent
 
-    def _start(self) -> asyncio.Task[BatchProgress]:
-        batch = self.batch
-        assert batch is not None
+    def _spawn(self, coro: Coroutine[Any, Any, BatchProgress]) -> asyncio.Task[BatchProgress]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.task = task
+        task.add_done_callback(self._on_task_done)
+        self._update_buttons()
+        return task
+
+    async def _run(self, batch: BatchRun) -> BatchProgress:
         batch.spec.concurrency = self.concurrency.value()  # Resume may use a new limit
         self._progress = batch.progress()
-        coro = batch.run(
+        self._summary_at = time.monotonic()
+        self._say(self.tr("Running {0} rows on {1} variant(s)…").format(
+            len(batch.data.rows), len(batch.variants)))  # fmt: skip
+        self._show_progress()
+        return await batch.run(
             self.controller.runner,
             self.profiles.find,
             on_cell=self._on_cell,
             on_progress=self._on_progress,
         )
-        task = asyncio.get_running_loop().create_task(coro)
-        self.task = task
-        task.add_done_callback(self._on_task_done)
-        self._summary_at = time.monotonic()
-        self._say(self.tr("Running {0} rows on {1} variant(s)…").format(
-            len(batch.data.rows), len(batch.variants)))  # fmt: skip
-        self._show_progress()
-        self._update_buttons()
-        return task
 
     def _on_cell(self, cell: BatchCell) -> None:
         self.results.mark(cell)
@@ -789,31 +807,30 @@ class BatchWindow(QWidget):
         self._frame.stop()
         self.results.flush()
         batch = self.batch
-        if batch is None:
-            return
-        self._progress = batch.progress()
-        self._progress_changed = False
-        self._show_progress()
-        self.update_summary()
-        self._show_count()
+        error = None if task.cancelled() else task.exception()
+        if batch is not None:
+            self._progress = batch.progress()
+            self._progress_changed = False
+            self._show_progress()
+            self.update_summary()
+            self._show_count()
         self._update_buttons()
-        if task.cancelled():
-            self._say(self._stopped_text(self._progress))
-        elif isinstance(task.exception(), BatchInputError):
-            error = task.exception()
-            assert isinstance(error, BatchInputError)
+        if isinstance(error, BatchInputError):
             self._show_errors(error.errors)
-        elif task.exception() is not None:
-            self._say(self.tr("The batch stopped: {0}").format(task.exception()), True)
-        elif self._progress.finished:
+        elif error is not None:
+            self._say(self.tr("The batch stopped: {0}").format(error), True)
+        elif batch is None:
+            self._say(self.tr("Not run: stopped before anything was sent."))
+        elif self._progress is not None and self._progress.finished:
             p = self._progress
             self._say(
                 self.tr("Done: {0} cells ({1} failed) in {2:.1f} s. Saved to history as one group.")
                 .format(p.done, p.failed, p.elapsed)
             )  # fmt: skip
         else:
-            self._say(self._stopped_text(self._progress))
-        self.finished.emit(batch.batch_id)
+            self._say(self._stopped_text(batch.progress()))
+        if batch is not None:
+            self.finished.emit(batch.batch_id)
 
     def _stopped_text(self, progress: BatchProgress) -> str:
         return self.tr("Stopped: {0} of {1} cells done; Resume runs the {2} left.").format(

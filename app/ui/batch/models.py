@@ -18,7 +18,7 @@ Everything shown is plain text (a view's cells are never rich text); tooltips go
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -378,13 +378,22 @@ class ResultsFilter(QSortFilterProxyModel):
 
     def set_failed_only(self, on: bool) -> None:
         if on != self.failed_only:
-            self.failed_only = on
-            self.invalidateRowsFilter()
+            self._refilter(lambda: setattr(self, "failed_only", on))
 
     def set_text(self, text: str) -> None:
         text = text.strip().casefold()
         if text != self.text:
-            self.text = text
+            self._refilter(lambda: setattr(self, "text", text))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Change the filter and apply it to the rows (Qt 6.10+ announces the change
+        first; older versions only have ``invalidateRowsFilter``, deprecated since)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - PySide6 < 6.10
+            change()
             self.invalidateRowsFilter()
 
     @staticmethod

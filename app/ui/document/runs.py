@@ -25,7 +25,7 @@ from app.core.token_stats import RunStats, run_stats
 from app.core.token_units import align
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.document.editor import DocumentEditor
-from app.ui.document.spans import Span, UnitLayout, layout_units
+from app.ui.document.spans import COMPLETION, Span, UnitLayout, layout_units
 from app.ui.runs.controller import RunController
 
 __all__ = ["DocumentRuns", "Painted"]
@@ -90,8 +90,8 @@ class DocumentRuns(QObject):
 
     def regenerate(self, plan: RunPlan) -> None:
         """Run ``plan`` again in place of the last completion (one undo step with it)."""
-        span = self.span
-        if span is None or span not in self.editor.spans:
+        span = self.last_completion()
+        if span is None:
             self.start(plan, None)
             return
         self._begin(plan)
@@ -244,6 +244,13 @@ class DocumentRuns(QObject):
             self.painted.emit(done)
 
     # -- choices and branches -------------------------------------------------------------------
+
+    def last_completion(self) -> Span | None:
+        """The newest completion still in the document (after an undo: the one before)."""
+        if self.span is not None and self.span in self.editor.spans:
+            return self.span
+        spans = [s for s in self.editor.spans if s.kind == COMPLETION and s.end > s.start]
+        return max(spans, key=lambda s: s.run, default=None)
 
     def choices(self) -> list[Branch]:
         return self.tree.roots if self.tree is not None else []

@@ -146,7 +146,6 @@ class MainWindow(QMainWindow):
         self.parameters_dock = self._dock(self.tr("Parameters"), "parameters", self.parameters,
                                           right)  # fmt: skip
         self.tokens_dock = self._dock(self.tr("Tokens"), "tokens", self.view.side, right)
-        self.view.side.show()
         self.tabifyDockWidget(self.parameters_dock, self.tokens_dock)
         self.parameters_dock.raise_()
         self.resizeDocks([self.parameters_dock], [SIDEBAR_WIDTH], Qt.Orientation.Horizontal)
@@ -389,10 +388,10 @@ class MainWindow(QMainWindow):
 
     def regenerate(self) -> None:
         """Replace the last completion with a new one (same parameters, one undo step)."""
-        span = self.runs.span
+        span = self.runs.last_completion()
         if self.controller.is_running:
             return
-        if span is None or span not in self.document.spans:
+        if span is None:
             self.run()
             return
         try:
@@ -545,8 +544,8 @@ class MainWindow(QMainWindow):
         if choice is not None:
             choices = self.runs.choices()
             return choices[choice].generated_text if choice < len(choices) else ""
-        span = self.runs.span
-        if span is None or span not in self.document.spans:
+        span = self.runs.last_completion()
+        if span is None:
             return ""
         return self.document.text_between(span.start, span.end)
 
@@ -624,6 +623,7 @@ class MainWindow(QMainWindow):
             panel.inspectRequested.connect(self.inspect_record)
             panel.problem.connect(lambda text: self.tell(text, Severity.ERROR))
             self.history_dock.setWidget(panel)
+            self.resizeDocks([self.history_dock], [260], Qt.Orientation.Vertical)
         return self._history
 
     def focus_history_search(self) -> None:
@@ -792,6 +792,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.cancel()
+        self.autosave.flush_sync()  # the last edits before quitting are not lost
         if self.window_state is not None:
             self.window_state.set_value("view/colouring", int(self.view.mode))
             self.window_state.save("main", self, self._splitters())
