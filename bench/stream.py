@@ -304,6 +304,7 @@ async def window_run(server: str, stream: Stream, home: str) -> WindowFigures:
     from app.core.profiles import Profile, ProfileStore
     from app.ui.shell.application import create_window
 
+    Path(home).mkdir(parents=True, exist_ok=True)
     paths = AppPaths.resolve(home)
     ProfileStore(paths.config_dir).save(
         [Profile(name="bench", base_url=stream.base_url(server), default_model="m")], "bench"
@@ -419,12 +420,11 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
         flush=True,
     )
 
-    async def all_runs() -> None:
-        with tempfile.TemporaryDirectory() as home:  # warm-up: first window, fonts, caches
-            await window_run(server, Stream(2_000, True, True), home)
-        for stream in streams:
-            with tempfile.TemporaryDirectory() as home:
-                f = await window_run(server, stream, home)
+    async def all_runs(root: Path) -> None:
+        # Warm-up: the first window, fonts, caches. Every window gets a config dir of its own.
+        await window_run(server, Stream(2_000, True, True), str(root / "warm-up"))
+        for number, stream in enumerate(streams):
+            f = await window_run(server, stream, str(root / str(number)))
             figures[stream] = f
             expected = chars[stream]
             flag = "" if f.chars == expected else f"  ({f.chars:,} of {expected:,} characters!)"
@@ -437,8 +437,9 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
             )
             gc.collect()
 
-    with loop:
-        loop.run_until_complete(all_runs())
+    # A window's history or autosave may still write for a moment after it closed.
+    with loop, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as root:
+        loop.run_until_complete(all_runs(Path(root)))
     gc_guard.stop()
 
     print("    targets: /core <= 1.3; longest stall <= 50 ms (during the run and after it)")

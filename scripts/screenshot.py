@@ -1,12 +1,13 @@
-"""Take the README screenshots from the real app (offscreen), against the loopback server.
+"""Take the README screenshots from the real app (offscreen) with the real local model.
 
     python scripts/screenshot.py [OUTPUT_DIR]     # default: docs/screenshots
 
-Writes ``main-en.png`` and ``main-zh_CN.png`` (the window after a real streamed completion,
-tokens coloured by probability, in English and in Simplified Chinese) and ``dark-en.png``
-(the dark theme). Run again after UI changes: the pictures stay current with the app.
-Chinese needs a CJK font (Debian: fonts-noto-cjk, which scripts/install-system-deps.sh
-installs).
+On a fresh config the window's profile is the built-in local model (SmolLM2-135M through
+llama-cpp-python's server): the pictures show what a new user sees. Writes
+``main-en.png`` and ``main-zh_CN.png`` (the document after a real completion, its tokens
+coloured by probability, one token's alternatives in the Tokens panel) and ``dark-en.png``
+(the dark theme). Chinese needs a CJK font and emoji a colour emoji font (Debian:
+fonts-noto-cjk and fonts-noto-color-emoji, which scripts/install-system-deps.sh installs).
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PROMPTS = {
-    "en": "Write a friendly greeting in English and Chinese.\n\nGreeting:",
-    "zh_CN": "用中文和英文各写一句友好的问候。\n\n问候：",
+    "en": "The three most useful things to pack for a day of hiking are",
+    "zh_CN": "The three most useful things to pack for a day of hiking are",
 }
 
 
-def shoot(
-    app: object, loop: object, server: object, language: str, theme: str, target: Path
-) -> None:
+def shoot(app: object, loop: object, language: str, theme: str, target: Path) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
     from app.core.paths import AppPaths
-    from app.core.profiles import Profile, ProfileStore
     from app.core.settings import Settings, SettingsFile
     from app.ui.analysis.token_view import ProbabilityMode
     from app.ui.common.i18n import install_translators
@@ -41,30 +42,28 @@ def shoot(
         paths = AppPaths.resolve(home)
         paths.ensure()
         SettingsFile(paths.config_dir).save(Settings(language=language, theme=theme))
-        ProfileStore(paths.config_dir).save(
-            [
-                Profile(
-                    name="loopback",
-                    base_url=server.base_url("normal", delay=0.005),  # type: ignore[attr-defined]
-                    default_model="test-model",
-                )
-            ],
-            "loopback",
-        )
-        window = create_window(paths)
-        window.resize(1280, 820)
+        window = create_window(paths)  # fresh config: the built-in local model
+        window.resize(1280, 800)
         window.prompt.setPlainText(PROMPTS[language])
-        window.parameters.max_tokens.set_value(48)
+        window.parameters.max_tokens.set_value(40)
+        window.parameters.temperature.set_value(0.7)
+        window.parameters.seed.set_value(7)
+        window.parameters.logprobs.set_value(5)
         window.parameters.stop.set_values(["\n\n"])
-        window.parameters.logprobs.set_value(3)
         window.show()
 
-        def finished(_result: object) -> None:
-            window.output.flush()
-            window.output.set_mode(ProbabilityMode.FULL)
-            loop.call_later(0.3, loop.stop)  # type: ignore[attr-defined]
+        def painted(_painted: object) -> None:
+            window.set_probability_mode(ProbabilityMode.FULL)
+            span = window.runs.span
+            if span is not None and span.layout is not None and len(span.layout.units) > 3:
+                point = window.prompt.unit_point(span, 3)
+                QTest.mouseClick(window.prompt.viewport(), Qt.MouseButton.LeftButton,
+                                 pos=point)  # fmt: skip
+                window.prompt.viewport().setFocus()
+                window.prompt.viewport().mapToGlobal(QPoint(0, 0))
+            loop.call_later(0.5, loop.stop)  # type: ignore[attr-defined]
 
-        window.controller.runFinished.connect(finished)
+        window.runs.painted.connect(painted)
         loop.call_later(0.3, window.run)  # type: ignore[attr-defined]
         loop.run_forever()  # type: ignore[attr-defined]
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,15 +79,14 @@ def main() -> int:
 
     from app.ui.common.theme import apply_theme
     from app.ui.shell.event_loop import create_event_loop
-    from tests.loopback_server import LoopbackServer
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
     app = QApplication.instance() or QApplication([])
     loop = create_event_loop(app)
-    with LoopbackServer() as server, loop:
-        shoot(app, loop, server, "en", "light", out / "main-en.png")
-        shoot(app, loop, server, "zh_CN", "light", out / "main-zh_CN.png")
-        shoot(app, loop, server, "en", "dark", out / "dark-en.png")
+    with loop:
+        shoot(app, loop, "en", "light", out / "main-en.png")
+        shoot(app, loop, "zh_CN", "light", out / "main-zh_CN.png")
+        shoot(app, loop, "en", "dark", out / "dark-en.png")
         apply_theme(app, "system")
     return 0
 

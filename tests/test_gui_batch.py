@@ -225,11 +225,15 @@ def test_the_table_is_updated_in_ranges_per_frame(qtbot, open_window, api, tmp_p
     changed: list[int] = []
     batch.results.modelReset.connect(lambda: resets.append(1))
     batch.results.dataChanged.connect(lambda *_: changed.append(1))
+    batch.table.sortByColumn(ResultsModel.LATENCY, Qt.SortOrder.DescendingOrder)
     run_to_end(qtbot, batch, batch.run_batch)
     assert len(resets) == 2  # cleared, then the new batch; never one per cell
     assert len(events) >= 80  # running and done, per cell
     assert 0 < len(changed) == batch.results.ranges_sent < len(events)
     assert all(c.state == OK for c in batch.results.cells)
+    # Sorted by latency before the run: the lines are in that order once it ended.
+    shown = [batch.cell_at(batch.proxy.index(r, 0)).latency for r in range(40)]
+    assert shown == sorted(shown, reverse=True)
 
 
 @pytest.mark.gui
@@ -318,11 +322,9 @@ def test_failed_rows_filter_and_sort(qtbot, open_window, api, tmp_path):
     header = batch.table.horizontalHeader()
     x = header.sectionViewportPosition(ResultsModel.LATENCY) + 5
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
-    cells = batch.results.cells
 
     def latencies() -> list[float]:
-        rows = [batch.proxy.mapToSource(batch.proxy.index(r, 0)).row() for r in range(5)]
-        return [cells[r].latency for r in rows]
+        return [batch.cell_at(batch.proxy.index(r, 0)).latency for r in range(5)]
 
     assert header.sortIndicatorSection() == ResultsModel.LATENCY
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
@@ -330,6 +332,12 @@ def test_failed_rows_filter_and_sort(qtbot, open_window, api, tmp_path):
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert latencies() == sorted(latencies(), reverse=True)
+    # The selected line follows its cell when the order changes.
+    batch.table.selectRow(2)
+    chosen = batch.cell_at(batch.table.currentIndex())
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert batch.cell_at(batch.table.currentIndex()) is chosen
+    assert latencies() == sorted(latencies())
     # Sorted and filtered together; the filter keeps the sort.
     batch.failed_only.setChecked(True)
     assert shown_column(batch, ResultsModel.STATUS) == ["failed"]

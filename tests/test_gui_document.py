@@ -189,3 +189,23 @@ def test_the_profiles_dialog_asks_before_losing_edits(qtbot, open_window, api):
     assert "c62828" in dialog.feedback.styleSheet()
     dialog.list.setCurrentRow(0)
     assert dialog.feedback.styleSheet() == ""  # the colour belonged to that message
+
+
+def test_older_completions_keep_colours_not_token_objects(qtbot, window, api):
+    window.history  # history is recorded whether or not its panel is open
+    window.parameters.logprobs.set_value(3)
+    window.prompt.setPlainText("A")
+    for _ in range(2):
+        with qtbot.waitSignal(window.runs.painted, timeout=10000):
+            run(qtbot, window)
+    older = min(window.prompt.spans, key=lambda s: s.run)
+    newest = window.runs.span
+    assert older is not newest
+    assert older.layout.compacted and not older.layout.tokens  # nothing per token kept
+    assert not newest.layout.compacted
+    assert older.layout.probability(0) is not None  # still coloured
+    editor = window.prompt
+    qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.unit_point(older, 1))
+    # The alternatives come back from the run's history record.
+    qtbot.waitUntil(lambda: len(window.view.details.alternative_items()) == 3, timeout=5000)
+    assert not older.layout.compacted

@@ -61,7 +61,8 @@ __all__ = [
 SCHEMA_VERSION = 1
 REMOTE = "remote"
 LOCAL_MODEL = "local-model"
-LOCAL_MODEL_NAME = "Local model"
+#: The first-launch profile's name (the window shows it translated).
+LOCAL_MODEL_NAME = QT_TRANSLATE_NOOP("Core", "Local model")
 
 
 PROFILES_UNREADABLE = kind(

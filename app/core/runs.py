@@ -146,14 +146,20 @@ class Runner:
     async def _record(self, outcome: RunOutcome) -> None:
         if self.history is None:
             return
-        record = record_for(
-            outcome.request,
-            outcome.result,
-            profile=outcome.profile.name,
-            base_url=outcome.base_url,
-            group_id=outcome.plan.group_id,
-        )
+        history = self.history
+
+        def write() -> int:
+            # Off the event loop's thread: a 100k-token run's JSON takes a while to build.
+            record = record_for(
+                outcome.request,
+                outcome.result,
+                profile=outcome.profile.name,
+                base_url=outcome.base_url,
+                group_id=outcome.plan.group_id,
+            )
+            return history.add(record)
+
         try:
-            outcome.record_id = await asyncio.to_thread(self.history.add, record)
+            outcome.record_id = await asyncio.to_thread(write)
         except HistoryError as exc:
             outcome.history_problem = exc.msg

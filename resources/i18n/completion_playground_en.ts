@@ -11,4 +11,15 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TokenCounter</name>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <extracomment>Prompts longer than this are only estimated (a tokenizer request would be as big). The last figure shown: (count, exact).</extracomment>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

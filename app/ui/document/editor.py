@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_len, utf16_offsets
-from app.ui.analysis.token_view import ProbabilityMode, describe_token
+from app.ui.analysis.token_view import ProbabilityMode, describe_probability, describe_token
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
 from app.ui.document.highlighter import DocumentHighlighter
@@ -518,7 +518,7 @@ class DocumentEditor(QPlainTextEdit):
             left.set_end(old_start + cut_left)
             left.open = False
             if layout is not None:
-                keep = [k for k in range(len(layout.units)) if layout.ends[k] <= cut_left]
+                keep = [k for k in range(len(layout.starts)) if layout.ends[k] <= cut_left]
                 left.layout = _sub_layout(layout, keep, 0)
             out.append(left)
         if cut_right < old_end - old_start:
@@ -526,7 +526,7 @@ class DocumentEditor(QPlainTextEdit):
             right.set_end(span.end)
             right.open = False
             if layout is not None:
-                keep = [k for k in range(len(layout.units)) if layout.starts[k] >= cut_right]
+                keep = [k for k in range(len(layout.starts)) if layout.starts[k] >= cut_right]
                 right.layout = _sub_layout(layout, keep, cut_right)
             out.append(right)
         return out
@@ -645,9 +645,11 @@ class DocumentEditor(QPlainTextEdit):
         """The hover text of a unit (rich text; every token is escaped)."""
         layout = span.layout
         assert layout is not None
-        unit = layout.units[index]
         start, end = span.unit_range(index)
         shown = self.text_between(start, end)
+        if layout.compacted:  # an older completion: its probability (alternatives on click)
+            return describe_probability(shown, layout.probability(index))
+        unit = layout.units[index]
         return describe_token(shown, unit, layout.tokens[unit.first])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -681,6 +683,15 @@ class DocumentEditor(QPlainTextEdit):
 def _sub_layout(layout: UnitLayout, keep: Sequence[int], shift: int) -> UnitLayout | None:
     if not keep:
         return None
+    if layout.compacted:
+        part = UnitLayout(
+            units=[], tokens=[],
+            starts=[layout.starts[k] - shift for k in keep],
+            ends=[layout.ends[k] - shift for k in keep],
+            probabilities=[layout.probability(k) for k in keep],
+        )  # fmt: skip
+        part.compact()
+        return part
     return UnitLayout(
         units=[layout.units[k] for k in keep],
         tokens=layout.tokens,

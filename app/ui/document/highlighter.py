@@ -72,7 +72,7 @@ class DocumentHighlighter(QSyntaxHighlighter):
             probabilities = layout.probabilities
             for k in span.units_in(start, end):
                 p = probabilities[k]
-                if p is None:
+                if p is None or p != p:  # None, or NaN in a compacted layout
                     continue
                 fmt = self._format(p, mode)
                 if fmt is None:

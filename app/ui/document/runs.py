@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.branches import Branch, BranchTree, ForkError
+from app.core.history import HistoryError, HistoryStore
 from app.core.logprobs import TokenLogprob
 from app.core.request import CompletionRequest
-from app.core.result import CompletionResult
+from app.core.result import CompletionResult, result_from_json
 from app.core.runs import RunOutcome, RunPlan
 from app.core.token_stats import RunStats, run_stats
 from app.core.token_units import align
@@ -131,6 +132,7 @@ class DocumentRuns(QObject):
         return True
 
     def _begin(self, plan: RunPlan) -> None:
+        self._compact_older()
         self._run_number += 1
         self._plan = plan
         self._last_plan = plan
@@ -170,6 +172,7 @@ class DocumentRuns(QObject):
         self.editor.setReadOnly(False)
         result = outcome.result
         if span is not None:
+            span.record_id = outcome.record_id
             self.editor.close_completion(span)
             if span.end <= span.start:
                 self.editor.remove_completion(span, edit=False)
@@ -244,6 +247,44 @@ class DocumentRuns(QObject):
             self.painted.emit(done)
 
     # -- choices and branches -------------------------------------------------------------------
+
+    def _compact_older(self) -> None:
+        """Older completions keep their colours, not their token objects (memory stays
+        flat however many runs the document has seen; see :meth:`UnitLayout.compact`)."""
+        for span in self.editor.spans:
+            if span is not self.span and span.layout is not None:
+                span.layout.compact()
+        if self.span is not None and self.span.layout is not None:
+            self.span.layout.compact()
+
+    async def reload_tokens(self, span: Span, history: HistoryStore) -> bool:
+        """Read a compacted completion's tokens from its history record again (off the GUI
+        thread); ``True`` when the span has its alternatives back."""
+        record_id, layout = span.record_id, span.layout
+        if record_id is None or layout is None or not layout.compacted:
+            return False
+        text = self.editor.text_between(span.start, span.end)
+        soft = list(span.soft)
+
+        def work() -> UnitLayout | None:
+            record = history.get(record_id)
+            result = result_from_json(record.result)
+            for choice in result.ordered_choices:
+                if choice.text.endswith(text) and choice.tokens:
+                    cut = len(choice.text) - len(text)
+                    units = [u for u in align(choice.text, choice.tokens) if u.start >= cut]
+                    shifted = [u._replace(start=u.start - cut, end=u.end - cut) for u in units]
+                    return layout_units(text, shifted, choice.tokens, soft)
+            return None
+
+        try:
+            fresh = await asyncio.to_thread(work)
+        except (HistoryError, KeyError, ValueError):
+            return False
+        if fresh is None or span not in self.editor.spans:
+            return False
+        span.set_units(fresh)
+        return True
 
     def last_completion(self) -> Span | None:
         """The newest completion still in the document (after an undo: the one before)."""

@@ -11,6 +11,8 @@ document positions in O(log n). Token data arrives at the end of a run
 
 from __future__ import annotations
 
+import math
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,13 +31,38 @@ SCORE = "score"
 
 @dataclass
 class UnitLayout:
-    """Units of a span with their positions relative to the span's start (document units)."""
+    """Units of a span with their positions relative to the span's start (document units).
+
+    A finished run's layout keeps its token objects (alternatives for hover and forks);
+    older completions are :meth:`compact`: only positions and probabilities stay, in flat
+    arrays (a few bytes per token instead of a few hundred), and the tokens are read from
+    the run's history record again when someone asks for its alternatives.
+    """
 
     units: list[TokenUnit]
     tokens: list[TokenLogprob]
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    probabilities: list[float | None] = field(default_factory=list)
+    starts: Sequence[int] = field(default_factory=list)
+    ends: Sequence[int] = field(default_factory=list)
+    probabilities: Sequence[float | None] = field(default_factory=list)
+
+    @property
+    def compacted(self) -> bool:
+        return not self.units and bool(self.starts)
+
+    def compact(self) -> None:
+        """Keep what colouring needs; let the token objects go (in place: every undo
+        snapshot that refers to this layout shrinks too)."""
+        if self.compacted:
+            return
+        self.starts = array("l", self.starts)
+        self.ends = array("l", self.ends)
+        self.probabilities = array("f", (math.nan if p is None else p for p in self.probabilities))
+        self.units = []
+        self.tokens = []
+
+    def probability(self, index: int) -> float | None:
+        p = self.probabilities[index]
+        return None if p is None or p != p else p
 
 
 def layout_units(
@@ -77,6 +104,8 @@ class Span:
         self.layout: UnitLayout | None = None
         #: Whether the generation is still running into it.
         self.open = True
+        #: The history record of the run that wrote it (its tokens can be read again).
+        self.record_id: int | None = None
 
     # -- where it is ----------------------------------------------------------------------
 
@@ -180,13 +209,15 @@ class SpanState:
     length: int
     layout: UnitLayout | None
     open: bool
+    record_id: int | None = None
     #: The span object itself: restoring puts it back (those who hold it keep it).
     origin: Span | None = None
 
     @classmethod
     def of(cls, span: Span) -> SpanState:
         return cls(span.kind, span.run, span.choice, span.start, span.end, list(span.soft),
-                   list(span.parts), span.length, span.layout, span.open, span)  # fmt: skip
+                   list(span.parts), span.length, span.layout, span.open, span.record_id,
+                   span)  # fmt: skip
 
     def make(self, document: QTextDocument) -> Span:
         span = self.origin if self.origin is not None else Span(document, 0, self.kind)
@@ -195,5 +226,5 @@ class SpanState:
         span.set_end(self.end)
         span.choice = self.choice
         span.soft, span.parts, span._length = list(self.soft), list(self.parts), self.length
-        span.layout, span.open = self.layout, self.open
+        span.layout, span.open, span.record_id = self.layout, self.open, self.record_id
         return span

@@ -5,7 +5,7 @@ The model combobox is editable and filled from the profile's ``/v1/models``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -14,9 +14,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.profiles import LOCAL_MODEL_NAME
 from app.ui.common.plain import plain_label
 
-__all__ = ["ConnectionBar"]
+__all__ = ["ConnectionBar", "shown_profile_name"]
+
+
+def shown_profile_name(name: str) -> str:
+    """A profile's name as shown: the first-launch profile's English name is translated
+    (it was made by the app, not typed by the user); every other name is the user's."""
+    if name == LOCAL_MODEL_NAME:
+        return QCoreApplication.translate("Core", "Local model")
+    return name
 
 
 class ConnectionBar(QWidget):
@@ -59,17 +68,19 @@ class ConnectionBar(QWidget):
         layout.addWidget(self.refresh)
         layout.addWidget(self.test)
         self.profile.activated.connect(
-            lambda index: self.profileSelected.emit(self.profile.itemText(index))
+            lambda index: self.profileSelected.emit(str(self.profile.itemData(index)))
         )
         self.manage.clicked.connect(self.manageRequested)
         self.refresh.clicked.connect(self.refreshRequested)
         self.test.clicked.connect(self.testRequested)
 
     def set_profiles(self, names: list[str], current: str) -> None:
+        """The profiles by name (the built-in one shown in the UI's language)."""
         self.profile.blockSignals(True)
         self.profile.clear()
-        self.profile.addItems(names)
-        self.profile.setCurrentText(current)
+        for name in names:
+            self.profile.addItem(shown_profile_name(name), name)
+        self.profile.setCurrentIndex(max(0, self.profile.findData(current)))
         self.profile.blockSignals(False)
 
     def model_name(self) -> str:

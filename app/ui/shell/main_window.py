@@ -40,6 +40,7 @@ from app.ui.code.code_actions import CodeActions
 from app.ui.common.i18n import display_name
 from app.ui.common.message_area import MessageArea, Severity
 from app.ui.common.screen import fit_on_screen
+from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Action
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._selected: tuple[Span, int] | None = None
         self._dirty = False
         self._testing = False
+        self._tasks = TaskKeeper()
         self.setWindowTitle(display_name())
         self.resize(1280, 800)
         self._build_parts()
@@ -526,6 +528,17 @@ class MainWindow(QMainWindow):
         layout = span.layout
         if layout is None:
             return
+        if layout.compacted:  # an older completion: its tokens come back from history
+            history = self.storage.history
+            if history is not None:
+                task = self.runs.reload_tokens(span, history)
+
+                async def reload() -> None:
+                    if await task:
+                        self._on_unit_clicked(span, unit)
+
+                self._tasks.spawn(reload())
+            return
         self._selected = (span, unit)
         token_unit = layout.units[unit]
         start, end = span.unit_range(unit)
@@ -561,6 +574,7 @@ class MainWindow(QMainWindow):
         tree = runs.tree
         forked = tree is not None and len(tree.branches) > len(tree.roots)
         self.view.branches.set_tree(tree if forked else None, runs.shown)
+        self.view.branches.setVisible(forked)  # the list only matters once there are forks
         if forked:
             self.tokens_dock.show()
 
