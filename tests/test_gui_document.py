@@ -192,7 +192,6 @@ def test_the_profiles_dialog_asks_before_losing_edits(qtbot, open_window, api):
 
 
 def test_older_completions_keep_colours_not_token_objects(qtbot, window, api):
-    window.history  # history is recorded whether or not its panel is open
     window.parameters.logprobs.set_value(3)
     window.prompt.setPlainText("A")
     for _ in range(2):
