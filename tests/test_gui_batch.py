@@ -244,6 +244,12 @@ def test_stop_keeps_finished_cells_and_resume_runs_the_rest(qtbot, open_window, 
     batch.load_data_file(str(rows_csv(tmp_path / "six.csv", questions)))
     batch.concurrency.setValue(1)
     api.clear()
+    # Stopped while its cells are still being prepared: nothing is sent.
+    task = batch.run_batch()
+    batch.stop_batch()
+    qtbot.waitUntil(lambda: "Not run" in batch.message.text(), timeout=5000)
+    assert task.cancelled() and batch.run_button.isEnabled()
+    assert batch.batch is None and not batch.resume_button.isEnabled()
     with qtbot.waitSignal(batch.finished, timeout=20000):
         batch.run_batch()
         assert batch.stop_button.isEnabled() and not batch.run_button.isEnabled()
@@ -264,7 +270,12 @@ def test_stop_keeps_finished_cells_and_resume_runs_the_rest(qtbot, open_window, 
     )
     assert all(c.state == OK for c in cells)
     assert {c.row: c.record_id for c in cells if c.row in kept} == kept  # not run again
-    prompts = [r.body["prompt"] for r in api.requests if r.path.endswith("/completions")]
+    prompts = [
+        r.body["prompt"]
+        for r in api.requests
+        if r.path.endswith("/completions") and isinstance(r.body, dict)  # not cut short
+    ]
+    assert len(prompts) <= 7  # each row once, the one stopped in flight twice
     for row in kept:
         assert prompts.count(f"Q: row {row}\nA:") == 1
     assert not batch.resume_button.isEnabled()
