@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,6 +46,9 @@ from app.core.history import HistoryStore
 from app.core.keys import KeyStore
 from app.core.profiles import Profile
 from app.core.runs import Runner
+
+if TYPE_CHECKING:
+    from app.ui.shell.gc_guard import GCGuard
 
 ROOT = Path(__file__).resolve().parent.parent
 #: After the batch ended the loop must go this long without a stall before we stop.
@@ -205,7 +209,9 @@ class WindowFigures:
     gc_generation: int
 
 
-async def window_run(server: str, data_path: Path, concurrency: int, home: str) -> WindowFigures:
+async def window_run(
+    server: str, data_path: Path, concurrency: int, home: str, gc_guard: GCGuard
+) -> WindowFigures:
     """One batch in a fresh window; see the module docstring for what is measured."""
     from app.core.paths import AppPaths
     from app.core.profiles import ProfileStore
@@ -222,6 +228,7 @@ async def window_run(server: str, data_path: Path, concurrency: int, home: str) 
     window.resize(1200, 800)
     window.show()
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)
+    gc_guard.freeze_startup()  # as the app does a second after its window is shown
     batch = window.show_batch()
     batch.concurrency.setValue(concurrency)
     loop = asyncio.get_running_loop()
@@ -278,7 +285,7 @@ def window_figure(server: str, data_path: Path, rows: int, concurrency: int) -> 
     gc_guard = GCGuard(app)  # as the app does: collect on the GUI thread, from a timer
     gc_guard.start()
     with loop, tempfile.TemporaryDirectory() as home:
-        f = loop.run_until_complete(window_run(server, data_path, concurrency, home))
+        f = loop.run_until_complete(window_run(server, data_path, concurrency, home, gc_guard))
     gc_guard.stop()
     label = "window, whole + history".ljust(36)
     print(
