@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.ui.analysis.token_view import ProbabilityMode
 from tests.conftest import loopback_profile
@@ -117,6 +118,32 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton,
                      pos=panel.visualItemRect(child).center())  # fmt: skip
     assert editor.text() == forked
+
+
+def test_right_click_a_token_forks_from_its_context_menu(qtbot, window, api):
+    run_and_wait(qtbot, window)
+    editor = window.prompt
+    span = window.runs.span
+    point = editor.unit_point(span, 2)  # " world"
+    with qtbot.waitSignal(editor.unitMenuRequested, timeout=2000) as asked:
+        event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                  editor.viewport().mapToGlobal(point))  # fmt: skip
+        QApplication.sendEvent(editor.viewport(), event)
+    menu = asked.args[0]
+    forks = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    assert forks.title() == "Fork from this token" and forks.isEnabled()
+    entries = [a.text() for a in forks.actions()]
+    assert len(entries) == 3 and all("%" in e for e in entries)
+    alt = next(a for a in forks.actions() if not a.text().startswith("“ world”"))
+    with (
+        qtbot.waitSignal(window.runs.painted, timeout=10000),
+        qtbot.waitSignal(window.controller.runFinished, timeout=10000),
+    ):
+        alt.trigger()
+    menu.close()
+    sent = api.requests[-1].body["prompt"]
+    assert sent.startswith("Say hi" + "Hello,") and sent != "Say hi" + "Hello, world"
+    assert editor.text().startswith(sent)
 
 
 def test_n_choices_side_by_side_with_use_this(qtbot, window, api):

@@ -214,3 +214,16 @@ def test_view_code_snippets_send_every_parameter(api, tmp_path, language, stream
     assert done.returncode == 0, done.stderr
     posts = [r for r in api.requests if r.method == "POST"]
     assert posts[-1].body == request.to_body()
+
+
+def test_readme_parameter_table_is_the_registrys():
+    """README's parameter × server-kind table is generated (scripts/parameter_table.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("parameter_table", root / "scripts" / "parameter_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shown = module.section((root / "README.md").read_text(encoding="utf-8"))
+    assert shown == module.table(), "run: python scripts/parameter_table.py --write"

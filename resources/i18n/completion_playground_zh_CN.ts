@@ -1879,7 +1879,7 @@
     <name>DocumentEditor</name>
     <message>
         <source>Write here, then press Ctrl+Enter: the model continues your text.</source>
-        <extracomment>Block format property: the boundary before this block is a soft break, not a newline. (span, unit index) under the mouse / clicked. The user changed the text (not a completion being written).</extracomment>
+        <extracomment>Block format property: the boundary before this block is a soft break, not a newline. (span, unit index) under the mouse / clicked. (menu, span, unit) before the context menu of a token pops up: add to the menu. The user changed the text (not a completion being written).</extracomment>
         <translation>在此输入文本，然后按 Ctrl+Enter：模型会接着您的文本续写。</translation>
     </message>
     <message>
@@ -2190,6 +2190,10 @@
     <message>
         <source>Completion</source>
         <translation>补全</translation>
+    </message>
+    <message>
+        <source>Fork from this token</source>
+        <translation>从此词元分叉</translation>
     </message>
     <message>
         <source>Restore run</source>

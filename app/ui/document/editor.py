@@ -64,6 +64,8 @@ class DocumentEditor(QPlainTextEdit):
     #: (span, unit index) under the mouse / clicked.
     unitHovered = Signal(object, int)
     unitClicked = Signal(object, int)
+    #: (menu, span, unit) before the context menu of a token pops up: add to the menu.
+    unitMenuRequested = Signal(object, object, int)
     #: The user changed the text (not a completion being written).
     edited = Signal()
 
@@ -608,6 +610,9 @@ class DocumentEditor(QPlainTextEdit):
                     replacement = self.history_actions[0 if name == "edit-undo" else 1]
                     menu.insertAction(action, replacement)
                     menu.removeAction(action)
+        found = self.unit_at(event.pos())
+        if found is not None:
+            self.unitMenuRequested.emit(menu, *found)
         menu.aboutToHide.connect(menu.deleteLater)
         menu.popup(event.globalPos())
 

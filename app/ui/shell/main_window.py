@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.document_text import plan_prompt
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
@@ -32,13 +39,15 @@ from app.core.request import CompletionRequest, RequestValidationError, parse_st
 from app.core.result import result_from_json
 from app.core.runs import RunOutcome, RunPlan, prepare
 from app.core.session_state import WorkingState
+from app.core.token_stats import alternatives
 from app.core.wire_log import WireLog
 from app.ui.analysis.capability_actions import CapabilityActions
 from app.ui.analysis.output_view import OutputView
-from app.ui.analysis.token_view import ProbabilityMode
+from app.ui.analysis.token_view import ProbabilityMode, visible_token
 from app.ui.code.code_actions import CodeActions
 from app.ui.common.i18n import display_name
 from app.ui.common.message_area import MessageArea, Severity
+from app.ui.common.plain import escape_mnemonic
 from app.ui.common.screen import fit_on_screen
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe as describe_error
@@ -242,6 +251,7 @@ class MainWindow(QMainWindow):
         view.branches.branchSelected.connect(self.runs.show_branch)
         view.details.forkRequested.connect(self.fork)
         self.document.unitClicked.connect(self._on_unit_clicked)
+        self.document.unitMenuRequested.connect(self._on_unit_menu)
         self.document.edited.connect(self.counter.schedule)
         self.runs.branchesChanged.connect(self._show_branches)
         self.runs.painted.connect(self._on_painted)
@@ -548,6 +558,27 @@ class MainWindow(QMainWindow):
         )
         self.tokens_dock.show()
         self.tokens_dock.raise_()
+
+    def _on_unit_menu(self, menu: QMenu, span: Span, unit: int) -> None:
+        """Right-click on a token of the newest completion: fork from an alternative."""
+        layout = span.layout
+        if layout is None or layout.compacted or span is not self.runs.span:
+            return
+        pairs, _ = alternatives(layout.tokens[layout.units[unit].first])
+        if not pairs:
+            return
+        first = menu.actions()[0] if menu.actions() else None
+        forks = QMenu(self.tr("Fork from this token"), menu)
+        forks.setEnabled(not self.controller.is_running)
+        for alt, prob in pairs:
+            action = forks.addAction(escape_mnemonic(f"{visible_token(alt)}  {prob:.2%}"))
+            action.triggered.connect(lambda _=False, a=alt, p=prob: self._fork_at(span, unit, a, p))
+        menu.insertMenu(first, forks)
+        menu.insertSeparator(first)
+
+    def _fork_at(self, span: Span, unit: int, alternative: str, probability: float) -> None:
+        self._selected = (span, unit)
+        self.fork(alternative, probability)
 
     def _on_painted(self, painted: Painted) -> None:
         self.view.details.show_stats(painted.stats)
