@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.core import parameters as registry  # noqa: E402
-from app.core.server_kinds import KINDS  # noqa: E402
+from app.core import parameters as registry
+from app.core.server_kinds import KINDS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BEGIN, END = "<!-- parameters:begin -->", "<!-- parameters:end -->"
@@ -45,8 +45,8 @@ def table() -> str:
 
 
 def section(text: str) -> str | None:
-    match = re.search(re.escape(BEGIN) + r"\n(.*?)\n" + re.escape(END), text, re.S)
-    return match.group(1) if match else None
+    match = re.search(re.escape(BEGIN) + r"\n(.*?)" + re.escape(END), text, re.S)
+    return match.group(1).rstrip("\n") if match else None
 
 
 def main() -> int:
@@ -61,7 +61,7 @@ def main() -> int:
         print(f"README.md has no {BEGIN} … {END} block", file=sys.stderr)
         return 1
     new = re.sub(
-        re.escape(BEGIN) + r"\n.*?\n" + re.escape(END),
+        re.escape(BEGIN) + r"\n.*?" + re.escape(END),
         lambda _: f"{BEGIN}\n{table()}\n{END}",
         text,
         flags=re.S,

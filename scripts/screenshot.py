@@ -6,7 +6,8 @@ On a fresh config the window's profile is the built-in local model (SmolLM2-135M
 llama-cpp-python's server): the pictures show what a new user sees. Writes
 ``main-en.png`` and ``main-zh_CN.png`` (the document after a real completion, its tokens
 coloured by probability, one token's alternatives in the Tokens panel) and ``dark-en.png``
-(the dark theme). Chinese needs a CJK font and emoji a colour emoji font (Debian:
+(the dark theme), and ``batch-en.png`` (a batch over five rows with the local model).
+Chinese needs a CJK font and emoji a colour emoji font (Debian:
 fonts-noto-cjk and fonts-noto-color-emoji, which scripts/install-system-deps.sh installs).
 """
 
@@ -74,6 +75,44 @@ def shoot(app: object, loop: object, language: str, theme: str, target: Path) ->
         print(target)
 
 
+CAPITALS = "country,capital\nFrance,Paris\nJapan,Tokyo\nItaly,Rome\nEgypt,Cairo\nSpain,Madrid\n"
+
+
+def shoot_batch(app: object, loop: object, target: Path) -> None:
+    from app.core.paths import AppPaths
+    from app.core.settings import Settings, SettingsFile
+    from app.ui.common.i18n import install_translators
+    from app.ui.shell.application import create_window
+
+    install_translators("en")
+    with tempfile.TemporaryDirectory() as home:
+        paths = AppPaths.resolve(home)
+        paths.ensure()
+        SettingsFile(paths.config_dir).save(Settings(language="en", theme="light"))
+        data = Path(home) / "capitals.csv"
+        data.write_text(CAPITALS, encoding="utf-8")
+        window = create_window(paths)
+        window.prompt.setPlainText("The capital of {{country}} is the city of")
+        window.parameters.max_tokens.set_value(4)
+        window.parameters.temperature.set_value(0.0)
+        window.show()
+        batch = window.show_batch()
+        batch.resize(1100, 720)
+        assert batch.load_data_file(str(data)), batch.check_errors
+        batch.expected.setCurrentIndex(batch.expected.findData("capital"))
+        batch.match.setCurrentIndex(batch.match.findData("contains"))
+        batch.finished.connect(lambda _: loop.call_later(0.5, loop.stop))  # type: ignore[attr-defined]
+        loop.call_later(0.3, batch.run_batch)  # type: ignore[attr-defined]
+        loop.run_forever()  # type: ignore[attr-defined]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        batch.grab().save(str(target))
+        loop.run_until_complete(window.controller.shutdown())  # type: ignore[attr-defined]
+        batch.close()
+        window.close()
+        window.deleteLater()
+        print(target)
+
+
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -87,6 +126,7 @@ def main() -> int:
         shoot(app, loop, "en", "light", out / "main-en.png")
         shoot(app, loop, "zh_CN", "light", out / "main-zh_CN.png")
         shoot(app, loop, "en", "dark", out / "dark-en.png")
+        shoot_batch(app, loop, out / "batch-en.png")
         apply_theme(app, "system")
     return 0
 

@@ -194,7 +194,7 @@ class BatchWindow(QWidget):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(self._build_results())
-        body.setSizes([470, 390])
+        body.setSizes([430, 430])
         layout = QVBoxLayout(self)
         layout.addWidget(body, 1)
 
@@ -454,8 +454,8 @@ class BatchWindow(QWidget):
         self.summary_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
-        rows = MAX_VARIANTS + 1
-        self.summary_table.setMaximumHeight((self.fontMetrics().height() + 10) * (rows + 1))
+        self.summary_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self._fit_summary()
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -944,7 +944,9 @@ class BatchWindow(QWidget):
     def update_summary(self) -> None:
         rows = self.batch.summary() if self.batch is not None else []
         table = self.summary_table
-        table.setRowCount(len(rows))
+        if table.rowCount() != len(rows):
+            table.setRowCount(len(rows))
+            self._fit_summary()
         for line, summary in enumerate(rows):
             for column, text in enumerate(self._summary_texts(summary)):
                 item = table.item(line, column)
@@ -954,6 +956,15 @@ class BatchWindow(QWidget):
                 if item.text() != text:
                     item.setText(text)
                     item.setToolTip(plain_tooltip(text) if column == 0 else "")
+
+    def _fit_summary(self) -> None:
+        """The summary is as tall as its lines (one per variant), so the results get the rest."""
+        table = self.summary_table
+        lines = max(1, table.rowCount())
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += lines * table.verticalHeader().defaultSectionSize()
+        height += table.horizontalScrollBar().sizeHint().height()  # room if columns overflow
+        table.setFixedHeight(height)
 
     def _summary_texts(self, s: VariantSummary) -> list[str]:
         def ms(value: float | None) -> str:
