@@ -20,12 +20,12 @@ import asyncio
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.core import parameters as registry
-from app.core.capabilities import IGNORED_PARAMETERS, ignored_parameters, without_unsupported
+from app.core.capabilities import IGNORED_PARAMETERS, ignored_parameters
 from app.core.connections import Connections
 from app.core.endpoint import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -35,7 +35,7 @@ from app.core.endpoint import (
 )
 from app.core.errors import CompletionError, UnexpectedError
 from app.core.events import ChoiceDelta, Event
-from app.core.history import HistoryError, HistoryStore, record_for
+from app.core.history import HistoryError, HistoryStore
 from app.core.keys import KeyStore, probe_in_background
 from app.core.local_model import LocalModelError
 from app.core.parameters import ParamType
@@ -44,7 +44,7 @@ from app.core.presets import Preset, PresetError, PresetStore
 from app.core.profiles import Profile, ProfileStore
 from app.core.request import CompletionRequest, Prompt, RequestValidationError
 from app.core.result import CompletionResult, ResultBuilder
-from app.core.run import DEFAULT_OUTPUT_LIMIT, execute
+from app.core.run import DEFAULT_OUTPUT_LIMIT
 from app.core.server_kinds import detect
 
 __all__ = [
@@ -247,24 +247,17 @@ def build_request(
     return request
 
 
-def _record_history(
-    args: argparse.Namespace,
-    profile: Profile,
-    base_url: str,
-    request: CompletionRequest,
-    result: CompletionResult,
-    err: TextIO,
-) -> None:
-    """Keep the run in the same history as the window's (a failure is only a note)."""
-    paths = AppPaths.resolve(getattr(args, "config_dir", None))
+def _open_history(args: argparse.Namespace, err: TextIO) -> HistoryStore | None:
+    """The same history as the window's, unless ``--no-history`` (a problem is a note)."""
+    if args.no_history:
+        return None
     try:
-        store = HistoryStore(paths.data_dir / HistoryStore.FILE_NAME)
-        try:
-            store.add(record_for(request, result, profile=profile.name, base_url=base_url))
-        finally:
-            store.close()
+        return HistoryStore(
+            AppPaths.resolve(getattr(args, "config_dir", None)).data_dir / HistoryStore.FILE_NAME
+        )
     except HistoryError as exc:
         err.write(f"note: {exc}\n")
+        return None
 
 
 def _stats_line(result: CompletionResult) -> str:
@@ -314,17 +307,26 @@ def _load_profile(args: argparse.Namespace, err: TextIO, preset: Preset | None) 
     return profile
 
 
-async def _endpoint(connections: Connections, profile: Profile, err: TextIO) -> Endpoint:
+async def _note_insecure_keyring(connections: Connections, profile: Profile, err: TextIO) -> None:
     if profile.key_ref and not connections.keys.environment_key():
         status = await probe_in_background(connections.keys)
         if not status.secure:
             err.write(f"note: {status.describe()} Set ${KEY_ENV} to pass a key.\n")
 
+
+def _tty_progress(err: TextIO) -> Callable[[str], None]:
+    """Progress lines (starting the local model) only when stderr is a terminal."""
+
     def progress(message: str) -> None:
         if err.isatty():
             err.write(message + "\n")
 
-    return await connections.endpoint_for(profile, progress)
+    return progress
+
+
+async def _endpoint(connections: Connections, profile: Profile, err: TextIO) -> Endpoint:
+    await _note_insecure_keyring(connections, profile, err)
+    return await connections.endpoint_for(profile, _tty_progress(err))
 
 
 async def _complete(
@@ -334,20 +336,20 @@ async def _complete(
     out: TextIO,
     err: TextIO,
 ) -> int:
+    """One run through the core's :class:`~app.core.runs.Runner` (as the window's)."""
+    from app.core.runs import Runner, prepare
+
     connections = Connections(KeyStore())
-    request, dropped = without_unsupported(request, profile.unsupported)
-    if dropped:
+    plan = prepare(profile, request)
+    request = plan.request
+    if plan.dropped:
         err.write(
             f"note: not sent (profile {profile.name!r} rejected them before): "
-            f"{', '.join(dropped)}\n"
+            f"{', '.join(plan.dropped)}\n"
         )
+    history = _open_history(args, err)
     try:
-        try:
-            endpoint = await _endpoint(connections, profile, err)
-        except LocalModelError as exc:
-            tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
-            err.write(f"error: {exc.user_message()}{tail}\n")
-            return EXIT_API
+        await _note_insecure_keyring(connections, profile, err)
         live = not args.json and request.choice_count == 1
         wrote_text = False
 
@@ -359,18 +361,24 @@ async def _complete(
                 wrote_text = True
 
         builder = ResultBuilder(request.choice_count, streamed=request.stream)
-        client = connections.client_for(profile)
+        outcome = None
         try:
-            result = await execute(
-                client,
-                endpoint,
-                request,
+            outcome = await Runner(connections, history).run(
+                plan,
                 builder=builder,
                 on_event=on_event,
+                on_progress=_tty_progress(err),
                 output_limit=max(0, args.max_output) or None,
             )
-        except asyncio.CancelledError:
+            result = outcome.result
+        except asyncio.CancelledError:  # Ctrl+C: the Runner kept what arrived in history
             result = builder.result
+        if isinstance(result.error, LocalModelError):
+            tail = (
+                f" Last server output: {result.error.log_tail[-1]}" if result.error.log_tail else ""
+            )
+            err.write(f"error: {result.error.user_message()}{tail}\n")
+            return result.error.exit_code
         notes = [str(note) for note in result.notes()]
         ignored = ignored_parameters(request, result)
         if ignored:
@@ -389,8 +397,8 @@ async def _complete(
         elif wrote_text:
             out.write("\n")
         out.flush()
-        if not args.no_history:
-            _record_history(args, profile, endpoint.base_url, request, result, err)
+        if outcome is not None and outcome.history_problem is not None:
+            notes.append(str(outcome.history_problem))
         for note in notes:
             err.write(f"note: {note}\n")
         if args.stats:
@@ -404,6 +412,8 @@ async def _complete(
         return EXIT_OK
     finally:
         await connections.aclose()
+        if history is not None:
+            history.close()
 
 
 def run_complete(
@@ -707,15 +717,7 @@ async def _batch(
     from app.core.runs import Runner
 
     connections = Connections(KeyStore())
-    history: HistoryStore | None = None
-    if not args.no_history:
-        try:
-            history = HistoryStore(
-                AppPaths.resolve(getattr(args, "config_dir", None)).data_dir
-                / HistoryStore.FILE_NAME
-            )
-        except HistoryError as exc:
-            err.write(f"note: {exc}\n")
+    history = _open_history(args, err)
     printer = _BatchProgressLine(err)
     interrupted = False
     try:
