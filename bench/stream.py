@@ -1,6 +1,8 @@
 """Streaming benchmark: raw bytes, a bare httpx consumer, the core client and the window.
 
-    python bench/stream.py [--quick] [--tokens N [N ...]] [--rounds R] [--no-window]
+    python bench/stream.py [--quick] [--tokens N [N ...]] [--rounds R]
+                           [--no-clients] [--no-window] [--newlines yes|no|both]
+                           [--logprobs yes|no|both] [--stall-stacks]
 
 The streams come from ``bench/server.py`` in its own process, which writes a prebuilt body
 (every event JSON-encoded before the first request; one warm-up request per stream before
@@ -8,16 +10,19 @@ timing), so the figures measure reading and decoding only. Printed, never assert
 
 (a) for 20k and 100k tokens, with and without logprobs (top 5): the throughput of reading
     the raw bytes (``aiter_raw``, the limit), of a bare httpx consumer (``aiter_lines`` +
-    ``json.loads``, collecting the text) and of the core client (``app.core.run.execute``
-    with a ``CompletionClient``), medians of alternating rounds, and the ratio core/bare
-    (target >= 0.9);
+    ``json.loads``, collecting the text; with logprobs also one that keeps each chunk's
+    logprobs object, as the core keeps every token's) and of the core client
+    (``app.core.run.execute`` with a ``CompletionClient``), medians of alternating rounds,
+    and the ratio core/bare (target >= 0.9);
 (b) for 20k, 100k and 500k tokens, with a newline in every token or none, with logprobs
-    (top 5) or none: the time a real window (offscreen, qasync loop) takes from Run to the
-    last token painted (``window.runs.painted``; without logprobs: ``runFinished``), its
-    ratio to the core client's time on the same stream (target <= 1.3), the time per token
-    and the 500k/20k per-token ratio (target <= 1.5), and the longest event-loop stall seen
-    by a 1 ms ``QTimer`` during the run and after it, until the end-of-run work is done and
-    the loop has been idle for 200 ms (target <= 50 ms).
+    (top 5) or none: the time a real window (offscreen, qasync loop, the app's GCGuard)
+    takes from Run to the last token painted (``window.runs.painted``; without logprobs:
+    ``runFinished``), its ratio to the core client's time on the same stream (target
+    <= 1.3), the time per token and the 500k/20k per-token ratio (target <= 1.5), and the
+    longest event-loop stall seen by a 1 ms ``QTimer`` during the run and after it, until
+    the end-of-run work is done and the loop has been idle for 200 ms (target <= 50 ms).
+    ``--stall-stacks`` also samples the GUI thread's stack during stalls and prints where
+    they were spent.
 
 ``--quick`` (what ``make bench`` runs) measures 20k tokens only, with fewer rounds.
 """
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import collections
 import contextlib
 import itertools
 import json
@@ -36,10 +42,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -214,7 +223,9 @@ async def measure_clients(stream: Stream, server: str, rounds: int) -> ClientFig
     )
 
 
-def client_table(server: str, sizes: list[int], rounds: int) -> None:
+def client_table(
+    server: str, sizes: list[int], rounds: int, logprobs: tuple[bool, ...] = (False, True)
+) -> None:
     """Section (a)."""
     print(
         f"\n(a) core client vs a bare httpx consumer, on bench/server.py's prebuilt bodies"
@@ -225,8 +236,8 @@ def client_table(server: str, sizes: list[int], rounds: int) -> None:
         f" {'core':>9} {'core/bare':>9} {'core/bare+lp':>12} {'raw/bare':>8}"
     )
     for tokens in sizes:
-        for logprobs in (False, True):
-            stream = Stream(tokens, logprobs=logprobs)
+        for lp in logprobs:
+            stream = Stream(tokens, logprobs=lp)
             f = asyncio.run(measure_clients(stream, server, rounds))
             keep = f"{tokens / f.keep:9,.0f}" if f.keep else f"{'-':>9}"
             keep_ratio = f"{f.keep / f.core:12.2f}" if f.keep else f"{'-':>12}"
@@ -264,6 +275,7 @@ class WindowFigures:
     settle: float  # end → loop idle for SETTLE_S
     worst_at: float  # when the longest stall ended, from Run
     chars: int
+    sampler: StallSampler | None = None
 
 
 class Ticker:
@@ -298,7 +310,73 @@ class Ticker:
         return best, at
 
 
-async def window_run(server: str, stream: Stream, home: str) -> WindowFigures:
+class StallSampler(threading.Thread):
+    """While the 1 ms ticker is late by more than ``threshold``, sample the GUI thread's
+    Python stack every ``interval`` (``--stall-stacks``): where the stalls are spent.
+
+    A sample needs the GIL. Qt's C++ code (painting, layout) releases it; C code that
+    keeps it (a garbage collection, a big ``str`` operation) delays the sample until the
+    GUI thread is back in Python, usually in the frame that called it. So each sample
+    is weighted by the stalled time since the previous one, not counted.
+    """
+
+    def __init__(self, ticker: Ticker, threshold: float = 0.05, interval: float = 0.005) -> None:
+        super().__init__(daemon=True)
+        self.ticker = ticker
+        self.threshold = threshold
+        self.interval = interval
+        #: Stalled seconds per stack (innermost frames first).
+        self.seconds: collections.Counter[tuple[str, ...]] = collections.Counter()
+        self._main = threading.main_thread().ident
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        previous = time.perf_counter()
+        while not self._done.wait(self.interval):
+            now = time.perf_counter()
+            ticks = self.ticker.ticks
+            late = now - ticks[-1] if ticks else 0.0
+            if late >= self.threshold:
+                frame = sys._current_frames().get(self._main)  # what a sampling profiler does
+                if frame is not None:
+                    self.seconds[_stack_key(frame)] += min(now - previous, late)
+            previous = now
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def report(self, top: int = 6) -> None:
+        total = sum(self.seconds.values())
+        if not total:
+            return
+        print(f"      time in stalls over {self.threshold * 1000:.0f} ms, by stack: {total:.2f} s")
+        for stack, seconds in self.seconds.most_common(top):
+            print(f"      {seconds / total:5.0%}  {' < '.join(stack)}")
+
+
+def _stack_key(frame: FrameType) -> tuple[str, ...]:
+    """The innermost frames of a stack, the app's and the bench's only, innermost first."""
+    out: list[str] = []
+    for summary in reversed(traceback.extract_stack(frame)):
+        path = Path(summary.filename)
+        if "app" in path.parts or path.name == "stream.py":
+            part = (
+                "/".join(path.parts[path.parts.index("app") :])
+                if "app" in path.parts
+                else path.name
+            )
+            out.append(f"{summary.name} ({part}:{summary.lineno})")
+        elif not out:
+            out.append(f"{summary.name} ({path.name}:{summary.lineno})")
+        if len(out) == 4:
+            break
+    return tuple(out)
+
+
+async def window_run(
+    server: str, stream: Stream, home: str, *, stall_stacks: bool = False
+) -> WindowFigures:
     """One run in a fresh window; see the module docstring for what is measured."""
     from app.core.paths import AppPaths
     from app.core.profiles import Profile, ProfileStore
@@ -336,6 +414,9 @@ async def window_run(server: str, stream: Stream, home: str) -> WindowFigures:
     window.runs.painted.connect(on_painted)
     ticker = Ticker()
     ticker.start()
+    sampler = StallSampler(ticker) if stall_stacks else None
+    if sampler is not None:
+        sampler.start()
     start = time.perf_counter()
     window.run()
     await finished
@@ -359,6 +440,8 @@ async def window_run(server: str, stream: Stream, home: str) -> WindowFigures:
             break
     settled = time.perf_counter()
     ticker.stop()
+    if sampler is not None:
+        sampler.stop()
     during, worst_during = ticker.longest(start, end)
     after, worst_after = ticker.longest(end, settled)
     chars = len(window.completion_text())
@@ -374,10 +457,19 @@ async def window_run(server: str, stream: Stream, home: str) -> WindowFigures:
         settle=settled - end,
         worst_at=(worst_during if during >= after else worst_after) - start,
         chars=chars,
+        sampler=sampler,
     )
 
 
-def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
+def window_table(
+    server: str,
+    sizes: list[int],
+    core_rounds: int,
+    newlines: tuple[bool, ...] = (False, True),
+    logprobs: tuple[bool, ...] = (False, True),
+    *,
+    stall_stacks: bool = False,
+) -> None:
     """Section (b)."""
     import gc
 
@@ -387,12 +479,7 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
     from app.ui.shell.event_loop import create_event_loop
     from app.ui.shell.gc_guard import GCGuard
 
-    streams = [
-        Stream(tokens, newlines, logprobs)
-        for tokens in sizes
-        for newlines in (False, True)
-        for logprobs in (False, True)
-    ]
+    streams = [Stream(n, nl, lp) for n in sizes for nl in newlines for lp in logprobs]
     print("\n(b) the window: Run → last token painted, vs the core client on the same stream")
     print("    core client times (plain asyncio, median):", flush=True)
     core: dict[Stream, float] = {}
@@ -424,7 +511,7 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
         # Warm-up: the first window, fonts, caches. Every window gets a config dir of its own.
         await window_run(server, Stream(2_000, True, True), str(root / "warm-up"))
         for number, stream in enumerate(streams):
-            f = await window_run(server, stream, str(root / str(number)))
+            f = await window_run(server, stream, str(root / str(number)), stall_stacks=stall_stacks)
             figures[stream] = f
             expected = chars[stream]
             flag = "" if f.chars == expected else f"  ({f.chars:,} of {expected:,} characters!)"
@@ -435,6 +522,8 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
                 f" {f.settle:6.2f}s {f.worst_at:8.2f}s{flag}",
                 flush=True,
             )
+            if f.sampler is not None:
+                f.sampler.report()
             gc.collect()
 
     # A window's history or autosave may still write for a moment after it closed.
@@ -446,12 +535,11 @@ def window_table(server: str, sizes: list[int], core_rounds: int) -> None:
     small, large = min(sizes), max(sizes)
     if small != large:
         print(f"    per-token time {large // 1000}k / {small // 1000}k (target <= 1.5):")
-        for newlines in (False, True):
-            for logprobs in (False, True):
-                a = figures[Stream(small, newlines, logprobs)].total / small
-                b = figures[Stream(large, newlines, logprobs)].total / large
-                label = Stream(0, newlines, logprobs).label()[5:]
-                print(f"      {label:20} {b / a:5.2f}")
+        for nl in newlines:
+            for lp in logprobs:
+                a = figures[Stream(small, nl, lp)].total / small
+                b = figures[Stream(large, nl, lp)].total / large
+                print(f"      {Stream(0, nl, lp).label()[5:]:20} {b / a:5.2f}")
     misses = [
         s.label()
         for s, f in figures.items()
@@ -467,6 +555,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, help="rounds per figure in (a) (default 7, quick 3)")
     parser.add_argument("--no-clients", action="store_true", help="skip section (a)")
     parser.add_argument("--no-window", action="store_true", help="skip section (b)")
+    both = {"both": (False, True), "yes": (True,), "no": (False,)}
+    parser.add_argument("--newlines", choices=both, default="both", help="(b): streams with")
+    parser.add_argument("--logprobs", choices=both, default="both", help="(a), (b): streams with")
+    parser.add_argument(
+        "--stall-stacks", action="store_true", help="(b): sample the GUI thread's stack in stalls"
+    )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 7)
     client_sizes = args.tokens or ([20_000] if args.quick else [20_000, 100_000])
@@ -475,9 +569,16 @@ def main() -> None:
     with server_process() as server:
         print(f"Bench server {server} (prebuilt bodies, its own process)", flush=True)
         if not args.no_clients:
-            client_table(server, client_sizes, rounds)
+            client_table(server, client_sizes, rounds, both[args.logprobs])
         if not args.no_window:
-            window_table(server, window_sizes, 1 if args.quick else 3)
+            window_table(
+                server,
+                window_sizes,
+                1 if args.quick else 3,
+                newlines=both[args.newlines],
+                logprobs=both[args.logprobs],
+                stall_stacks=args.stall_stacks,
+            )
 
 
 if __name__ == "__main__":
