@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtTest import QTest
 
 from app.core.document_text import SOFT_LIMIT, plan_prompt, soft_pieces
 from app.core.logprobs import TokenLogprob
@@ -145,3 +146,86 @@ def test_plan_prompt_inserts_with_a_suffix_only_where_the_server_takes_one():
     assert (fill.prompt, fill.suffix, fill.insert_at) == ("abc", "def", 3)
     no_suffix = plan_prompt("abcdef", 3, insert=True, server_kind="llamacpp")
     assert (no_suffix.prompt, no_suffix.suffix, no_suffix.suffix_dropped) == ("abc", None, True)
+
+
+def _walked_text(editor) -> tuple[str, list[int]]:
+    """The text and soft-block positions found by asking every block (the slow way)."""
+    from app.ui.document.soft_breaks import is_soft
+
+    parts, soft = [], []
+    block = editor.document().firstBlock()
+    while block.isValid():
+        if block.position() > 0:
+            if is_soft(block):
+                soft.append(block.position())
+            else:
+                parts.append("\n")
+        parts.append(block.text())
+        block = block.next()
+    return "".join(parts), soft
+
+
+_EDIT = st.tuples(
+    st.sampled_from(["type", "paste-long", "newline", "backspace", "delete", "cut", "undo",
+                     "redo", "complete"]),
+    st.floats(0, 1),
+    st.text(alphabet=st.sampled_from("ab 中🙂\u00a0"), min_size=1, max_size=5),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_EDIT, min_size=1, max_size=25))
+def test_soft_breaks_are_tracked_through_any_edits(qapp, edits):
+    """Typing, pasting, deleting across soft breaks, undo, redo and completions: the text,
+    positions and soft breaks the editor keeps agree with a walk over every block."""
+    limit = 40  # short blocks, so that the edits hit soft breaks often
+    import app.ui.document.editor as editor_module
+
+    editor = DocumentEditor()
+    editor.resize(500, 300)
+    editor.show()
+    original = editor_module.SOFT_LIMIT
+    editor_module.SOFT_LIMIT = limit
+    try:
+        for action, where, text in edits:
+            document = editor.document()
+            size = document.characterCount() - 1
+            cursor = editor.textCursor()
+            # Where a user can put the cursor: between characters, never inside a surrogate
+            # pair (the text's offsets map to such positions).
+            cursor.setPosition(editor.position_of(round(where * len(editor.text()))))
+            editor.setTextCursor(cursor)
+            if action == "type":
+                editor.insertPlainText(text)
+            elif action == "paste-long":
+                QGuiApplication.clipboard().setText((text + " ") * 30)
+                editor.paste()
+            elif action == "newline":
+                QTest.keyClick(editor, Qt.Key.Key_Return)
+            elif action == "backspace":
+                QTest.keyClick(editor, Qt.Key.Key_Backspace)
+            elif action == "delete":
+                QTest.keyClick(editor, Qt.Key.Key_Delete)
+            elif action == "cut":
+                end = editor.position_of(editor.offset_of(cursor.position()) + 70)
+                cursor.setPosition(min(size, end), QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
+            elif action == "undo":
+                document.undo()
+            elif action == "redo":
+                document.redo()
+            elif action == "complete" and not editor.isReadOnly():
+                span = editor.begin_completion()
+                for _ in range(3):
+                    editor.write(span, (text + " ") * 12)
+                editor.close_completion(span)
+            walked, soft = _walked_text(editor)
+            assert editor.text() == walked, action
+            assert editor._soft.positions() == soft, action
+            for offset in {0, len(walked) // 3, len(walked)}:
+                assert editor.offset_of(editor.position_of(offset)) == offset
+            assert editor.text_between(0, document.characterCount() - 1) == walked
+    finally:
+        editor_module.SOFT_LIMIT = original
+        editor.close()
+        editor.deleteLater()

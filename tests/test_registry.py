@@ -222,7 +222,9 @@ def test_readme_parameter_table_is_the_registrys():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("parameter_table", root / "scripts" / "parameter_table.py")
+    spec = importlib.util.spec_from_file_location(
+        "parameter_table", root / "scripts" / "parameter_table.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     shown = module.section((root / "README.md").read_text(encoding="utf-8"))

@@ -28,34 +28,28 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
-    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
-    QTextFormat,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_len, utf16_offsets
+from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_len
 from app.ui.analysis.token_view import ProbabilityMode, describe_probability, describe_token
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
 from app.ui.document.highlighter import DocumentHighlighter
+from app.ui.document.soft_breaks import SOFT_BREAK, SoftBreaks
+from app.ui.document.soft_breaks import is_soft as _is_soft
 from app.ui.document.spans import COMPLETION, SCORE, Span, SpanState, UnitLayout
 
 __all__ = ["SOFT_BREAK", "DocumentEditor"]
 
 _HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-#: Block format property: the boundary before this block is a soft break, not a newline.
-SOFT_BREAK = int(QTextFormat.Property.UserProperty) + 1
 
 
 def _is_history_key(event: QKeyEvent) -> bool:
     return any(event.matches(key) for key in _HISTORY_KEYS)
-
-
-def _is_soft(block: QTextBlock) -> bool:
-    return bool(block.blockFormat().boolProperty(SOFT_BREAK))
 
 
 class DocumentEditor(QPlainTextEdit):
@@ -84,7 +78,7 @@ class DocumentEditor(QPlainTextEdit):
         self.spans: list[Span] = []
         self._positions: list[tuple[int, int]] = []  # (start, end) per span, before edits
         self._writing = 0
-        self._soft_blocks = 0
+        self._soft = SoftBreaks(self.document())
         self._soft_format = QTextBlockFormat()
         self._soft_format.setProperty(SOFT_BREAK, True)
         self._hard_format = QTextBlockFormat()
@@ -104,40 +98,17 @@ class DocumentEditor(QPlainTextEdit):
 
     def text(self) -> str:
         """The document's text (soft breaks are not text)."""
-        if not self._has_soft():
-            return QPlainTextEdit.toPlainText(self)
-        return self.text_between(0, self.document().characterCount() - 1)
+        return self._soft.text()
 
     def toPlainText(self) -> str:
         return self.text()
 
     def _has_soft(self) -> bool:
-        return self._soft_blocks > 0
+        return bool(self._soft.positions())
 
     def text_between(self, first: int, last: int) -> str:
         """Text between document positions ``first`` and ``last`` (soft breaks left out)."""
-        document = self.document()
-        if first >= last:
-            return ""
-        block = document.findBlock(first)
-        parts: list[str] = []
-        while block.isValid() and block.position() <= last:
-            start = block.position()
-            text = block.text()
-            length = utf16_len(text)
-            lo, hi = max(first, start), min(last, start + length)
-            if start > first:  # the boundary before this block is inside the range
-                parts.append("" if _is_soft(block) else "\n")
-            if hi > lo:
-                if length == len(text):
-                    parts.append(text[lo - start : hi - start])
-                else:  # positions count UTF-16 units; the text counts characters
-                    u16 = utf16_offsets(text) or []
-                    a = bisect_left(u16, lo - start)
-                    b = bisect_left(u16, hi - start)
-                    parts.append(text[a:b])
-            block = block.next()
-        return "".join(parts)
+        return self._soft.text_between(first, last)
 
     def offset_of(self, position: int) -> int:
         """The character offset in :meth:`text` of document ``position``."""
@@ -145,21 +116,7 @@ class DocumentEditor(QPlainTextEdit):
 
     def position_of(self, offset: int) -> int:
         """The document position of character ``offset`` of :meth:`text`."""
-        if not self._has_soft():
-            text = QPlainTextEdit.toPlainText(self)
-            offset = max(0, min(offset, len(text)))
-            u16 = utf16_offsets(text)
-            return u16[offset] if u16 else offset
-        block = self.document().firstBlock()
-        seen = 0  # characters of text before ``block``
-        while True:
-            line = block.text()
-            following = block.next()
-            if offset <= seen + len(line) or not following.isValid():
-                within = line[: max(0, offset - seen)]
-                return block.position() + len(within.encode("utf-16-le")) // 2
-            seen += len(line) + (0 if _is_soft(following) else 1)
-            block = following
+        return self._soft.position_of(self.text(), offset)
 
     def cursor_offset(self) -> int:
         return self.offset_of(self.textCursor().position())
@@ -202,10 +159,10 @@ class DocumentEditor(QPlainTextEdit):
                     cursor.insertText(line)
                 offset += len(line)
                 continue
-            for k, piece in enumerate(soft_pieces(line, room)):
+            for k, piece in enumerate(soft_pieces(line, room, SOFT_LIMIT)):
                 if k:
                     cursor.insertBlock(self._soft_format)
-                    self._soft_blocks += 1
+                    self._soft.add(cursor.position())
                     soft.append(offset)
                 if piece:
                     cursor.insertText(piece)
@@ -269,7 +226,6 @@ class DocumentEditor(QPlainTextEdit):
                     cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
                     cursor.beginEditBlock()
                     if last > first:
-                        self._count_removed_soft(first, last)
                         cursor.removeSelectedText()
                     if replaced is not None and replaced in self.spans:
                         self.spans.remove(replaced)
@@ -307,7 +263,6 @@ class DocumentEditor(QPlainTextEdit):
         self._writing += 1
         try:
             cursor.beginEditBlock()
-            self._count_removed_soft(span.start, span.end)
             cursor.removeSelectedText()
             start = cursor.position()
             soft = self._insert_plain(cursor, text)
@@ -331,7 +286,6 @@ class DocumentEditor(QPlainTextEdit):
             cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
             self._writing += 1
             try:
-                self._count_removed_soft(span.start, span.end)
                 cursor.removeSelectedText()
             finally:
                 self._writing -= 1
@@ -412,15 +366,9 @@ class DocumentEditor(QPlainTextEdit):
 
     def soft_offsets_between(self, first: int, last: int) -> list[int]:
         """Text offsets (relative to position ``first``) that a soft break precedes."""
-        out: list[int] = []
         if not self._has_soft():
-            return out
-        block = self.document().findBlock(first).next()
-        while block.isValid() and block.position() <= last:
-            if _is_soft(block):
-                out.append(len(self.text_between(first, block.position())))
-            block = block.next()
-        return out
+            return []
+        return self._soft.offsets_between(self.text_between(first, last), first, last)
 
     def _add_span(self, span: Span) -> None:
         starts = [s.start for s in self.spans]
@@ -466,17 +414,10 @@ class DocumentEditor(QPlainTextEdit):
 
     # -- edits by the user --------------------------------------------------------------------
 
-    def _count_removed_soft(self, first: int, last: int) -> None:
-        block = self.document().findBlock(first).next()
-        while block.isValid() and block.position() <= last:
-            if _is_soft(block):
-                self._soft_blocks -= 1
-            block = block.next()
-
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         if self._writing:
             return
-        self._recount_soft()
+        self._soft.rescan(position, position + added)
         changed = False
         spans: list[Span] = []
         for span, (start, end) in zip(self.spans, self._positions, strict=True):
@@ -497,14 +438,6 @@ class DocumentEditor(QPlainTextEdit):
         if changed:
             self.highlighter.rehighlight()
         self.edited.emit()
-
-    def _recount_soft(self) -> None:
-        count = 0
-        block = self.document().firstBlock().next()
-        while block.isValid():
-            count += _is_soft(block)
-            block = block.next()
-        self._soft_blocks = count
 
     def _split(
         self, span: Span, old_start: int, old_end: int, position: int, removed: int, added: int
