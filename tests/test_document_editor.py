@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from app.core.document_text import SOFT_LIMIT, plan_prompt, soft_pieces
 from app.core.logprobs import TokenLogprob
 from app.core.token_units import align
+from app.ui.analysis.token_view import ProbabilityMode
 from app.ui.document.editor import DocumentEditor
 from app.ui.document.spans import layout_units
 
@@ -229,3 +230,45 @@ def test_soft_breaks_are_tracked_through_any_edits(qapp, edits):
         editor_module.SOFT_LIMIT = original
         editor.close()
         editor.deleteLater()
+
+
+def _formats(block) -> list[tuple[int, int]]:
+    return [(f.start, f.length) for f in block.layout().formats()]
+
+
+def test_text_written_by_a_completion_is_tinted_as_it_arrives(editor):
+    editor.setPlainText("P")
+    span = editor.begin_completion()
+    editor.write(span, " one\ntwo")  # one frame that also starts a new block
+    first = editor.document().firstBlock()
+    assert _formats(first) == [(1, 4)] and _formats(first.next()) == [(0, 3)]
+    editor.write(span, " three")
+    assert _formats(first.next()) == [(0, 9)]
+
+
+def test_a_long_completion_is_coloured_on_screen_first_the_rest_when_scrolled_to(editor):
+    """Colouring 30,000 lines' tokens touches the blocks on screen, not the whole text."""
+    editor.set_probability_mode(ProbabilityMode.FULL)
+    editor.setPlainText("P")
+    span = editor.begin_completion()
+    words = [f" w{i}\n" for i in range(30_000)]
+    editor.write(span, "".join(words))
+    editor.close_completion(span)
+    tokens = [TokenLogprob(w, -0.5 if i % 2 else -3.0) for i, w in enumerate(words)]
+    text = "".join(words)
+    editor.set_units(span, layout_units(text, align(text, tokens), tokens, []))
+    on_screen = editor.coloured_blocks()
+    assert 0 < on_screen < 100  # the view follows the end while writing: the end's blocks
+
+    def colours(number: int) -> set[int]:
+        block = editor.document().findBlockByNumber(number)
+        return {f.format.background().color().alpha() for f in block.layout().formats()}
+
+    middle = 15_000
+    assert colours(middle) == {30}  # tinted as written, not yet by probability
+    bar = editor.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    QGuiApplication.processEvents()
+    assert colours(editor.firstVisibleBlock().blockNumber() + 1) == {255}
+    assert colours(editor.firstVisibleBlock().blockNumber() + 1) != colours(1)
+    assert editor.coloured_blocks() < 2 * on_screen + 10

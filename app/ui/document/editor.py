@@ -34,7 +34,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from app.core.document_text import SOFT_LIMIT, soft_pieces, utf16_len
+from app.core.document_text import SOFT_LIMIT, soft_pieces
 from app.ui.analysis.token_view import ProbabilityMode, describe_probability, describe_token
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
@@ -90,9 +90,15 @@ class DocumentEditor(QPlainTextEdit):
         #: The spans before the completion edit in progress (Qt adds its undo step at the end).
         self._before_edit: list[SpanState] | None = None
         self._press: QPoint | None = None
+        #: Block numbers coloured since the colours last changed (see invalidate_colours).
+        self._coloured: set[int] = set()
+        self._colouring = False
         self.highlighter = DocumentHighlighter(self.document(), self.spans_between)
         self.highlighter.configure(ProbabilityMode.OFF, is_dark(self.palette()))
         self.document().contentsChange.connect(self._on_contents_change)
+        self._block_count = 1
+        self.document().contentsChange.connect(self._forget_shifted_blocks)
+        self.updateRequest.connect(self._colour_visible)
 
     # -- text -----------------------------------------------------------------------------
 
@@ -237,20 +243,20 @@ class DocumentEditor(QPlainTextEdit):
                 cursor.setPosition(span.end)
                 self.joining += 1  # Qt announces a joined block again: not a new undo step
                 cursor.joinPreviousEditBlock()
+            # The span's end moves with the text written at it, so that Qt's own colouring
+            # of the changed blocks (synchronous, during the insertion) already sees it.
+            span.grow_on_insert(True)
             soft = self._insert_plain(cursor, text)
             cursor.endEditBlock()
         finally:
+            span.grow_on_insert(False)
             self._writing -= 1
             self.joining = 0
             self._before_edit = None
         span.set_start(start)  # an empty span's start would move with the insertion
-        inserted_from = cursor.position() - utf16_len(text) - len(soft)
         span.set_end(cursor.position())
         span.appended(text, soft)
         self._remember_positions()
-        # Qt painted the new text before the span knew its new end: tint it now (only the
-        # blocks just written, so the cost per frame stays bounded).
-        self.rehighlight_span(span, max(span.start, inserted_from), span.end)
         if follow:
             bar.setValue(bar.maximum())
 
@@ -265,9 +271,13 @@ class DocumentEditor(QPlainTextEdit):
             cursor.beginEditBlock()
             cursor.removeSelectedText()
             start = cursor.position()
+            # The span's end moves with the text written at it, so that Qt's own colouring
+            # of the changed blocks (synchronous, during the insertion) already sees it.
+            span.grow_on_insert(True)
             soft = self._insert_plain(cursor, text)
             cursor.endEditBlock()
         finally:
+            span.grow_on_insert(False)
             self._writing -= 1
             self._before_edit = None
         span.set_start(start)
@@ -276,7 +286,7 @@ class DocumentEditor(QPlainTextEdit):
         span.appended(text, soft)
         span.layout = None
         self._remember_positions()
-        self.rehighlight_span(span)
+        self.invalidate_colours()
 
     def remove_completion(self, span: Span, *, edit: bool = True) -> None:
         """Take a completion out of the document (its text too when ``edit``)."""
@@ -319,25 +329,25 @@ class DocumentEditor(QPlainTextEdit):
 
     def set_units(self, span: Span, layout: UnitLayout | None) -> None:
         span.set_units(layout)
-        self.rehighlight_span(span)
+        self.invalidate_colours()
 
     def add_score(self, position: int, end: int, layout: UnitLayout) -> Span:
         """A scored stretch (the prompt): coloured by surprisal until it is edited."""
         for old in [s for s in self.spans if s.kind == SCORE]:
             self.spans.remove(old)
-            self.rehighlight_span(old)
+            self.invalidate_colours()
         span = Span(self.document(), position, SCORE)
         span.set_end(end)
         span.open = False
         span.layout = layout
         self._add_span(span)
-        self.rehighlight_span(span)
+        self.invalidate_colours()
         return span
 
     def clear_scores(self) -> None:
         for old in [s for s in self.spans if s.kind == SCORE]:
             self.spans.remove(old)
-            self.rehighlight_span(old)
+            self.invalidate_colours()
         self._remember_positions()
 
     def snapshot_spans(self) -> list[SpanState]:
@@ -362,7 +372,7 @@ class DocumentEditor(QPlainTextEdit):
         spans = [state.make(document) for state in states if state.start < state.end <= limit]
         self.spans[:] = spans
         self._remember_positions()
-        self.highlighter.rehighlight()
+        self.invalidate_colours()
 
     def soft_offsets_between(self, first: int, last: int) -> list[int]:
         """Text offsets (relative to position ``first``) that a soft break precedes."""
@@ -378,29 +388,49 @@ class DocumentEditor(QPlainTextEdit):
     def _remember_positions(self) -> None:
         self._positions = [(s.start, s.end) for s in self.spans]
 
-    def rehighlight_span(
-        self, span: Span, first: int | None = None, last: int | None = None
-    ) -> None:
-        """Paint a span's blocks again (all, or those between positions ``first:last``)."""
-        document = self.document()
-        block = document.findBlock(span.start if first is None else first)
-        stop = span.end if last is None else last
-        while block.isValid() and block.position() <= stop:
-            self.highlighter.rehighlightBlock(block)
-            block = block.next()
+    # -- colours --------------------------------------------------------------------------------
 
-    def span_blocks(self, span: Span) -> list[tuple[int, int]]:
-        """(first, last) document positions of each block of a span (for painting in slices)."""
-        out = []
-        block = self.document().findBlock(span.start)
-        while block.isValid() and block.position() <= span.end:
-            out.append((block.position(), block.position() + block.length()))
-            block = block.next()
-        return out
+    def invalidate_colours(self) -> None:
+        """The colours changed (a run's tokens arrived, another mode, undo put spans back):
+        the blocks on screen are coloured again now, the others when they are scrolled
+        into view. The work is bounded by the window's height, never by the document."""
+        self._coloured.clear()
+        self._colour_visible()
+
+    def _colour_visible(self, *_: object) -> None:
+        if self._colouring:
+            return
+        self._colouring = True
+        try:
+            block = self.firstVisibleBlock()
+            offset = self.contentOffset()
+            bottom = self.viewport().height()
+            while block.isValid():
+                number = block.blockNumber()
+                if number not in self._coloured:
+                    self._coloured.add(number)
+                    self.highlighter.rehighlightBlock(block)
+                if self.blockBoundingGeometry(block).translated(offset).bottom() >= bottom:
+                    break
+                block = block.next()
+        finally:
+            self._colouring = False
+
+    def _forget_shifted_blocks(self, position: int, _removed: int, _added: int) -> None:
+        """Blocks after an edit that added or removed blocks have other numbers now."""
+        count = self.document().blockCount()
+        if count != self._block_count:
+            self._block_count = count
+            first = self.document().findBlock(position).blockNumber()
+            self._coloured = {n for n in self._coloured if n < first}
+
+    def coloured_blocks(self) -> int:
+        """How many blocks were coloured since the colours last changed (for tests)."""
+        return len(self._coloured)
 
     def set_probability_mode(self, mode: ProbabilityMode) -> None:
         self.highlighter.configure(mode, is_dark(self.palette()))
-        self.highlighter.rehighlight()
+        self.invalidate_colours()
 
     @property
     def probability_mode(self) -> ProbabilityMode:
@@ -410,7 +440,7 @@ class DocumentEditor(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.highlighter.configure(self.highlighter.mode, is_dark(self.palette()))
-            self.highlighter.rehighlight()
+            self.invalidate_colours()
 
     # -- edits by the user --------------------------------------------------------------------
 
@@ -436,7 +466,7 @@ class DocumentEditor(QPlainTextEdit):
         self.spans[:] = sorted(spans, key=lambda s: s.start)
         self._remember_positions()
         if changed:
-            self.highlighter.rehighlight()
+            self.invalidate_colours()
         self.edited.emit()
 
     def _split(

@@ -1,9 +1,11 @@
 """Colours of the document: generated text tinted, tokens by probability, a scored prompt.
 
-One :class:`QSyntaxHighlighter` paints every layer on demand, block by block: Qt calls it
-only for blocks that changed or need painting, and the work per block is bounded by the
-block's length (soft breaks keep blocks short), so colouring never costs time proportional
-to the whole text. Formats are cached per probability step.
+One :class:`QSyntaxHighlighter` paints every layer, block by block: Qt calls it for blocks
+whose text changed, and the editor for the blocks on screen when the colours change
+(:meth:`~app.ui.document.editor.DocumentEditor.invalidate_colours`; the others when they
+are scrolled into view). The work per block is bounded by the block's length (soft breaks
+keep blocks short), so colouring never costs time proportional to the whole text. Formats
+are cached per probability step.
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 :class:`DocumentRuns` connects the run controller to the document editor. A run writes its
 choice into a new :class:`~app.ui.document.spans.Span` frame by frame (the editor is
 read-only meanwhile; Esc stops and what arrived stays). When it ends, the token units are
-computed off the GUI thread and painted in slices, so a 100k-token run never freezes the
-window. The run's branches (its choices and every fork) live in a
-:class:`~app.core.branches.BranchTree`: picking a choice, a fork or a branch puts that text
-in place of the completion, as one undoable edit; nothing is lost.
+computed off the GUI thread, and only the blocks on screen are coloured at once (the others
+as they are scrolled into view), so a 500k-token run never freezes the window. The run's
+branches (its choices and every fork) live in a :class:`~app.core.branches.BranchTree`:
+picking a choice, a fork or a branch puts that text in place of the completion, as one
+undoable edit; nothing is lost.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.core.branches import Branch, BranchTree, ForkError
 from app.core.history import HistoryError, HistoryStore
@@ -32,7 +33,6 @@ from app.ui.runs.controller import RunController
 __all__ = ["DocumentRuns", "Painted"]
 
 #: Blocks painted per event-loop turn when a run's colours arrive.
-_BLOCKS_PER_SLICE = 24
 
 
 @dataclass
@@ -69,10 +69,6 @@ class DocumentRuns(QObject):
         self._skip = 0
         self._run_number = 0
         self._tasks = TaskKeeper()
-        self._slices: list[tuple[Span, list[tuple[int, int]], Painted]] = []
-        self._slice_timer = QTimer(self)
-        self._slice_timer.setInterval(0)
-        self._slice_timer.timeout.connect(self._paint_slice)
         controller.textReceived.connect(self._on_text)
         controller.runFinished.connect(self._on_finished)
 
@@ -141,8 +137,6 @@ class DocumentRuns(QObject):
         prompt = plan.request.prompt
         echoed = plan.request.echo and isinstance(prompt, str)
         self._skip = len(prompt) if echoed else 0  # type: ignore[arg-type]
-        self._slices.clear()
-        self._slice_timer.stop()
 
     def _go(self, plan: RunPlan) -> None:
         self.editor.setReadOnly(True)
@@ -220,31 +214,11 @@ class DocumentRuns(QObject):
             if span not in self.editor.spans or span is not self.span:
                 return  # edited or replaced meanwhile
             span.set_units(layout)
-            self._paint_in_slices(span, Painted(span, stats))
+            # Coloured where it is on screen now, elsewhere when scrolled into view.
+            self.editor.invalidate_colours()
+            self.painted.emit(Painted(span, stats))
 
         self._tasks.spawn(compute())
-
-    def _paint_in_slices(self, span: Span, done: Painted) -> None:
-        """Colour ``span`` a few blocks per event-loop turn; announce ``done`` at the end."""
-        self._slices.append((span, self.editor.span_blocks(span), done))
-        if not self._slice_timer.isActive():
-            self._slice_timer.start()
-
-    def _paint_slice(self) -> None:
-        if not self._slices:
-            self._slice_timer.stop()
-            return
-        span, blocks, done = self._slices[0]
-        chunk, rest = blocks[:_BLOCKS_PER_SLICE], blocks[_BLOCKS_PER_SLICE:]
-        alive = span in self.editor.spans
-        if chunk and alive:
-            self.editor.rehighlight_span(span, chunk[0][0], chunk[-1][0])
-        if rest and alive:
-            self._slices[0] = (span, rest, done)
-            return
-        self._slices.pop(0)
-        if alive:
-            self.painted.emit(done)
 
     # -- choices and branches -------------------------------------------------------------------
 

@@ -120,6 +120,12 @@ class Span:
     def set_end(self, position: int) -> None:
         self._end.setPosition(position)
 
+    def grow_on_insert(self, grow: bool) -> None:
+        """While a completion is written: text inserted at the end becomes part of it (and
+        the start of an empty span stays where it is)."""
+        self._end.setKeepPositionOnInsert(not grow)
+        self._start.setKeepPositionOnInsert(grow)
+
     def set_start(self, position: int) -> None:
         self._start.setPosition(position)
 
