@@ -49,7 +49,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -60,6 +60,9 @@ from app.core.client import CompletionClient
 from app.core.endpoint import Endpoint
 from app.core.request import CompletionRequest
 from app.core.run import execute
+
+if TYPE_CHECKING:
+    from app.ui.shell.gc_guard import GCGuard
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_K = 5
@@ -375,7 +378,12 @@ def _stack_key(frame: FrameType) -> tuple[str, ...]:
 
 
 async def window_run(
-    server: str, stream: Stream, home: str, *, stall_stacks: bool = False
+    server: str,
+    stream: Stream,
+    home: str,
+    *,
+    stall_stacks: bool = False,
+    gc_guard: GCGuard | None = None,
 ) -> WindowFigures:
     """One run in a fresh window; see the module docstring for what is measured."""
     from app.core.paths import AppPaths
@@ -393,9 +401,14 @@ async def window_run(
     window.parameters.max_tokens.set_value(stream.tokens)
     window.parameters.logprobs.set_value(TOP_K if stream.logprobs else None)
     window.resize(1200, 800)
+    if gc_guard is not None:  # as the app does (app/ui/shell/application.py)
+        window.controller.runStarted.connect(gc_guard.hold)
+        window.controller.runFinished.connect(gc_guard.release)
     window.show()
     loop = asyncio.get_running_loop()
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)
+    if gc_guard is not None:
+        gc_guard.freeze_startup()  # the app does this a second after its window is shown
     marks: dict[str, float] = {}
     finished: asyncio.Future[None] = loop.create_future()
     painted: asyncio.Future[None] = loop.create_future()
@@ -509,9 +522,11 @@ def window_table(
 
     async def all_runs(root: Path) -> None:
         # Warm-up: the first window, fonts, caches. Every window gets a config dir of its own.
-        await window_run(server, Stream(2_000, True, True), str(root / "warm-up"))
+        warm_up = Stream(2_000, True, True)
+        await window_run(server, warm_up, str(root / "warm-up"), gc_guard=gc_guard)
         for number, stream in enumerate(streams):
-            f = await window_run(server, stream, str(root / str(number)), stall_stacks=stall_stacks)
+            home = str(root / str(number))
+            f = await window_run(server, stream, home, stall_stacks=stall_stacks, gc_guard=gc_guard)
             figures[stream] = f
             expected = chars[stream]
             flag = "" if f.chars == expected else f"  ({f.chars:,} of {expected:,} characters!)"

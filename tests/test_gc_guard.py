@@ -72,3 +72,49 @@ def test_a_full_pass_only_when_generation_two_grew_by_a_quarter(guard):
     assert guard.full_collections == 1
     assert gc.get_count()[2] == 0
     del keep
+
+
+def test_no_full_collection_while_a_run_holds_it_then_its_objects_are_frozen(guard):
+    guard.freeze_startup()
+    threshold = gc.get_threshold()[2]
+    guard.hold()
+    keep = [[i] for i in range(20_000)]  # what a run keeps (token objects)
+    while gc.get_count()[2] <= 3 * threshold:
+        gc.collect(1)
+    guard.collect_if_due()
+    assert guard.full_collections == 0  # held: however much generation 2 grew
+    frozen = gc.get_freeze_count()
+    guard.release()
+    assert gc.get_freeze_count() >= frozen + 20_000  # the run's objects are out of the way
+    assert not any(obj is keep[0] for obj in gc.get_objects(generation=2))
+    del keep
+
+
+def test_a_deep_collection_frees_cycles_that_died_after_being_frozen(guard):
+    guard.freeze_startup()
+    node = _Node()
+    ref = weakref.ref(node)
+    guard.hold()
+    guard.release()  # the node is frozen with what the run left
+    del node
+    gc.collect()
+    assert ref() is not None  # a frozen cycle is not collected…
+    guard.collect_deep()
+    assert ref() is None  # …until a deep collection (the window in the background)
+    assert guard.deep_collections == 1
+
+
+def test_going_to_the_background_collects_deep_only_when_the_frozen_set_grew(guard, qapp):
+    from PySide6.QtCore import Qt
+
+    guard.freeze_startup()
+    guard._on_application_state(Qt.ApplicationState.ApplicationInactive)
+    assert guard.deep_collections == 0  # nothing new frozen since start-up
+    keep = [[i] for i in range(gc.get_freeze_count())]  # doubles the frozen set
+    guard.hold()
+    guard.release()
+    guard._on_application_state(Qt.ApplicationState.ApplicationActive)
+    assert guard.deep_collections == 0  # never while the window is in use
+    guard._on_application_state(Qt.ApplicationState.ApplicationInactive)
+    assert guard.deep_collections == 1
+    del keep

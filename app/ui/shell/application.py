@@ -73,6 +73,8 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     settings = SettingsFile(paths.config_dir).load()
     install_translators(settings.settings.language)
     window = create_window(paths, settings=settings)
+    window.controller.runStarted.connect(gc_guard.hold)
+    window.controller.runFinished.connect(gc_guard.release)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, app.quit)
