@@ -208,3 +208,23 @@ def test_older_completions_keep_colours_not_token_objects(qtbot, window, api):
     # The alternatives come back from the run's history record.
     qtbot.waitUntil(lambda: len(window.view.details.alternative_items()) == 3, timeout=5000)
     assert not older.layout.compacted
+
+
+def test_autosave_view_code_and_token_count_wait_for_the_end_of_a_run(qtbot, open_window, api):
+    """A run changes the document every frame: reading the whole text for the session file
+    or the token count meanwhile would cost time proportional to it, frame after frame. Slow
+    tokens (longer apart than the autosave's delay) would have set both off mid-run."""
+    window = open_window([loopback_profile(api, "normal", delay=0.6)])
+    window.parameters.max_tokens.set_value(3)
+    window.prompt.setPlainText("Say hi")
+    window.counter.schedule()
+    qtbot.waitUntil(lambda: window.counter.shown is not None, timeout=5000)
+    saves: list[bool] = []
+    counts: list[bool] = []
+    capture, text = window.autosave._capture, window.counter._text
+    window.autosave._capture = lambda: saves.append(window.controller.is_running) or capture()
+    window.counter._text = lambda: counts.append(window.controller.is_running) or text()
+    run(qtbot, window)
+    qtbot.waitUntil(lambda: bool(saves and counts), timeout=5000)
+    assert not any(saves) and not any(counts)  # none of them while the run was writing
+    assert window.counter.shown == (window.counter.shown[0], False)

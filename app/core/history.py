@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from app.core import json_text
 from app.core.atomic import PRIVATE_FILE_MODE, atomic_write_text, make_private_dir
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 from app.core.profiles import strip_credentials
@@ -582,7 +583,8 @@ class HistoryStore:
         values = (
             record.created, record.group_id, record.profile, _without_credentials(record.base_url),
             record.model, json.dumps(record.request, ensure_ascii=False), record.prompt,
-            record.output, json.dumps(record.result, ensure_ascii=False), record.status,
+            # In slices: a long run's tokens must not hold the GIL (and the window) at once.
+            record.output, json_text.dumps(record.result), record.status,
             record.error,
         )  # fmt: skip
 

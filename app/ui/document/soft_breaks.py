@@ -16,11 +16,11 @@ or a cursor's selection, both in C++) and the soft breaks' separators are cut ou
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
 
-from app.core.document_text import utf16_offsets
+from app.core.document_text import Utf16Map
 
 __all__ = ["PARAGRAPH_SEPARATOR", "SOFT_BREAK", "SoftBreaks", "is_soft"]
 
@@ -114,12 +114,11 @@ class SoftBreaks:
         """``raw`` (text from document position ``origin``) without the separators before
         the soft blocks starting at ``positions``, and with newlines for the others."""
         if positions:
-            u16 = utf16_offsets(raw)
+            chars = Utf16Map(raw)
             parts = []
             start = 0
             for position in positions:
-                separator = position - 1 - origin  # UTF-16 offset in ``raw``
-                index = bisect_left(u16, separator) if u16 else separator
+                index = chars.to_index(position - 1 - origin)  # the separator in ``raw``
                 parts.append(raw[start:index])
                 start = index + 1
             parts.append(raw[start:])
@@ -132,8 +131,7 @@ class SoftBreaks:
         At a soft break the position is the end of the block before it.
         """
         offset = max(0, min(offset, len(text)))
-        u16 = utf16_offsets(text)
-        wanted = u16[offset] if u16 else offset
+        wanted = Utf16Map(text).to_utf16(offset)
         # Soft break i (0-based) sits after text UTF-16 offset positions[i] - 1 - i.
         position = wanted
         for i, soft in enumerate(self.positions()):
@@ -148,9 +146,6 @@ class SoftBreaks:
         ``last``) that a soft break precedes."""
         positions = self.positions()
         inside = positions[bisect_right(positions, first) : bisect_right(positions, last)]
-        u16 = utf16_offsets(text)
-        out = []
-        for j, position in enumerate(inside):
-            relative = position - first - (j + 1)  # UTF-16 units of text before the break
-            out.append(bisect_left(u16, relative) if u16 else relative)
-        return out
+        chars = Utf16Map(text)
+        # Break j is preceded by (position - first - (j + 1)) UTF-16 units of text.
+        return [chars.to_index(position - first - j - 1) for j, position in enumerate(inside)]

@@ -49,6 +49,9 @@ class TokenCounter(QObject):
         self._generation = 0
         #: The last figure shown: (count, exact).
         self.shown: tuple[int, bool] | None = None
+        #: While this says so (a run writing into the document) nothing is counted: the
+        #: text changes every frame, and the run's end schedules a count.
+        self.busy: Callable[[], bool] = lambda: False
 
     def schedule(self) -> None:
         """The text or the profile changed: count again when typing pauses."""
@@ -66,6 +69,8 @@ class TokenCounter(QObject):
         )
 
     def _count(self) -> None:
+        if self.busy():
+            return
         text = self._text()
         self._show(estimate_tokens(text), False)
         profile = self._profile()

@@ -14,10 +14,11 @@ window here and more after long sessions, which is a visible stall while streami
   collection, the same rule CPython applies to automatic collection, and never while a run
   streams (:meth:`GCGuard.hold`): a 100k-token run with logprobs keeps ~a million token
   objects, and walking them cost 1–5 s of stalls;
-* when a run ends what it left is frozen too (``gc.collect(1)`` first, so young garbage
-  is not kept), and the frozen objects get a full collection of their own only while the
-  window is in the background (the application is not active), where a pause is not seen.
-  So cycles that die later are still freed, and memory stays bounded.
+* while a run streams only the youngest generation is collected, every 100 ms (its cost
+  follows what was allocated since the last tick); when the run ends what it left is
+  frozen as it is, and the frozen objects get a full collection of their own only while
+  the window is in the background (the application is not active), where a pause is not
+  seen. So cycles that die later are still freed, and memory stays bounded.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ FULL_COLLECTION_GROWTH = 1.25
 
 
 class GCGuard(QObject):
-    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 1000) -> None:
+    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 100) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -71,10 +72,10 @@ class GCGuard(QObject):
         self._held += 1
 
     def release(self, *_: object) -> None:
-        """A run ended: freeze what it left (young garbage collected first)."""
+        """A run ended: freeze what it left, at once (collecting it first would walk every
+        object the run made; cycles among them wait for :meth:`collect_deep`)."""
         self._held = max(0, self._held - 1)
         if not self._held:
-            gc.collect(1)
             gc.freeze()
 
     def collect_deep(self) -> int:
@@ -109,7 +110,9 @@ class GCGuard(QObject):
                 self._checked_at = 0
                 self.full_collections += 1
                 return found
-        for generation in (1, 0):
+        # While a run streams only the youngest generation: its survivors are the run's own
+        # objects, frozen when it ends.
+        for generation in (0,) if self._held else (1, 0):
             if thresholds[generation] and counts[generation] > thresholds[generation]:
                 return gc.collect(generation)
         return 0

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
             self.view.token_count, self.document.text, self.current_profile,
             self.current_model, self.controller.connections, self,
         )  # fmt: skip
+        self.counter.busy = lambda: self.controller.is_running
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -278,15 +279,21 @@ class MainWindow(QMainWindow):
         self.presets.presetLoaded.connect(self._on_preset_loaded)
         self.capabilities.retryRequested.connect(self.run_plan)
         self.output.useChoice.connect(self._use_choice)
-        for signal in (self.document.textChanged, self.parameters.changed,
-                       self.prompt_mode.currentIndexChanged, self.view.insert.toggled,
-                       self.profiles.currentChanged):  # fmt: skip
+        # A run writing into the document changes it every frame: View code and autosave
+        # follow at its end (_on_finished), not frame by frame.
+        self.document.textChanged.connect(
+            lambda: self.controller.is_running or self.code.schedule()
+        )
+        for signal in (self.parameters.changed, self.prompt_mode.currentIndexChanged,
+                       self.view.insert.toggled, self.profiles.currentChanged):  # fmt: skip
             signal.connect(self.code.schedule)
         self.connection.model.currentTextChanged.connect(lambda _: self.code.schedule())
         self.autosave = Autosaver(self.storage.session, self.capture_state, self)
         self.autosave.failed.connect(lambda text: self.tell(text, Severity.ERROR))
-        for signal in (self.document.textChanged, self.parameters.changed,
-                       self.prompt_mode.currentIndexChanged):  # fmt: skip
+        self.document.textChanged.connect(
+            lambda: self.controller.is_running or self.autosave.schedule()
+        )
+        for signal in (self.parameters.changed, self.prompt_mode.currentIndexChanged):
             signal.connect(self.autosave.schedule)
         self.connection.model.currentTextChanged.connect(self.autosave.schedule)
         self.parameters.changed.connect(self._mark_edited)
@@ -476,6 +483,7 @@ class MainWindow(QMainWindow):
         if self._history is not None:
             self._history.reload()
         self.autosave.schedule()
+        self.code.schedule()
         self.status.show_result(result)
         self.capabilities.annotate_status(self.status)
         self._tell_outcome(outcome)

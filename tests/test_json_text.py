@@ -1,0 +1,36 @@
+"""JSON in slices: the same text as json.dumps, whatever the value."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core import json_text
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=6)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_VALUES)
+def test_same_text_as_json_dumps(value):
+    assert json_text.dumps(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_long_lists_are_encoded_in_slices_with_the_same_text(monkeypatch):
+    calls = []
+    real = json.dumps
+    monkeypatch.setattr(json_text.json, "dumps", lambda v, **k: calls.append(1) or real(v, **k))
+    tokens = [{"token": "字", "logprob": -0.5, "top": [["字", -0.5], ["b", -2.0]]}] * 10_000
+    value = {"choices": [{"text": "x", "logprobs": {"tokens": tokens}}], "usage": None}
+    assert json_text.dumps(value) == real(value, ensure_ascii=False)
+    assert len(calls) >= 10_000 // json_text.SLICE  # never the whole list in one call
