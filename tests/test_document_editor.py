@@ -170,7 +170,7 @@ _EDIT = st.tuples(
     st.sampled_from(["type", "paste-long", "newline", "backspace", "delete", "cut", "undo",
                      "redo", "complete"]),
     st.floats(0, 1),
-    st.text(alphabet=st.sampled_from("ab 中🙂\u00a0"), min_size=1, max_size=5),
+    st.text(alphabet=st.sampled_from("ab 中🙂\u00a0\n"), min_size=1, max_size=5),
 )  # fmt: skip
 
 

@@ -367,6 +367,7 @@ _CJK = re.compile(
 )
 #: Characters after Latin Extended-B (U+024F): other scripts, symbols, emoji.
 _BEYOND_LATIN = re.compile("[^\u0000-\u024f]+")
+_ESTIMATE_SLICE = 65536
 
 
 def estimate_tokens(text: str) -> int:
@@ -386,11 +387,16 @@ def estimate_tokens(text: str) -> int:
     """
     if not text:
         return 0
-    beyond = "".join(_BEYOND_LATIN.findall(text))
-    latin = len(text) - len(beyond)
-    others = _CJK.sub("", beyond)
-    cjk = len(beyond) - len(others)
-    other_bytes = len(others.encode("utf-8", "surrogatepass"))
+    latin = cjk = other_bytes = 0
+    # In slices: the regular expressions hold the GIL for as long as they run, and a
+    # count may run in a worker thread beside the window.
+    for start in range(0, len(text), _ESTIMATE_SLICE):
+        piece = text[start : start + _ESTIMATE_SLICE]
+        beyond = "".join(_BEYOND_LATIN.findall(piece))
+        latin += len(piece) - len(beyond)
+        others = _CJK.sub("", beyond)
+        cjk += len(beyond) - len(others)
+        other_bytes += len(others.encode("utf-8", "surrogatepass"))
     return max(1, math.ceil(latin / 4 + cjk + other_bytes / 1.5))
 
 

@@ -93,11 +93,14 @@ class DocumentEditor(QPlainTextEdit):
         #: Block numbers coloured since the colours last changed (see invalidate_colours).
         self._coloured: set[int] = set()
         self._colouring = False
+        self._block_count = 1
+        # Before the highlighter's own handler (slots run in the order they were connected):
+        # numbers that shifted are forgotten, then the blocks Qt colours again are noted.
+        self.document().contentsChange.connect(self._forget_shifted_blocks)
         self.highlighter = DocumentHighlighter(self.document(), self.spans_between)
         self.highlighter.configure(ProbabilityMode.OFF, is_dark(self.palette()))
+        self.highlighter.coloured = lambda number: self._coloured.add(number)
         self.document().contentsChange.connect(self._on_contents_change)
-        self._block_count = 1
-        self.document().contentsChange.connect(self._forget_shifted_blocks)
         self.updateRequest.connect(self._colour_visible)
 
     # -- text -----------------------------------------------------------------------------
@@ -155,10 +158,26 @@ class DocumentEditor(QPlainTextEdit):
         soft: list[int] = []
         offset = 0
         lines = text.split("\n")
-        for i, line in enumerate(lines):
+        last = len(lines) - 1
+        i = 0
+        while i <= last:
             if i:
+                # A run of short lines between the first and the last goes in with one call:
+                # Qt makes their blocks in C++, each with the hard block format just set.
+                j = i
+                while j < last and len(lines[j]) <= SOFT_LIMIT:
+                    j += 1
+                if j - i >= 2:
+                    cursor.insertBlock(self._hard_format)
+                    run = "\n".join(lines[i:j])
+                    cursor.insertText(run)
+                    offset += 1 + len(run)
+                    i = j
+                    continue
                 cursor.insertBlock(self._hard_format)
                 offset += 1
+            line = lines[i]
+            i += 1
             room = SOFT_LIMIT - len(cursor.block().text())
             if len(line) <= room:
                 if line:
@@ -408,8 +427,7 @@ class DocumentEditor(QPlainTextEdit):
             while block.isValid():
                 number = block.blockNumber()
                 if number not in self._coloured:
-                    self._coloured.add(number)
-                    self.highlighter.rehighlightBlock(block)
+                    self.highlighter.rehighlightBlock(block)  # notes it as coloured
                 if self.blockBoundingGeometry(block).translated(offset).bottom() >= bottom:
                     break
                 block = block.next()

@@ -39,6 +39,8 @@ class DocumentHighlighter(QSyntaxHighlighter):
         self._formats: dict[tuple[int, int], QTextCharFormat | None] = {}
         self._tint = QTextCharFormat()
         self._tint.setBackground(generated_tint(False))
+        #: Told the number of every block coloured (the editor skips those on screen).
+        self.coloured: Callable[[int], None] = lambda number: None
 
     def configure(self, mode: ProbabilityMode, dark: bool) -> None:
         self.mode, self.dark = mode, dark
@@ -59,6 +61,7 @@ class DocumentHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:
         block = self.currentBlock()
+        self.coloured(block.blockNumber())
         first = block.position()
         last = first + len(text)
         for span in self._spans(first, last):

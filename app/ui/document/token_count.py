@@ -25,6 +25,8 @@ __all__ = ["TokenCounter"]
 DEBOUNCE_MS = 500
 #: Prompts longer than this are only estimated (a tokenizer request would be as big).
 _EXACT_LIMIT = 2_000_000
+#: Up to this many characters the estimate is made at once (well under a millisecond).
+_INLINE_LIMIT = 20_000
 
 
 class TokenCounter(QObject):
@@ -72,15 +74,25 @@ class TokenCounter(QObject):
         if self.busy():
             return
         text = self._text()
-        self._show(estimate_tokens(text), False)
-        profile = self._profile()
-        if not text or len(text) > _EXACT_LIMIT:
-            return
         generation = self._generation
+        profile, model = self._profile(), self._model()
         try:
-            self._tasks.spawn(self._exact(generation, profile, text, self._model()))
+            if len(text) <= _INLINE_LIMIT:
+                self._show(estimate_tokens(text), False)
+                if text:
+                    self._tasks.spawn(self._exact(generation, profile, text, model))
+            else:  # a long document is estimated in a worker thread, in slices
+                self._tasks.spawn(self._estimate(generation, profile, text, model))
         except RuntimeError:  # no running event loop (a window built outside the app)
             return
+
+    async def _estimate(self, generation: int, profile: Profile, text: str, model: str) -> None:
+        count = await asyncio.to_thread(estimate_tokens, text)
+        if generation != self._generation or not (isValid(self) and isValid(self.label)):
+            return
+        self._show(count, False)
+        if len(text) <= _EXACT_LIMIT:
+            await self._exact(generation, profile, text, model)
 
     async def _exact(self, generation: int, profile: Profile, text: str, model: str) -> None:
         if profile.is_local_model and self.connections.local_model.info is None:
