@@ -272,14 +272,3 @@ def test_a_long_completion_is_coloured_on_screen_first_the_rest_when_scrolled_to
     assert colours(editor.firstVisibleBlock().blockNumber() + 1) == {255}
     assert colours(editor.firstVisibleBlock().blockNumber() + 1) != colours(1)
     assert editor.coloured_blocks() < 2 * on_screen + 10
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from("a中🙂\U00020000 \n"), max_size=60))
-def test_utf16_map_agrees_with_the_full_offsets(text):
-    from app.core.document_text import Utf16Map, utf16_offsets
-
-    chars = Utf16Map(text)
-    offsets = utf16_offsets(text) or list(range(len(text) + 1))
-    assert [chars.to_utf16(i) for i in range(len(text) + 1)] == offsets
-    assert [chars.to_index(u) for u in offsets] == list(range(len(text) + 1))

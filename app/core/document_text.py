@@ -14,8 +14,6 @@ bounded by :data:`SOFT_LIMIT` however long the paragraph grows.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -24,7 +22,6 @@ from app.core import parameters as registry
 __all__ = [
     "SOFT_LIMIT",
     "PromptPlan",
-    "Utf16Map",
     "plan_prompt",
     "soft_pieces",
     "utf16_len",
@@ -74,25 +71,6 @@ def utf16_offsets(text: str) -> list[int] | None:
     if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
         return None
     return [0, *accumulate(2 if ord(c) > 0xFFFF else 1 for c in text)]
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-class Utf16Map:
-    """Character indexes ↔ UTF-16 offsets of one text, without a list as long as the text:
-    only the characters outside the BMP (emoji, rare CJK), found by one regex scan."""
-
-    def __init__(self, text: str) -> None:
-        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
-        self._u16 = [index + k for k, index in enumerate(self._astral)]
-
-    def to_utf16(self, index: int) -> int:
-        return index + bisect_left(self._astral, index)
-
-    def to_index(self, offset: int) -> int:
-        """The character index at UTF-16 ``offset`` (a character boundary)."""
-        return offset - bisect_left(self._u16, offset)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ or a cursor's selection, both in C++) and the soft breaks' separators are cut ou
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TypeVar
 
 from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
 
-from app.core.document_text import Utf16Map
+from app.core.document_text import utf16_len
 
 __all__ = ["PARAGRAPH_SEPARATOR", "SOFT_BREAK", "SoftBreaks", "is_soft"]
 
@@ -28,6 +29,19 @@ __all__ = ["PARAGRAPH_SEPARATOR", "SOFT_BREAK", "SoftBreaks", "is_soft"]
 SOFT_BREAK = int(QTextFormat.Property.UserProperty) + 1
 #: What Qt puts between blocks in raw text and selections.
 PARAGRAPH_SEPARATOR = "\u2029"
+
+_Seq = TypeVar("_Seq", str, bytes)
+
+
+def _join_between(data: _Seq, cuts: list[int], width: int = 1) -> _Seq:
+    """``data`` without the item of ``width`` at each offset in ``cuts`` (ascending)."""
+    parts = []
+    start = 0
+    for cut in cuts:
+        parts.append(data[start:cut])
+        start = cut + width
+    parts.append(data[start:])
+    return data[:0].join(parts)
 
 
 def is_soft(block: QTextBlock) -> bool:
@@ -114,15 +128,16 @@ class SoftBreaks:
         """``raw`` (text from document position ``origin``) without the separators before
         the soft blocks starting at ``positions``, and with newlines for the others."""
         if positions:
-            chars = Utf16Map(raw)
-            parts = []
-            start = 0
-            for position in positions:
-                index = chars.to_index(position - 1 - origin)  # the separator in ``raw``
-                parts.append(raw[start:index])
-                start = index + 1
-            parts.append(raw[start:])
-            raw = "".join(parts)
+            separators = [position - 1 - origin for position in positions]  # UTF-16 offsets
+            if raw.isascii():
+                raw = _join_between(raw, separators)
+            else:  # cut the UTF-16 bytes (positions count UTF-16 units), in C
+                data = raw.encode("utf-16-le", "surrogatepass")
+                if len(data) == 2 * len(raw):  # no character outside the BMP
+                    raw = _join_between(raw, separators)
+                else:
+                    pieces = _join_between(data, [2 * s for s in separators], width=2)
+                    raw = pieces.decode("utf-16-le", "surrogatepass")
         return raw.replace(PARAGRAPH_SEPARATOR, "\n")
 
     def position_of(self, text: str, offset: int) -> int:
@@ -131,7 +146,8 @@ class SoftBreaks:
         At a soft break the position is the end of the block before it.
         """
         offset = max(0, min(offset, len(text)))
-        wanted = Utf16Map(text).to_utf16(offset)
+        prefix = text[:offset]
+        wanted = offset if prefix.isascii() else utf16_len(prefix)
         # Soft break i (0-based) sits after text UTF-16 offset positions[i] - 1 - i.
         position = wanted
         for i, soft in enumerate(self.positions()):
@@ -146,6 +162,16 @@ class SoftBreaks:
         ``last``) that a soft break precedes."""
         positions = self.positions()
         inside = positions[bisect_right(positions, first) : bisect_right(positions, last)]
-        chars = Utf16Map(text)
         # Break j is preceded by (position - first - (j + 1)) UTF-16 units of text.
-        return [chars.to_index(position - first - j - 1) for j, position in enumerate(inside)]
+        units = [position - first - j - 1 for j, position in enumerate(inside)]
+        if text.isascii():
+            return units
+        data = text.encode("utf-16-le", "surrogatepass")
+        if len(data) == 2 * len(text):
+            return units
+        out, index, done = [], 0, 0  # characters and UTF-16 units counted so far
+        for unit in units:
+            index += len(data[2 * done : 2 * unit].decode("utf-16-le", "surrogatepass"))
+            done = unit
+            out.append(index)
+        return out
