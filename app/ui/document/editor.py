@@ -19,7 +19,7 @@ constant per character however long a paragraph grows.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -265,9 +265,11 @@ class DocumentEditor(QPlainTextEdit):
             # The span's end moves with the text written at it, so that Qt's own colouring
             # of the changed blocks (synchronous, during the insertion) already sees it.
             span.grow_on_insert(True)
+            self.highlighter.out_of_sight = self._sight_test(follow)
             soft = self._insert_plain(cursor, text)
             cursor.endEditBlock()
         finally:
+            self.highlighter.out_of_sight = None
             span.grow_on_insert(False)
             self._writing -= 1
             self.joining = 0
@@ -278,6 +280,21 @@ class DocumentEditor(QPlainTextEdit):
         self._remember_positions()
         if follow:
             bar.setValue(bar.maximum())
+
+    def _sight_test(self, follow: bool) -> Callable[[int], bool]:
+        """Which blocks a write may leave uncoloured (coloured when scrolled into view):
+        those away from the screen, which stays where it is or follows the end."""
+        first = self.firstVisibleBlock().blockNumber()
+        lines = max(1, self.viewport().height() // max(1, self.fontMetrics().lineSpacing()))
+        margin = 2 * lines + 20
+        document = self.document()
+
+        def out_of_sight(number: int) -> bool:
+            if first - margin <= number <= first + margin:
+                return False
+            return not (follow and number >= document.blockCount() - margin)
+
+        return out_of_sight
 
     def replace_completion(self, span: Span, text: str) -> None:
         """Put ``text`` in place of a completion's text (one undo step), e.g. another choice."""
@@ -293,9 +310,11 @@ class DocumentEditor(QPlainTextEdit):
             # The span's end moves with the text written at it, so that Qt's own colouring
             # of the changed blocks (synchronous, during the insertion) already sees it.
             span.grow_on_insert(True)
+            self.highlighter.out_of_sight = self._sight_test(False)
             soft = self._insert_plain(cursor, text)
             cursor.endEditBlock()
         finally:
+            self.highlighter.out_of_sight = None
             span.grow_on_insert(False)
             self._writing -= 1
             self._before_edit = None
