@@ -34,3 +34,20 @@ def test_long_lists_are_encoded_in_slices_with_the_same_text(monkeypatch):
     value = {"choices": [{"text": "x", "logprobs": {"tokens": tokens}}], "usage": None}
     assert json_text.dumps(value) == real(value, ensure_ascii=False)
     assert len(calls) >= 10_000 // json_text.SLICE  # never the whole list in one call
+
+
+def test_items_are_converted_a_slice_at_a_time_with_the_same_text():
+    converted = []
+
+    def convert(n: int) -> dict[str, int]:
+        converted.append(n)
+        return {"n": n, "square": n * n}
+
+    items = list(range(5000))
+    value = {"tokens": json_text.Items(items, convert), "empty": json_text.Items([], convert)}
+    text = json_text.dumps(value)
+    assert json.loads(text) == {"tokens": [{"n": n, "square": n * n} for n in items], "empty": []}
+    assert text == json.dumps(
+        {"tokens": [{"n": n, "square": n * n} for n in items], "empty": []}, ensure_ascii=False
+    )
+    assert converted == items  # each item converted once, in order

@@ -244,7 +244,8 @@ def record_for(
         request=request.to_body(),
         prompt=_prompt_text(request.prompt),
         output=result.text,
-        result={**result.to_json(), "wire": result.wire.to_json(WIRE_LIMIT)},
+        # Tokens stay lazy: encoded a slice at a time by add() (json_text.dumps).
+        result={**result.to_json(lazy=True), "wire": result.wire.to_json(WIRE_LIMIT)},
         status=status,
         error=result.error.user_message() if result.error else None,
         group_id=group_id,

@@ -10,14 +10,30 @@ interpreter can switch threads between slices.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["SLICE", "dumps"]
+__all__ = ["SLICE", "Items", "dumps"]
 
 #: List items encoded per call into the C encoder (a few milliseconds' work).
 SLICE = 2000
 #: How deep dicts and short lists are opened up looking for long lists.
 _DEPTH = 6
+
+
+class Items:
+    """A JSON array of ``convert(item)`` for each item, made a slice at a time when encoded:
+    the JSON-able form of a long list (a run's tokens) never exists whole, so it is never
+    freed in one go either (freeing 100k dicts is one C call that holds the GIL)."""
+
+    __slots__ = ("convert", "items")
+
+    def __init__(self, items: Sequence[Any], convert: Callable[[Any], Any]) -> None:
+        self.items = items
+        self.convert = convert
+
+    def to_list(self) -> list[Any]:
+        return [self.convert(item) for item in self.items]
 
 
 def dumps(value: Any) -> str:
@@ -28,6 +44,16 @@ def dumps(value: Any) -> str:
 
 
 def _encode(value: Any, parts: list[str], depth: int) -> None:
+    if isinstance(value, Items):
+        parts.append("[")
+        items, convert = value.items, value.convert
+        for i in range(0, len(items), SLICE):
+            if i:
+                parts.append(", ")
+            chunk = [convert(item) for item in items[i : i + SLICE]]
+            parts.append(json.dumps(chunk, ensure_ascii=False)[1:-1])
+        parts.append("]")
+        return
     if depth > 0 and isinstance(value, (list, tuple)):
         if len(value) > SLICE:
             parts.append("[")

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core import json_text
 from app.core.errors import CompletionError
 from app.core.events import (
     ChoiceDelta,
@@ -117,12 +118,20 @@ class ChoiceResult:
     def length(self) -> int:
         return sum(len(p) for p in self.parts)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The choice as JSON; ``lazy``: its tokens as :class:`app.core.json_text.Items`
+        (for :func:`app.core.json_text.dumps`, which encodes them a slice at a time)."""
+        tokens: Any = None
+        if self.tokens:
+            if lazy:
+                tokens = json_text.Items(self.tokens, TokenLogprob.to_json)
+            else:
+                tokens = [t.to_json() for t in self.tokens]
         return {
             "index": self.index,
             "text": self.text,
             "finish_reason": self.finish_reason,
-            "logprobs": [t.to_json() for t in self.tokens] if self.tokens else None,
+            "logprobs": tokens,
         }
 
 
@@ -196,12 +205,13 @@ class CompletionResult:
             notes.append(FEWER_CHOICES(got=len(self.choices), requested=self.requested_choices))
         return notes
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
+        """The result as JSON (``lazy``: tokens left for :func:`app.core.json_text.dumps`)."""
         t = self.timings
         return {
             "id": self.meta.id if self.meta else None,
             "model": self.meta.model if self.meta else None,
-            "choices": [c.to_json() for c in self.ordered_choices],
+            "choices": [c.to_json(lazy=lazy) for c in self.ordered_choices],
             "usage": self.usage,
             "timings": {
                 "time_to_first_token": t.time_to_first_token,

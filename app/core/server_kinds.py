@@ -368,6 +368,8 @@ _CJK = re.compile(
 #: Characters after Latin Extended-B (U+024F): other scripts, symbols, emoji.
 _BEYOND_LATIN = re.compile("[^\u0000-\u024f]+")
 _ESTIMATE_SLICE = 65536
+#: Texts up to this long are estimated at once (well under a millisecond).
+_INLINE_ESTIMATE = 20_000
 
 
 def estimate_tokens(text: str) -> int:
@@ -416,7 +418,8 @@ async def count_tokens(
     the server's default); OpenAI, Ollama and LM Studio have none. When the endpoint fails
     for any reason (an old build, a relay in between, the server down) the result is
     :func:`estimate_tokens` with ``exact=False``: a count is never an error. Cancellation
-    propagates.
+    propagates. The estimate of a long text is made in a worker thread (in slices), so
+    the event loop's thread stays free.
     """
     tokenizer = get_kind(kind_id).tokenizer
     if tokenizer is not None:
@@ -429,4 +432,6 @@ async def count_tokens(
         count = tokenizer.count(data) if data is not None else None
         if count is not None:
             return TokenCount(count, True)
-    return TokenCount(estimate_tokens(text), False)
+    if len(text) <= _INLINE_ESTIMATE:
+        return TokenCount(estimate_tokens(text), False)
+    return TokenCount(await asyncio.to_thread(estimate_tokens, text), False)

@@ -17,7 +17,7 @@ from shiboken6 import isValid
 
 from app.core.connections import Connections
 from app.core.profiles import Profile
-from app.core.server_kinds import count_tokens, estimate_tokens
+from app.core.server_kinds import count_tokens, estimate_tokens, get_kind
 from app.ui.common.task_keeper import TaskKeeper
 
 __all__ = ["TokenCounter"]
@@ -97,6 +97,8 @@ class TokenCounter(QObject):
     async def _exact(self, generation: int, profile: Profile, text: str, model: str) -> None:
         if profile.is_local_model and self.connections.local_model.info is None:
             return  # do not start the model just to count
+        if get_kind(profile.server_kind).tokenizer is None:
+            return  # no tokenizer endpoint: the estimate shown is all there is
         try:
             endpoint = await self.connections.endpoint_for(profile)
             client = self.connections.client_for(profile)
