@@ -60,6 +60,7 @@ async def runs(server: str, stream: Stream, count: int, home: str) -> list[tuple
     window = create_window(paths)
     window.controller.runStarted.connect(guard.hold)
     window.controller.runFinished.connect(guard.release)
+    window.runs.painted.connect(guard.settled)
     window.controller.output_limit = None
     window.connection.model.setCurrentText("m")
     window.parameters.max_tokens.set_value(stream.tokens)

@@ -404,6 +404,7 @@ async def window_run(
     if gc_guard is not None:  # as the app does (app/ui/shell/application.py)
         window.controller.runStarted.connect(gc_guard.hold)
         window.controller.runFinished.connect(gc_guard.release)
+        window.runs.painted.connect(gc_guard.settled)
     window.show()
     loop = asyncio.get_running_loop()
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)

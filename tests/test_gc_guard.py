@@ -118,3 +118,20 @@ def test_going_to_the_background_collects_deep_only_when_the_frozen_set_grew(gua
     guard._on_application_state(Qt.ApplicationState.ApplicationInactive)
     assert guard.deep_collections == 1
     del keep
+
+
+def test_a_runs_aftermath_is_left_alone_until_it_settles(guard):
+    guard.freeze_startup()
+    guard.hold()
+    guard.release()
+    keep = [[i] for i in range(gc.get_threshold()[0] * 3)]  # its tokens, laid out after it
+    assert guard.collect_if_due() == 0  # quiet: nothing walked
+    assert gc.get_count()[0] > gc.get_threshold()[0]
+    frozen = gc.get_freeze_count()
+    guard.settled()
+    assert gc.get_freeze_count() > frozen  # the aftermath is frozen with the run
+    # …and from now on collections go on as usual
+    garbage = _cycle()
+    more = [[] for _ in range(gc.get_threshold()[0] + 1)]
+    assert guard.collect_if_due() >= 1 and garbage() is None
+    del keep, more

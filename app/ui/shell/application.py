@@ -75,6 +75,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     window = create_window(paths, settings=settings)
     window.controller.runStarted.connect(gc_guard.hold)
     window.controller.runFinished.connect(gc_guard.release)
+    window.runs.painted.connect(gc_guard.settled)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, app.quit)

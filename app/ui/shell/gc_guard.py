@@ -14,16 +14,17 @@ window here and more after long sessions, which is a visible stall while streami
   collection, the same rule CPython applies to automatic collection, and never while a run
   streams (:meth:`GCGuard.hold`): a 100k-token run with logprobs keeps ~a million token
   objects, and walking them cost 1–5 s of stalls;
-* while a run streams only the youngest generation is collected, every 100 ms (its cost
-  follows what was allocated since the last tick); when the run ends what it left is
-  frozen as it is, and the frozen objects get a full collection of their own only while
-  the window is in the background (the application is not active), where a pause is not
-  seen. So cycles that die later are still freed, and memory stays bounded.
+* while a run streams nothing is collected (the passes found nothing to free and cost
+  30–80 ms each); when the run ends what it left is frozen as it is, and the frozen
+  objects get a full collection of their own only while the window is in the background
+  (the application is not active), where a pause is not seen. So cycles that die later
+  are still freed, and memory stays bounded.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -32,10 +33,15 @@ __all__ = ["GCGuard"]
 
 #: Generation 2 is collected once it holds this much more than after the last full pass.
 FULL_COLLECTION_GROWTH = 1.25
+#: While a run streams, the youngest generation is collected only beyond this many objects
+#: (a 500k-token run with logprobs makes ~4 million).
+HELD_YOUNG_LIMIT = 8_000_000
+#: After a run, how long at most its aftermath (token layout, history) is left alone.
+QUIET_AFTER_RUN_S = 20.0
 
 
 class GCGuard(QObject):
-    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 100) -> None:
+    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 1000) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -44,6 +50,7 @@ class GCGuard(QObject):
         self._old_after_full = 0
         self._checked_at = 0  # generation-2 count when its size was last looked at
         self._held = 0
+        self._quiet_until = 0.0
         self._frozen_after_deep = 0
         self.full_collections = 0
         self.deep_collections = 0
@@ -73,10 +80,19 @@ class GCGuard(QObject):
 
     def release(self, *_: object) -> None:
         """A run ended: freeze what it left, at once (collecting it first would walk every
-        object the run made; cycles among them wait for :meth:`collect_deep`)."""
+        object the run made; cycles among them wait for :meth:`collect_deep`). What comes
+        right after (its tokens laid out in a worker thread) is left alone too until
+        :meth:`settled` or for :data:`QUIET_AFTER_RUN_S`."""
         self._held = max(0, self._held - 1)
         if not self._held:
             gc.freeze()
+            self._quiet_until = time.monotonic() + QUIET_AFTER_RUN_S
+
+    def settled(self, *_: object) -> None:
+        """The run's aftermath is done (its tokens are in the document): freeze that too."""
+        if not self._held and self._quiet_until:
+            gc.freeze()
+            self._quiet_until = 0.0
 
     def collect_deep(self) -> int:
         """Everything, the frozen objects too (then frozen again)."""
@@ -110,9 +126,17 @@ class GCGuard(QObject):
                 self._checked_at = 0
                 self.full_collections += 1
                 return found
-        # While a run streams only the youngest generation: its survivors are the run's own
-        # objects, frozen when it ends.
-        for generation in (0,) if self._held else (1, 0):
+        if self._quiet_until and time.monotonic() >= self._quiet_until:
+            self._quiet_until = 0.0
+        if self._held or self._quiet_until:
+            # While a run streams nothing is collected: what it makes is what it keeps (the
+            # passes found nothing to free, and cost 30-80 ms each), frozen when it ends.
+            # Only should young objects pile up beyond reason is the youngest generation
+            # looked at.
+            if counts[0] > HELD_YOUNG_LIMIT:
+                return gc.collect(0)
+            return 0
+        for generation in (1, 0):
             if thresholds[generation] and counts[generation] > thresholds[generation]:
                 return gc.collect(generation)
         return 0
