@@ -336,3 +336,17 @@ def test_state_survives_kill_9(qtbot, qloop, paths):
         assert window.prompt.toPlainText() == "typed before the crash"
     finally:
         close_window(qtbot, qloop, window)
+
+
+def test_a_failed_run_without_text_shows_why_in_the_output_column(qtbot, window, api):
+    current = window.profiles.current
+    from dataclasses import replace
+
+    window.profiles.save_profile(current.name, replace(current, base_url=api.base_url("500")))
+    run_and_wait(qtbot, window)
+    panel = window.history
+    qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
+    model = panel.table_model
+    shown = model.data(model.index(0, 5))
+    assert shown.startswith("⚠ ") and "500" in shown
+    assert model.rows[0].output == ""

@@ -134,7 +134,7 @@ _BY_ID = "temp.history_hits CROSS JOIN runs ON runs.id = history_hits.id"
 _CHECKED = "+runs.id IN (SELECT id FROM temp.history_hits)"
 _SUMMARY = (
     "SELECT runs.id, runs.created, runs.profile, runs.model, runs.status,"
-    " substr(runs.prompt, 1, ?), substr(runs.output, 1, ?)"
+    " substr(runs.prompt, 1, ?), substr(runs.output, 1, ?), substr(coalesce(runs.error, ''), 1, ?)"
 )
 
 
@@ -215,6 +215,8 @@ class RunSummary(NamedTuple):
     status: str
     prompt: str
     output: str
+    #: The failed run's error sentence ("" when it did not fail).
+    error: str = ""
 
     @property
     def key(self) -> Key:
@@ -562,7 +564,7 @@ class HistoryStore:
             return db.execute(
                 f"{_SUMMARY} FROM {source}{_where(clauses)}"
                 f" ORDER BY runs.created {order}, runs.id {order} LIMIT ? OFFSET ?",
-                [PREVIEW, PREVIEW, *params, limit, offset],
+                [PREVIEW, PREVIEW, PREVIEW, *params, limit, offset],
             ).fetchall()
 
         rows = [RunSummary(*row) for row in self._read(work)]

@@ -237,6 +237,9 @@ class HistoryTableModel(QAbstractTableModel):
             value = time.strftime("%Y-%m-%d %H:%M", time.localtime(row.created))
         elif column == 3:
             value = self.tr(self.STATUSES.get(row.status, row.status))
+        elif column == 5 and not row.output and row.error:
+            # A failed run without text: say why, rather than an empty cell.
+            value = "⚠ " + row.error
         else:
             value = (row.model, row.profile, row.status, row.prompt, row.output)[column - 1] or ""
         if role == Qt.ItemDataRole.ToolTipRole:  # tooltips are rich-text-guessed: escape
