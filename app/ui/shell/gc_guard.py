@@ -33,9 +33,6 @@ __all__ = ["GCGuard"]
 
 #: Generation 2 is collected once it holds this much more than after the last full pass.
 FULL_COLLECTION_GROWTH = 1.25
-#: While a run streams, the youngest generation is collected only beyond this many objects
-#: (a 500k-token run with logprobs makes ~4 million).
-HELD_YOUNG_LIMIT = 8_000_000
 #: After a run, how long at most its aftermath (token layout, history) is left alone.
 QUIET_AFTER_RUN_S = 20.0
 
@@ -131,10 +128,7 @@ class GCGuard(QObject):
         if self._held or self._quiet_until:
             # While a run streams nothing is collected: what it makes is what it keeps (the
             # passes found nothing to free, and cost 30-80 ms each), frozen when it ends.
-            # Only should young objects pile up beyond reason is the youngest generation
-            # looked at.
-            if counts[0] > HELD_YOUNG_LIMIT:
-                return gc.collect(0)
+            # A run is bounded by the output limit, so this is bounded too.
             return 0
         for generation in (1, 0):
             if thresholds[generation] and counts[generation] > thresholds[generation]:
