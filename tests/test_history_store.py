@@ -615,3 +615,39 @@ def test_the_panel_shows_new_runs_at_the_top_and_worded_problems(qtbot, thousand
     with qtbot.waitSignal(panel.problem) as problem:
         panel.reload()
     assert problem.args[0].startswith("History is disabled")
+
+
+def test_results_are_stored_compressed_and_older_plain_text_rows_still_read(tmp_path):
+    import json
+
+    from app.core.events import ChoiceDelta
+    from app.core.history import record_for
+    from app.core.logprobs import TokenLogprob
+    from app.core.result import ResultBuilder
+
+    builder = ResultBuilder()
+    tokens = tuple(
+        TokenLogprob(f" t{i}", -0.5, ((f" t{i}", -0.5), (" x", -2.0))) for i in range(5000)
+    )
+    builder.apply(ChoiceDelta(0, "".join(t.token for t in tokens), tokens, "length"))
+    result = builder.finish()
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    request = CompletionRequest(model="m", prompt="p", params={"logprobs": 2})
+    run_id = store.add(record_for(request, result, profile="p", base_url="http://h/v1"))
+    raw = (
+        sqlite3.connect(tmp_path / "history.sqlite3")
+        .execute("SELECT result, typeof(result) FROM runs WHERE id = ?", (run_id,))
+        .fetchone()
+    )
+    assert raw[1] == "blob"
+    plain = json.dumps(store.get(run_id).result, ensure_ascii=False)
+    assert len(raw[0]) * 5 < len(plain)  # compressed
+    got = store.get(run_id).result["choices"][0]["logprobs"]
+    assert len(got) == 5000 and got[1]["token"] == " t1" and got[1]["top"][1]["token"] == " x"
+    # A row written before results were compressed (plain JSON text) reads the same.
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    with db:
+        db.execute("UPDATE runs SET result = ? WHERE id = ?", (plain, run_id))
+    db.close()
+    assert store.get(run_id).result == json.loads(plain)
+    store.close()

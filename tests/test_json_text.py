@@ -51,3 +51,12 @@ def test_items_are_converted_a_slice_at_a_time_with_the_same_text():
         {"tokens": [{"n": n, "square": n * n} for n in items], "empty": []}, ensure_ascii=False
     )
     assert converted == items  # each item converted once, in order
+
+
+@settings(max_examples=100, deadline=None)
+@given(_VALUES)
+def test_compressed_reads_back_as_the_same_value(value):
+    data = json_text.compressed(value)
+    assert isinstance(data, bytes)
+    assert json_text.loads(data) == json.loads(json.dumps(value, ensure_ascii=False))
+    assert json_text.loads(json.dumps(value)) == json_text.loads(data)  # plain text too

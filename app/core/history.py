@@ -586,8 +586,9 @@ class HistoryStore:
         values = (
             record.created, record.group_id, record.profile, _without_credentials(record.base_url),
             record.model, json.dumps(record.request, ensure_ascii=False), record.prompt,
-            # In slices: a long run's tokens must not hold the GIL (and the window) at once.
-            record.output, json_text.dumps(record.result), record.status,
+            # In slices, compressed: a long run's tokens must not hold the GIL (and the
+            # window) at once. Read back by json_text.loads (older rows are plain text).
+            record.output, json_text.compressed(record.result), record.status,
             record.error,
         )  # fmt: skip
 
@@ -683,7 +684,7 @@ class HistoryStore:
             raise KeyError(run_id)
         row = list(rows[0])
         row[4] = json.loads(row[4])
-        row[7] = json.loads(row[7])
+        row[7] = json_text.loads(row[7])
         return RunRecord(*row)
 
     def delete(self, ids: Sequence[int]) -> None:

@@ -10,15 +10,18 @@ interpreter can switch threads between slices.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["SLICE", "Items", "dumps"]
+__all__ = ["SLICE", "Items", "compressed", "dumps", "loads"]
 
 #: List items encoded per call into the C encoder (a few milliseconds' work).
 SLICE = 2000
 #: How deep dicts and short lists are opened up looking for long lists.
 _DEPTH = 6
+#: zlib level: fast (a 100k-token run's 25 MB of JSON in about a quarter of a second).
+_LEVEL = 1
 
 
 class Items:
@@ -41,6 +44,25 @@ def dumps(value: Any) -> str:
     parts: list[str] = []
     _encode(value, parts, _DEPTH)
     return "".join(parts)
+
+
+def compressed(value: Any) -> bytes:
+    """:func:`dumps`'s text as UTF-8, zlib-compressed a slice at a time (``zlib`` lets other
+    threads run while it works). A run's history record shrinks ~10×, and no 100 MB
+    string is ever joined or encoded in one go (each of those holds the GIL throughout)."""
+    parts: list[str] = []
+    _encode(value, parts, _DEPTH)
+    packer = zlib.compressobj(_LEVEL)
+    out = [packer.compress(part.encode("utf-8", "surrogatepass")) for part in parts]
+    out.append(packer.flush())
+    return b"".join(out)
+
+
+def loads(data: str | bytes) -> Any:
+    """The value of :func:`dumps`'s text or of :func:`compressed`'s bytes."""
+    if isinstance(data, bytes):
+        data = zlib.decompress(data)
+    return json.loads(data)
 
 
 def _encode(value: Any, parts: list[str], depth: int) -> None:
