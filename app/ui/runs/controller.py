@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +37,36 @@ __all__ = ["FRAME_MS", "RunController"]
 
 #: Text is handed to the views at most once per frame.
 FRAME_MS = 16
+#: …and at most this much of it per choice (the rest waits for the next frame), so that a
+#: backlog (a burst from the server, a whole non-streamed answer) never becomes one long
+#: frame: writing a line costs the document about 8 µs, a character far less.
+FRAME_CHARS = 32_768
+FRAME_LINES = 2_000
+
+
+def _take(parts: deque[str]) -> str:
+    """Up to a frame's worth of text from the front of ``parts`` (a part may be cut)."""
+    out: list[str] = []
+    room, lines = FRAME_CHARS, FRAME_LINES
+    while parts and room > 0 and lines > 0:
+        part = parts.popleft()
+        if len(part) > room or part.count("\n") > lines:
+            cut = room
+            newline = -1
+            for _ in range(lines):  # after the last newline that still fits
+                newline = part.find("\n", newline + 1, cut)
+                if newline == -1:
+                    break
+            else:
+                cut = newline + 1
+            cut = max(1, min(cut, len(part)))
+            part, rest = part[:cut], part[cut:]
+            if rest:
+                parts.appendleft(rest)
+        out.append(part)
+        room -= len(part)
+        lines -= part.count("\n")
+    return "".join(out)
 
 
 class RunController(QObject):
@@ -65,7 +96,7 @@ class RunController(QObject):
         self._models_task: asyncio.Task[None] | None = None
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
-        self._pending: dict[int, list[str]] = {}
+        self._pending: dict[int, deque[str]] = {}
         self._frame = QTimer(self)
         self._frame.setInterval(FRAME_MS)
         self._frame.timeout.connect(self.flush)
@@ -124,20 +155,32 @@ class RunController(QObject):
             if type(event) is ChoiceDelta and event.text:
                 parts = pending.get(event.index)
                 if parts is None:
-                    pending[event.index] = [event.text]
+                    pending[event.index] = deque((event.text,))
                 else:
                     parts.append(event.text)
         if pending and not self._frame.isActive():
             self._frame.start()
 
     def flush(self) -> None:
-        """Hand the text that arrived since the last frame to the views (one signal)."""
+        """Hand the text that arrived since the last frame to the views (one signal), at
+        most :data:`FRAME_CHARS` characters or :data:`FRAME_LINES` lines per choice."""
         if not self._pending:
             self._frame.stop()
             return
-        pending, self._pending = self._pending, {}
+        texts = {}
+        for index, parts in list(self._pending.items()):
+            texts[index] = _take(parts)
+            if not parts:
+                del self._pending[index]
         self.frames += 1
-        self.textReceived.emit({i: "".join(parts) for i, parts in pending.items()})
+        self.textReceived.emit(texts)
+
+    async def _drain(self) -> None:
+        """Hand over what is still pending, a frame at a time, before the run's end."""
+        self.flush()
+        while self._pending:
+            await asyncio.sleep(FRAME_MS / 1000)
+            self.flush()
 
     def _progress(self, message: Message | str) -> None:
         self.progress.emit(text_of(message))
@@ -158,7 +201,11 @@ class RunController(QObject):
         except Exception as exc:  # a bug in a front-end callback: still one sentence
             builder.fail(UnexpectedError(exc))
             outcome = RunOutcome(plan, builder.finish())
-        self.flush()
+        try:
+            await self._drain()
+        except asyncio.CancelledError:  # Esc while the last frames go in: all at once
+            while self._pending:
+                self.flush()
         self._frame.stop()
         self.last_outcome = outcome
         self.runFinished.emit(outcome)
