@@ -87,6 +87,8 @@ def test_a_failed_detection_is_one_sentence_and_changes_nothing(qtbot, open_wind
     task = dialog.detect()
     qtbot.waitUntil(task.done, timeout=15000)
     assert task.result() is not None
+    # The sentence is shown by the task's done callback, on the loop's next turn.
+    qtbot.waitUntil(lambda: "Could not connect" in dialog.feedback.text(), timeout=5000)
     assert "Could not connect to http://127.0.0.1:9/v1" in dialog.feedback.text()
     assert "c62828" in dialog.feedback.styleSheet()
     assert dialog.server_kind.currentData() == "koboldcpp"
