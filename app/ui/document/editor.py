@@ -436,20 +436,25 @@ class DocumentEditor(QPlainTextEdit):
         self._colour_visible()
 
     def _colour_visible(self, *_: object) -> None:
-        if self._colouring:
+        # Not in the middle of an edit (blocks not laid out yet have no height, and the
+        # write colours what it puts on screen itself): the update after it comes here.
+        if self._colouring or self._writing:
             return
         self._colouring = True
         try:
             block = self.firstVisibleBlock()
             offset = self.contentOffset()
             bottom = self.viewport().height()
-            while block.isValid():
+            # At most a screenful of lines, whatever the geometry says.
+            budget = bottom // max(1, self.fontMetrics().lineSpacing()) + 2
+            while block.isValid() and budget > 0:
                 number = block.blockNumber()
                 if number not in self._coloured:
                     self.highlighter.rehighlightBlock(block)  # notes it as coloured
                 if self.blockBoundingGeometry(block).translated(offset).bottom() >= bottom:
                     break
                 block = block.next()
+                budget -= 1
         finally:
             self._colouring = False
 
