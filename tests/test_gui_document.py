@@ -8,6 +8,9 @@ the status line never widens the window; the Profiles dialog asks before losing 
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
@@ -228,3 +231,23 @@ def test_autosave_view_code_and_token_count_wait_for_the_end_of_a_run(qtbot, ope
     qtbot.waitUntil(lambda: bool(saves and counts), timeout=5000)
     assert not any(saves) and not any(counts)  # none of them while the run was writing
     assert window.counter.shown == (window.counter.shown[0], False)
+
+
+def test_the_previous_runs_tokens_go_when_the_next_run_starts(qtbot, window, api):
+    """Two runs' token objects are never alive at once (a million each at 100k tokens)."""
+    window.parameters.logprobs.set_value(3)
+    window.prompt.setPlainText("A")
+    with qtbot.waitSignal(window.runs.painted, timeout=10000):
+        run(qtbot, window)
+    previous = weakref.ref(window.controller.last_result)
+    alive_at_start = []
+
+    def started(_: object) -> None:
+        gc.collect()
+        alive_at_start.append(previous() is not None)
+
+    window.controller.runStarted.connect(started)
+    with qtbot.waitSignal(window.runs.painted, timeout=10000):
+        run(qtbot, window)
+    assert alive_at_start == [False]
+    assert window.controller.last_result is not None  # the new run's, for the inspector

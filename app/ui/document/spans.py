@@ -54,8 +54,8 @@ class UnitLayout:
         snapshot that refers to this layout shrinks too)."""
         if self.compacted:
             return
-        self.starts = array("l", self.starts)
-        self.ends = array("l", self.ends)
+        self.starts = array("i", self.starts)
+        self.ends = array("i", self.ends)
         self.probabilities = array("f", (math.nan if p is None else p for p in self.probabilities))
         self.units = []
         self.tokens = []

@@ -135,6 +135,10 @@ class RunController(QObject):
         self._cancel_requested = False
         self._pending.clear()
         self.frames = 0
+        # The previous run's result goes now, not when this one ends: two runs' tokens
+        # (a million objects each at 100k tokens with logprobs) are never alive at once.
+        # Its record in the history has them if they are asked for again.
+        self.last_outcome = None
         self._builder = ResultBuilder(plan.request.choice_count, streamed=plan.request.stream)
         self._task = asyncio.get_running_loop().create_task(self._run(plan))
         self.runStarted.emit(plan)

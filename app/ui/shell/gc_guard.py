@@ -18,7 +18,9 @@ window here and more after long sessions, which is a visible stall while streami
   30–80 ms each); when the run ends what it left is frozen as it is, and the frozen
   objects get a full collection of their own only while the window is in the background
   (the application is not active), where a pause is not seen. So cycles that die later
-  are still freed, and memory stays bounded.
+  are still freed, and memory stays bounded;
+* large blocks get pages of their own and a settled run's free heap pages go back to the
+  system (:mod:`app.core.heap`), so what a run copies is not kept after it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+
+from app.core import heap
 
 __all__ = ["GCGuard"]
 
@@ -53,6 +57,7 @@ class GCGuard(QObject):
         self.deep_collections = 0
 
     def start(self) -> None:
+        heap.keep_large_blocks_apart()
         gc.disable()
         self._timer.start()
         app = QGuiApplication.instance()
@@ -90,6 +95,7 @@ class GCGuard(QObject):
         if not self._held and self._quiet_until:
             gc.freeze()
             self._quiet_until = 0.0
+            heap.release_free_memory()
 
     def collect_deep(self) -> int:
         """Everything, the frozen objects too (then frozen again)."""
