@@ -98,7 +98,13 @@ def shoot_batch(app: object, loop: object, target: Path) -> None:
         window.show()
         batch = window.show_batch()
         batch.resize(1100, 720)
-        assert batch.load_data_file(str(data)), batch.check_errors
+        # Relative, so that no temporary folder's name shows in the picture.
+        cwd = os.getcwd()
+        os.chdir(home)
+        try:
+            assert batch.load_data_file(data.name), batch.check_errors
+        finally:
+            os.chdir(cwd)
         batch.expected.setCurrentIndex(batch.expected.findData("capital"))
         batch.match.setCurrentIndex(batch.match.findData("contains"))
         batch.finished.connect(lambda _: loop.call_later(0.5, loop.stop))  # type: ignore[attr-defined]
