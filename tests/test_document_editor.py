@@ -287,3 +287,20 @@ def test_text_written_out_of_sight_is_tinted_when_scrolled_to(editor):
     bar.setValue(4500 - 2)  # a plain-text editor scrolls by lines
     QGuiApplication.processEvents()
     assert _formats(block) == [(0, block.length() - 1)]  # tinted now, as generated text
+
+
+@pytest.mark.parametrize("where", ["end", "top"])
+def test_blocks_renumbered_by_an_edit_are_forgotten_as_coloured_the_others_kept(editor, where):
+    """Appending walks only the few numbers after the edit, not every block coloured so far
+    (that walk, once per frame, cost 20-40 ms per frame at 500k lines); an edit near the top
+    forgets nearly all. Either way: exactly the numbers from the edited block on go."""
+    editor.setPlainText("\n".join(f"line {i}" for i in range(300)))
+    # Only the bookkeeping under test changes the set (nothing is coloured meanwhile).
+    editor.updateRequest.disconnect(editor._colour_visible)
+    editor.highlighter.coloured = lambda number: None
+    editor._coloured = set(range(0, 300, 3))
+    cursor = QTextCursor(editor.document())
+    at = 297 if where == "end" else 9  # coloured blocks both
+    cursor.setPosition(editor.document().findBlockByNumber(at).position())
+    cursor.insertText("new\nlines\n")
+    assert editor._coloured == {n for n in range(0, 300, 3) if n < at}

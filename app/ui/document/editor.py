@@ -462,9 +462,17 @@ class DocumentEditor(QPlainTextEdit):
         """Blocks after an edit that added or removed blocks have other numbers now."""
         count = self.document().blockCount()
         if count != self._block_count:
-            self._block_count = count
+            old, self._block_count = self._block_count, count
             first = self.document().findBlock(position).blockNumber()
-            self._coloured = {n for n in self._coloured if n < first}
+            # Every number from ``first`` on goes: a walk over those (few when text is
+            # added at the end, as a run does) rather than over every block coloured so far.
+            beyond = max(old, count)
+            if beyond - first < len(self._coloured):
+                discard = self._coloured.discard
+                for number in range(first, beyond):
+                    discard(number)
+            else:
+                self._coloured = {n for n in self._coloured if n < first}
 
     def coloured_blocks(self) -> int:
         """How many blocks were coloured since the colours last changed (for tests)."""
