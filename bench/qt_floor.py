@@ -1,0 +1,79 @@
+"""Qt's own floor for the window's part of a run: text into a bare ``QPlainTextEdit``.
+
+    python bench/qt_floor.py [--tokens N [N ...]]
+
+The same token texts as ``bench/stream.py`` (with a newline in every token, or none), put
+into a plain ``QPlainTextEdit`` (word wrap, 1200×800, offscreen) a frame's worth at a
+time (32K characters, as the app's run controller does), the event loop painting after
+each: no colouring, no spans, no Python per line. Printed: seconds and µs per token. No
+window can do less on the GUI thread, so window time ≥ core time + this while both share
+the interpreter lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from stream import machine  # bench/stream.py
+
+FRAME = 32_768
+
+
+def token_text(i: int, newline: bool) -> str:
+    return f" tok{i % 1000}" + ("\n" if newline else "")
+
+
+def fill(tokens: int, newline: bool) -> float:
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    app = QApplication.instance() or QApplication([])
+    editor = QPlainTextEdit()
+    editor.resize(1200, 800)
+    editor.show()
+    app.processEvents()
+    started = time.perf_counter()
+    cursor = QTextCursor(editor.document())
+    frame: list[str] = []
+    size = 0
+    for i in range(tokens):
+        text = token_text(i, newline)
+        frame.append(text)
+        size += len(text)
+        if size >= FRAME:
+            cursor.insertText("".join(frame))
+            frame, size = [], 0
+            editor.verticalScrollBar().setValue(editor.verticalScrollBar().maximum())
+            app.processEvents()
+    cursor.insertText("".join(frame))
+    app.processEvents()
+    took = time.perf_counter() - started
+    editor.close()
+    editor.deleteLater()
+    app.processEvents()
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tokens", type=int, nargs="+", default=[20_000, 100_000, 500_000])
+    args = parser.parse_args()
+    print(machine())
+    print("bare QPlainTextEdit: insert, lay out and paint a frame's worth at a time")
+    for tokens in args.tokens:
+        for newline in (False, True):
+            took = fill(tokens, newline)
+            label = f"{tokens // 1000}k {'newlines' if newline else 'no nl   '}"
+            print(f"  {label:16} {took:7.3f} s  {took / tokens * 1e6:6.1f} µs/token", flush=True)
+
+
+if __name__ == "__main__":
+    main()
