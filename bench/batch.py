@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import gc
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # bench/machine.py
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.batch import BatchRun, BatchSpec, load_data
@@ -56,16 +58,6 @@ SETTLE_S = 0.2
 #: A tick gap above this counts as the loop being busy (restarts the settle wait).
 BUSY_GAP_S = 0.016
 SETTLE_CAP_S = 30.0
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
 
 
 @contextlib.contextmanager
@@ -309,10 +301,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--no-window", action="store_true", help="skip the window's figure")
     args = parser.parse_args()
-    print(
-        f"{cpu_name()}, {os.cpu_count()} logical cores; Python {platform.python_version()}; "
-        f"{platform.system()} {platform.release()}"
-    )
+    print(describe())
     print(f"{args.rows:,} rows, concurrency {args.concurrency}, max_tokens 8, one variant")
     with server_process() as server, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sqlite3
 import sys
 import tempfile
@@ -35,6 +34,9 @@ from pathlib import Path
 from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # bench/machine.py
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.history import HistoryStore, Key, RunSummary
@@ -49,21 +51,8 @@ FIRST_SCHEMA_INDEXES = (
 _T = TypeVar("_T")
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
 def machine() -> str:
-    return (
-        f"{cpu_name()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}"
-    )
+    return describe(f"SQLite {sqlite3.sqlite_version}")
 
 
 def rows(count: int) -> Iterator[tuple[object, ...]]:

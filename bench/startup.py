@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -59,16 +58,6 @@ print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def measure(argv: list[str], pycache: str) -> tuple[float, float, str]:
     """(CPU seconds, max RSS in MB, stdout) of one child process, as it reports them."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": pycache}
@@ -85,10 +74,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    from machine import describe  # bench/machine.py (this script's folder)
     from PySide6 import __version__ as pyside
 
-    print(f"{_cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-          f"PySide6 {pyside}")  # fmt: skip
+    print(describe(f"PySide6 {pyside}"))
     bare_cpu, app_cpu, bare_mem, app_mem = [], [], [], []
     loaded = ""
     with tempfile.TemporaryDirectory() as pycache:

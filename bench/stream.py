@@ -37,7 +37,6 @@ import contextlib
 import itertools
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -52,6 +51,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # bench/machine.py
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
@@ -73,16 +75,6 @@ BUSY_GAP_S = 0.016
 SETTLE_CAP_S = 30.0
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
 def machine() -> str:
     try:
         import PySide6
@@ -90,10 +82,7 @@ def machine() -> str:
         pyside = PySide6.__version__
     except ImportError:  # pragma: no cover - the app needs it
         pyside = "absent"
-    return (
-        f"{cpu_name()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
-        f"PySide6 {pyside}, httpx {httpx.__version__}; {platform.system()} {platform.release()}"
-    )
+    return describe(f"PySide6 {pyside}", f"httpx {httpx.__version__}")
 
 
 @contextlib.contextmanager
