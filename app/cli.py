@@ -282,6 +282,20 @@ def _stats_line(result: CompletionResult) -> str:
     return "; ".join(parts)
 
 
+def _preset_and_profile(args: argparse.Namespace, err: TextIO) -> tuple[Preset | None, Profile]:
+    """The preset and profile the command line names; ``args.model`` filled in from the
+    preset or else the profile's default model when it was not given."""
+    preset = _load_preset(args)
+    profile = _load_profile(args, err, preset)
+    if not args.model and preset is not None and preset.model:
+        args.model = preset.model
+    if not args.model:
+        if not profile.default_model:
+            raise _UsageError("--model is required (the profile has no default model)")
+        args.model = profile.default_model
+    return preset, profile
+
+
 def _load_profile(args: argparse.Namespace, err: TextIO, preset: Preset | None) -> Profile:
     """The profile named by ``--profile`` (or the preset), an ad-hoc one for ``--base-url``,
     else the current profile (as in the window)."""
@@ -427,14 +441,7 @@ def run_complete(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        preset = _load_preset(args)
-        profile = _load_profile(args, err, preset)
-        if not args.model and preset is not None and preset.model:
-            args.model = preset.model
-        if not args.model:
-            if not profile.default_model:
-                raise _UsageError("--model is required (the profile has no default model)")
-            args.model = profile.default_model
+        preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)
         if not profile.is_local_model:
             Endpoint(base_url=profile.base_url)  # validates the URL early
@@ -769,14 +776,7 @@ def run_batch(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        preset = _load_preset(args)
-        profile = _load_profile(args, err, preset)
-        if not args.model and preset is not None and preset.model:
-            args.model = preset.model
-        if not args.model:
-            if not profile.default_model:
-                raise _UsageError("--model is required (the profile has no default model)")
-            args.model = profile.default_model
+        preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)
         if not isinstance(request.prompt, str):
             raise _UsageError("the batch prompt must be text with {{column}} placeholders")
