@@ -501,7 +501,7 @@ async def _detect(args: argparse.Namespace, profile: Profile, out: TextIO, err: 
     try:
         try:
             endpoint = await _endpoint(connections, profile, err)
-            detection = await detect(connections.client_for(profile), endpoint)
+            detection = await detect(await connections.client(profile), endpoint)
         except LocalModelError as exc:
             tail = f" Last server output: {exc.log_tail[-1]}" if exc.log_tail else ""
             err.write(f"error: {exc.user_message()}{tail}\n")

@@ -251,3 +251,16 @@ def test_the_previous_runs_tokens_go_when_the_next_run_starts(qtbot, window, api
         run(qtbot, window)
     assert alive_at_start == [False]
     assert window.controller.last_result is not None  # the new run's, for the inspector
+
+
+def test_the_http_client_is_ready_before_the_first_run(qtbot, window, api):
+    """Made off the loop's thread after start-up (run_gui asks), not on the first Run's path."""
+    connections = window.controller.connections
+    assert not connections._clients
+    task = window.controller.prepare(window.current_profile())
+    qtbot.waitUntil(task.done, timeout=5000)
+    ready = list(connections._clients.values())
+    assert len(ready) == 1
+    window.prompt.setPlainText("A")
+    run(qtbot, window)
+    assert list(connections._clients.values()) == ready  # the run used it, made none

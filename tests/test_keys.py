@@ -124,7 +124,7 @@ async def test_profile_proxy_is_used_and_system_proxy_otherwise(api, monkeypatch
         connections = Connections(keys)  # new clients: they read the proxy settings now
         try:
             return await execute(
-                connections.client_for(profile),
+                await connections.client(profile),
                 await connections.endpoint_for(profile),
                 CompletionRequest(model="m", prompt="p", max_tokens=2),
             )

@@ -9,6 +9,7 @@ client). Without a proxy in the profile the system's proxy variables are honoure
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ class Connections:
         self.keys = keys
         self.local_model = local_model or LocalModelServer()
         self._clients: dict[str | None, CompletionClient] = {}
+        self._making: dict[str | None, asyncio.Future[CompletionClient]] = {}
         self._probe: asyncio.Task[KeyStatus] | None = None
 
     def probe_keys(self) -> asyncio.Task[KeyStatus]:
@@ -42,16 +44,36 @@ class Connections:
             )
         return self._probe
 
-    def client_for(self, profile: Profile) -> CompletionClient:
-        proxy = None if profile.is_local_model else (profile.proxy or None)
-        client = self._clients.get(proxy)
-        if client is None:
-            from app.core.client import CompletionClient
+    @staticmethod
+    def _proxy(profile: Profile) -> str | None:
+        # The local server is on loopback: never send it through a proxy.
+        return None if profile.is_local_model else (profile.proxy or None)
 
-            # The local server is on loopback: never send it through a proxy.
-            client = CompletionClient(proxy=proxy, trust_env=not profile.is_local_model)
-            self._clients[proxy] = client
-        return client
+    @classmethod
+    def _new_client(cls, profile: Profile) -> CompletionClient:
+        from app.core.client import CompletionClient
+
+        return CompletionClient(proxy=cls._proxy(profile), trust_env=not profile.is_local_model)
+
+    async def client(self, profile: Profile) -> CompletionClient:
+        """The profile's HTTP client (one per proxy setting); a new one is made in a worker
+        thread. Importing the HTTP stack and loading the system's certificates cost the
+        event loop 57-170 ms on the first run; the window asks for it after start-up."""
+        proxy = self._proxy(profile)
+        if proxy not in self._clients:
+            making = self._making.get(proxy)
+            if making is None:
+                making = asyncio.ensure_future(asyncio.to_thread(self._new_client, profile))
+                self._making[proxy] = making
+                making.add_done_callback(lambda done: self._made(proxy, done))
+            return self._clients.setdefault(proxy, await asyncio.shield(making))
+        return self._clients[proxy]
+
+    def _made(self, proxy: str | None, making: asyncio.Future[CompletionClient]) -> None:
+        # Kept even when whoever asked has gone (cancelled): closed by aclose().
+        self._making.pop(proxy, None)
+        if not making.cancelled() and making.exception() is None:
+            self._clients.setdefault(proxy, making.result())
 
     async def key_for(self, profile: Profile) -> str | None:
         """The key to send: ``$OPENAI_API_KEY`` (remote profiles), else the stored one."""
@@ -77,6 +99,9 @@ class Connections:
         return profile.endpoint(await self.key_for(profile))
 
     async def aclose(self) -> None:
+        for making in list(self._making.values()):  # clients still being made: wait for them
+            with contextlib.suppress(Exception):
+                await asyncio.shield(making)
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()

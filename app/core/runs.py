@@ -114,7 +114,7 @@ class Runner:
         try:
             endpoint = await self.connections.endpoint_for(plan.profile, on_progress)
             base_url = endpoint.base_url
-            client = self.connections.client_for(plan.profile)
+            client = await self.connections.client(plan.profile)
             result = await execute(
                 client,
                 endpoint,

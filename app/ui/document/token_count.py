@@ -101,7 +101,7 @@ class TokenCounter(QObject):
             return  # no tokenizer endpoint: the estimate shown is all there is
         try:
             endpoint = await self.connections.endpoint_for(profile)
-            client = self.connections.client_for(profile)
+            client = await self.connections.client(profile)
             result = await count_tokens(client, endpoint, profile.server_kind, text, model)
         except asyncio.CancelledError:
             raise

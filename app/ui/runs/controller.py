@@ -262,7 +262,8 @@ class RunController(QObject):
     async def _load_models(self, profile: Profile) -> None:
         try:
             endpoint = await self.connections.endpoint_for(profile)
-            models = await self.connections.client_for(profile).list_models(endpoint)
+            client = await self.connections.client(profile)
+            models = await client.list_models(endpoint)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # no task dies silently: every failure is one sentence
@@ -270,6 +271,15 @@ class RunController(QObject):
             self.modelsFailed.emit(describe_error(error))
             return
         self.modelsLoaded.emit(models)
+
+    def prepare(self, profile: Profile) -> asyncio.Task[None]:
+        """Make the profile's HTTP client now, in the background, so that the first Run does
+        not wait for it (a problem with it is reported when it is used)."""
+        return self._side_tasks.spawn(self._prepare(profile))
+
+    async def _prepare(self, profile: Profile) -> None:
+        with contextlib.suppress(Exception):
+            await self.connections.client(profile)
 
     def test_connection(self, profile: Profile, key: str | None = None) -> asyncio.Task[None]:
         """Check a profile by listing its models; ``key`` tests a key not yet saved."""
@@ -281,7 +291,8 @@ class RunController(QObject):
                 endpoint = profile.endpoint(key)
             else:
                 endpoint = await self.connections.endpoint_for(profile, self._progress)
-            models = await self.connections.client_for(profile).list_models(endpoint)
+            client = await self.connections.client(profile)
+            models = await client.list_models(endpoint)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # no task dies silently: every failure is one sentence
@@ -315,7 +326,7 @@ class RunController(QObject):
                 endpoint = profile.endpoint(key)
             else:
                 endpoint = await self.connections.endpoint_for(profile, self._progress)
-            return await detect(self.connections.client_for(profile), endpoint)
+            return await detect(await self.connections.client(profile), endpoint)
         except asyncio.CancelledError:
             raise
         except CompletionError as exc:

@@ -82,6 +82,9 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     else:
         QTimer.singleShot(0, window.profiles.start_key_probe)
         QTimer.singleShot(0, window.refresh_models)
+        # The HTTP stack is not needed for the first frame; made off the loop's thread now,
+        # it is ready before the first Run.
+        QTimer.singleShot(0, lambda: window.controller.prepare(window.current_profile()))
         # Once the window is up, what start-up built stays for the session: out of the
         # collector's way, so later full collections walk only what runs create.
         QTimer.singleShot(1000, gc_guard.freeze_startup)
