@@ -1193,6 +1193,11 @@ class LoopbackServer:
     def requests(self) -> list[RecordedRequest]:
         return self._server.requests
 
+    def last_completion(self) -> RecordedRequest:
+        """The last completion request: a window lists models at the same time, so the two
+        may arrive in either order."""
+        return next(r for r in reversed(self.requests) if r.path.endswith("/completions"))
+
     def clear(self) -> None:
         with self._server._lock:
             self._server.requests.clear()

@@ -51,8 +51,8 @@ def test_type_ctrl_enter_and_stream(qtbot, window, api):
     assert window.run_button.text() == "Run"
     assert "length" in window.status.finish.text()
     assert "tokens/s" in window.status.speed.text()
-    assert api.requests[-1].body["prompt"] == "Say hi"
-    assert api.requests[-1].body["temperature"] == 0.7
+    assert api.last_completion().body["prompt"] == "Say hi"
+    assert api.last_completion().body["temperature"] == 0.7
 
 
 def test_escape_stops_and_keeps_partial_text_then_window_still_works(qtbot, window, api):
@@ -171,7 +171,7 @@ def test_stop_chips_show_newlines_and_allow_four(qtbot, window, api):
     assert chips.input.isEnabled()
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         press_ctrl_enter(qtbot, window)
-    assert api.requests[-1].body["stop"] == ["\n", "###", "x"]
+    assert api.last_completion().body["stop"] == ["\n", "###", "x"]
 
 
 def test_logit_bias_is_validated_inline(qtbot, window, api):
@@ -209,7 +209,7 @@ def test_token_id_prompt_in_json_mode(qtbot, window, api):
     qtbot.keyClicks(window.prompt, "[[1212, 318], [13]]")
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         press_ctrl_enter(qtbot, window)
-    assert api.requests[-1].body["prompt"] == [[1212, 318], [13]]
+    assert api.last_completion().body["prompt"] == [[1212, 318], [13]]
     window.prompt.setPlainText("[1, 2.5]")
     press_ctrl_enter(qtbot, window)
     assert "prompt" in window.messages.text()

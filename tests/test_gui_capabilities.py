@@ -37,15 +37,15 @@ def test_retry_without_rejected_parameter_and_remember_it(qtbot, window, api):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         window.run_action.trigger()
     assert finished.args[0].error is not None
-    assert api.requests[-1].body["suffix"] == "\n\nprint(add(1, 2))"
+    assert api.last_completion().body["suffix"] == "\n\nprint(add(1, 2))"
     assert window.prompt.toPlainText() == "def add(a, b):"  # nothing written by a failed run
     button = window.messages.action_button
     assert button.isVisible() and button.text() == "Retry without suffix"
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as retried:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert retried.args[0].ok, retried.args[0].error
-    assert "suffix" not in api.requests[-1].body
-    assert api.requests[-1].body["prompt"] == "def add(a, b):"
+    assert "suffix" not in api.last_completion().body
+    assert api.last_completion().body["prompt"] == "def add(a, b):"
     completion = window.completion_text()
     assert completion and window.prompt.toPlainText() == "def add(a, b):" + completion
     # Learned and stored with the profile; the value in the form is kept, the control marked.
@@ -58,7 +58,7 @@ def test_retry_without_rejected_parameter_and_remember_it(qtbot, window, api):
     # The next run leaves it out from the start.
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as again:
         window.run_action.trigger()
-    assert again.args[0].ok and "suffix" not in api.requests[-1].body
+    assert again.args[0].ok and "suffix" not in api.last_completion().body
     assert "not sent" in window.status.state.text()
     # Forget: sent again (and rejected again).
     window.capabilities.forget_action.trigger()

@@ -60,7 +60,7 @@ def test_type_run_edit_run_again_undo_redo(qtbot, window, api):
     window.prompt.setTextCursor(cursor)
     qtbot.keyClicks(window.prompt, " and")
     run(qtbot, window)
-    assert api.requests[-1].body["prompt"] == "Once" + first + " and"
+    assert api.last_completion().body["prompt"] == "Once" + first + " and"
     assert window.prompt.text() == "Once" + first + " and" + first
     # Undo removes the last completion in one step, then the typing, then the first one.
     window.undo_action.trigger()
@@ -80,7 +80,7 @@ def test_regenerate_replaces_the_last_completion_in_one_undo_step(qtbot, window,
     window.parameters.max_tokens.set_value(2)
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         qtbot.keyClick(window.prompt, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert api.requests[-1].body["prompt"] == "Q:"  # the text before the completion
+    assert api.last_completion().body["prompt"] == "Q:"  # the text before the completion
     assert window.prompt.text() == "Q:" + expected_text(2)
     window.undo_action.trigger()
     assert window.prompt.text() == "Q:" + expected_text(4)
@@ -107,7 +107,7 @@ def test_insertion_at_the_cursor_sends_the_rest_as_suffix(qtbot, window, api):
     window.prompt.setTextCursor(cursor)
     window.view.insert.setChecked(True)
     run(qtbot, window)
-    body = api.requests[-1].body
+    body = api.last_completion().body
     assert body["prompt"] == "def f():\n" and body["suffix"] == "    return\n"
     assert window.prompt.text() == "def f():\n" + expected_text(4) + "    return\n"
 
@@ -122,7 +122,7 @@ def test_insertion_without_suffix_support_says_so_nothing_silent(qtbot, window, 
     window.prompt.setTextCursor(cursor)
     window.view.insert.setChecked(True)
     run(qtbot, window)
-    body = api.requests[-1].body
+    body = api.last_completion().body
     assert body["prompt"] == "before|" and "suffix" not in body
     assert window.prompt.text() == "before|" + expected_text(4) + "after"
 

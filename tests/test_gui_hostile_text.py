@@ -216,7 +216,7 @@ def test_models_output_finish_history_and_wire_are_literal(qtbot, open_window, a
         window.run()
     result = finished.args[0]
     assert result.ok, result.error
-    assert api.requests[-1].body["model"] == model
+    assert api.last_completion().body["model"] == model
     assert window.completion_text() == text
     assert window.prompt.toPlainText() == text + text  # the completion, in the document
     assert label_shows(window.status.finish) == f"finish: {text}"

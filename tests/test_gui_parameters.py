@@ -330,7 +330,7 @@ def test_a_custom_parameter_is_checked_as_typed_and_sent(qtbot, window, api):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         window.run()
     assert finished.args[0].ok, finished.args[0].error
-    assert api.requests[-1].body["my_flag"] is True
+    assert api.last_completion().body["my_flag"] is True
     qtbot.mouseClick(row.remove_button, Qt.MouseButton.LeftButton)
     assert panel.custom_rows() == [] and "my_flag" not in panel.fields()
 

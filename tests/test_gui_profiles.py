@@ -80,7 +80,7 @@ def test_add_profile_with_key_in_keyring_only(qtbot, qloop, api, loopback_window
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished:
         qtbot.mouseClick(window.run_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].ok
-    sent = api.requests[-1]
+    sent = api.last_completion()
     assert sent.headers["authorization"] == f"Bearer {SECRET}"
     assert sent.headers["x-team"] == "blue"
     # Nothing the app wrote holds the key: settings, profiles, data, logs.
@@ -134,7 +134,7 @@ def test_without_secure_storage_keys_live_for_the_session_only(qtbot, qloop, api
         qtbot.waitUntil(lambda: "session only" in dialog.feedback.text(), timeout=5000)
         with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
             window.run()
-        assert api.requests[-1].headers["authorization"] == f"Bearer {SECRET}"
+        assert api.last_completion().headers["authorization"] == f"Bearer {SECRET}"
         assert files_containing(paths.config_dir, SECRET) == []
     finally:
         close(qtbot, qloop, window)

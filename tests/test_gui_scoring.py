@@ -60,7 +60,7 @@ def test_score_prompt_colours_the_prompt(qtbot, api, window_factory):
         window.scorer.action.trigger()
     score = scored.args[0]
     assert score is not None, window.scorer.last_error
-    sent = api.requests[-1].body
+    sent = api.last_completion().body
     assert sent["echo"] is True and sent["max_tokens"] == 0 and sent["stream"] is False
     assert sent["logprobs"] == 3 and sent["prompt"] == prompt
     # The scored text is a span of the document; five words, the first has no logprob: four

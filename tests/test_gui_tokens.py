@@ -94,7 +94,7 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     ):
         qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
                          pos=lst.visualItemRect(alternative).center())  # fmt: skip
-    sent = api.requests[-1].body
+    sent = api.last_completion().body
     assert sent["prompt"] == "Say hi" + "Hello," + alt_text
     assert "n" not in sent and "echo" not in sent and sent["logprobs"] == 3
     forked = editor.text()
@@ -141,7 +141,7 @@ def test_right_click_a_token_forks_from_its_context_menu(qtbot, window, api):
     ):
         alt.trigger()
     menu.close()
-    sent = api.requests[-1].body["prompt"]
+    sent = api.last_completion().body["prompt"]
     assert sent.startswith("Say hi" + "Hello,") and sent != "Say hi" + "Hello, world"
     assert editor.text().startswith(sent)
 

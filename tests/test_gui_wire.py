@@ -49,7 +49,7 @@ def texts(inspector) -> str:
 def test_inspector_shows_request_headers_and_raw_events(qtbot, window, api):
     with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert api.requests[-1].headers["authorization"] == f"Bearer {FAKE_KEY}"
+    assert api.last_completion().headers["authorization"] == f"Bearer {FAKE_KEY}"
     qtbot.keyClick(
         window,
         Qt.Key.Key_I,
@@ -60,7 +60,7 @@ def test_inspector_shows_request_headers_and_raw_events(qtbot, window, api):
     request_text = inspector.request_view.toPlainText()
     assert request_text.startswith("POST " + api.base_url(scenario="comments"))
     body = request_text.split("\n\n", 1)[1]
-    assert json.loads(body) == api.requests[-1].body
+    assert json.loads(body) == api.last_completion().body
     assert "检查 the wire" in body  # readable, not \\u escapes
     assert "authorization: Bearer •••" in request_text
     assert "HTTP/1.1 200" in inspector.response_view.toPlainText()
