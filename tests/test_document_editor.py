@@ -304,3 +304,31 @@ def test_blocks_renumbered_by_an_edit_are_forgotten_as_coloured_the_others_kept(
     cursor.setPosition(editor.document().findBlockByNumber(at).position())
     cursor.insertText("new\nlines\n")
     assert editor._coloured == {n for n in range(0, 300, 3) if n < at}
+
+
+def test_a_write_colours_the_screen_after_it_and_typing_is_coloured_again(editor):
+    """A completion's write leaves Qt's per-block colouring aside (a Python call per block)
+    and colours what is on screen afterwards; the highlighter is back for the next edit."""
+    noted = []
+    editor.highlighter.coloured = noted.append
+    editor.setPlainText("Once")
+    noted.clear()
+    span = editor.begin_completion()
+    editor.write(span, "".join(f" line {i}\n" for i in range(5000)))
+    lines = editor.viewport().height() // editor.fontMetrics().lineSpacing()
+    assert 0 < len(noted) <= 2 * lines + 10  # the screen, not 5,000 blocks
+    end = editor.document().characterCount() - 3
+    assert tinted_at(editor, end)  # the end is on screen (the view follows it)
+    editor.setPlainText("Once")
+    span = editor.begin_completion()
+    editor.write(span, " upon a time")
+    editor.updateRequest.disconnect(editor._colour_visible)  # only Qt's own colouring now
+    noted.clear()
+    cursor = QTextCursor(editor.document())
+    cursor.insertText("Yes. ")  # the user's own text before it: Qt colours that block again
+    assert noted == [0]
+
+
+def tinted_at(editor, position: int) -> bool:
+    block = editor.document().findBlock(position)
+    return any(f.format.background().color().alpha() for f in block.layout().formats())

@@ -18,10 +18,11 @@ constant per character however long a paragraph grows.
 
 from __future__ import annotations
 
+import contextlib
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QEvent, QMimeData, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -44,6 +45,10 @@ from app.ui.document.soft_breaks import is_soft as _is_soft
 from app.ui.document.spans import COMPLETION, SCORE, Span, SpanState, UnitLayout
 
 __all__ = ["SOFT_BREAK", "DocumentEditor"]
+
+#: QSyntaxHighlighter's own connection to its document (see _colours_after_edit).
+_CONTENTS_CHANGE = SIGNAL("contentsChange(int,int,int)")
+_REFORMAT_BLOCKS = SLOT("_q_reformatBlocks(int,int,int)")
 
 _HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
@@ -262,14 +267,12 @@ class DocumentEditor(QPlainTextEdit):
                 cursor.setPosition(span.end)
                 self.joining += 1  # Qt announces a joined block again: not a new undo step
                 cursor.joinPreviousEditBlock()
-            # The span's end moves with the text written at it, so that Qt's own colouring
-            # of the changed blocks (synchronous, during the insertion) already sees it.
-            span.grow_on_insert(True)
-            self.highlighter.out_of_sight = self._sight_test(follow)
-            soft = self._insert_plain(cursor, text)
-            cursor.endEditBlock()
+            span.grow_on_insert(True)  # the span's end moves with the text written at it
+            written_from = cursor.position()
+            with self._colours_after_edit(written_from):
+                soft = self._insert_plain(cursor, text)
+                cursor.endEditBlock()
         finally:
-            self.highlighter.out_of_sight = None
             span.grow_on_insert(False)
             self._writing -= 1
             self.joining = 0
@@ -280,21 +283,24 @@ class DocumentEditor(QPlainTextEdit):
         self._remember_positions()
         if follow:
             bar.setValue(bar.maximum())
+        self._colour_visible()
 
-    def _sight_test(self, follow: bool) -> Callable[[int], bool]:
-        """Which blocks a write may leave uncoloured (coloured when scrolled into view):
-        those away from the screen, which stays where it is or follows the end."""
-        first = self.firstVisibleBlock().blockNumber()
-        lines = max(1, self.viewport().height() // max(1, self.fontMetrics().lineSpacing()))
-        margin = 2 * lines + 20
+    @contextlib.contextmanager
+    def _colours_after_edit(self, position: int) -> Iterator[None]:
+        """Around a completion's write: Qt would colour every block it touched, calling
+        Python once per block (a tenth of a long run's time on the GUI thread). Instead the
+        blocks from ``position`` on count as not coloured, and :meth:`_colour_visible`
+        colours those on screen after the write, the others when scrolled to."""
         document = self.document()
-
-        def out_of_sight(number: int) -> bool:
-            if first - margin <= number <= first + margin:
-                return False
-            return not (follow and number >= document.blockCount() - margin)
-
-        return out_of_sight
+        QObject.disconnect(document, _CONTENTS_CHANGE, self.highlighter, _REFORMAT_BLOCKS)
+        try:
+            yield
+        finally:
+            QObject.connect(document, _CONTENTS_CHANGE, self.highlighter, _REFORMAT_BLOCKS)
+            first = document.findBlock(position).blockNumber()
+            discard = self._coloured.discard
+            for number in range(first, document.blockCount()):
+                discard(number)
 
     def replace_completion(self, span: Span, text: str) -> None:
         """Put ``text`` in place of a completion's text (one undo step), e.g. another choice."""
@@ -307,14 +313,11 @@ class DocumentEditor(QPlainTextEdit):
             cursor.beginEditBlock()
             cursor.removeSelectedText()
             start = cursor.position()
-            # The span's end moves with the text written at it, so that Qt's own colouring
-            # of the changed blocks (synchronous, during the insertion) already sees it.
-            span.grow_on_insert(True)
-            self.highlighter.out_of_sight = self._sight_test(False)
-            soft = self._insert_plain(cursor, text)
-            cursor.endEditBlock()
+            span.grow_on_insert(True)  # the span's end moves with the text written at it
+            with self._colours_after_edit(start):
+                soft = self._insert_plain(cursor, text)
+                cursor.endEditBlock()
         finally:
-            self.highlighter.out_of_sight = None
             span.grow_on_insert(False)
             self._writing -= 1
             self._before_edit = None

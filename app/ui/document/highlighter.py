@@ -41,9 +41,6 @@ class DocumentHighlighter(QSyntaxHighlighter):
         self._tint.setBackground(generated_tint(False))
         #: Told the number of every block coloured (the editor skips those on screen).
         self.coloured: Callable[[int], None] = lambda number: None
-        #: While a completion is written: whether a block is out of sight and can wait to
-        #: be coloured until it is scrolled into view (it is then not noted as coloured).
-        self.out_of_sight: Callable[[int], bool] | None = None
 
     def configure(self, mode: ProbabilityMode, dark: bool) -> None:
         self.mode, self.dark = mode, dark
@@ -64,10 +61,7 @@ class DocumentHighlighter(QSyntaxHighlighter):
 
     def highlightBlock(self, text: str) -> None:
         block = self.currentBlock()
-        number = block.blockNumber()
-        if self.out_of_sight is not None and self.out_of_sight(number):
-            return
-        self.coloured(number)
+        self.coloured(block.blockNumber())
         first = block.position()
         last = first + len(text)
         for span in self._spans(first, last):
