@@ -297,10 +297,7 @@ class DocumentEditor(QPlainTextEdit):
             yield
         finally:
             QObject.connect(document, _CONTENTS_CHANGE, self.highlighter, _REFORMAT_BLOCKS)
-            first = document.findBlock(position).blockNumber()
-            discard = self._coloured.discard
-            for number in range(first, document.blockCount()):
-                discard(number)
+            self._forget_coloured_from(document.findBlock(position).blockNumber(), 0)
 
     def replace_completion(self, span: Span, text: str) -> None:
         """Put ``text`` in place of a completion's text (one undo step), e.g. another choice."""
@@ -466,16 +463,19 @@ class DocumentEditor(QPlainTextEdit):
         count = self.document().blockCount()
         if count != self._block_count:
             old, self._block_count = self._block_count, count
-            first = self.document().findBlock(position).blockNumber()
-            # Every number from ``first`` on goes: a walk over those (few when text is
-            # added at the end, as a run does) rather than over every block coloured so far.
-            beyond = max(old, count)
-            if beyond - first < len(self._coloured):
-                discard = self._coloured.discard
-                for number in range(first, beyond):
-                    discard(number)
-            else:
-                self._coloured = {n for n in self._coloured if n < first}
+            self._forget_coloured_from(self.document().findBlock(position).blockNumber(), old)
+
+    def _forget_coloured_from(self, first: int, old_count: int) -> None:
+        """Every block number from ``first`` on is no longer coloured: a walk over those
+        (few when text is added at the end, as a run does) or, when they are more, over the
+        blocks coloured so far."""
+        beyond = max(old_count, self.document().blockCount())
+        if beyond - first < len(self._coloured):
+            discard = self._coloured.discard
+            for number in range(first, beyond):
+                discard(number)
+        else:
+            self._coloured = {n for n in self._coloured if n < first}
 
     def coloured_blocks(self) -> int:
         """How many blocks were coloured since the colours last changed (for tests)."""
