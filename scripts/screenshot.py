@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -67,12 +68,19 @@ def shoot(app: object, loop: object, language: str, theme: str, target: Path) ->
         window.runs.painted.connect(painted)
         loop.call_later(0.3, window.run)  # type: ignore[attr-defined]
         loop.run_forever()  # type: ignore[attr-defined]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(target))
-        loop.run_until_complete(window.controller.shutdown())  # type: ignore[attr-defined]
-        window.close()
-        window.deleteLater()
-        print(target)
+        save_and_close(loop, window, window, target)
+
+
+def save_and_close(loop: object, window: Any, shot: Any, target: Path) -> None:
+    """Save ``shot``'s picture to ``target``, then end the window's work and close both."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shot.grab().save(str(target))
+    loop.run_until_complete(window.controller.shutdown())  # type: ignore[attr-defined]
+    if shot is not window:
+        shot.close()
+    window.close()
+    window.deleteLater()
+    print(target)
 
 
 CAPITALS = "country,capital\nFrance,Paris\nJapan,Tokyo\nItaly,Rome\nEgypt,Cairo\nSpain,Madrid\n"
@@ -110,13 +118,7 @@ def shoot_batch(app: object, loop: object, target: Path) -> None:
         batch.finished.connect(lambda _: loop.call_later(0.5, loop.stop))  # type: ignore[attr-defined]
         loop.call_later(0.3, batch.run_batch)  # type: ignore[attr-defined]
         loop.run_forever()  # type: ignore[attr-defined]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        batch.grab().save(str(target))
-        loop.run_until_complete(window.controller.shutdown())  # type: ignore[attr-defined]
-        batch.close()
-        window.close()
-        window.deleteLater()
-        print(target)
+        save_and_close(loop, window, batch, target)
 
 
 def main() -> int:
