@@ -179,14 +179,20 @@ def test_every_run_is_recorded_searchable_and_restorable(qtbot, window, api):
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 0, timeout=5000)
 
 
-def test_failed_and_cancelled_runs_are_recorded_with_partial_text(qtbot, window, api):
-    current = window.profiles.current
+def run_against(qtbot, window, url: str):
+    """Point the current profile at ``url``, run, and wait for the history's one row."""
     from dataclasses import replace
 
-    window.profiles.save_profile(current.name, replace(current, base_url=api.base_url("cut")))
+    current = window.profiles.current
+    window.profiles.save_profile(current.name, replace(current, base_url=url))
     run_and_wait(qtbot, window)
     panel = window.history
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
+    return panel
+
+
+def test_failed_and_cancelled_runs_are_recorded_with_partial_text(qtbot, window, api):
+    panel = run_against(qtbot, window, api.base_url("cut"))
     record = panel.store.get(panel.table_model.rows[0].id)
     assert record.status == "error" and "connection closed" in record.error
     assert record.output == expected_text(3)
@@ -339,13 +345,7 @@ def test_state_survives_kill_9(qtbot, qloop, paths):
 
 
 def test_a_failed_run_without_text_shows_why_in_the_output_column(qtbot, window, api):
-    current = window.profiles.current
-    from dataclasses import replace
-
-    window.profiles.save_profile(current.name, replace(current, base_url=api.base_url("500")))
-    run_and_wait(qtbot, window)
-    panel = window.history
-    qtbot.waitUntil(lambda: panel.table_model.rowCount() == 1, timeout=5000)
+    panel = run_against(qtbot, window, api.base_url("500"))
     model = panel.table_model
     shown = model.data(model.index(0, 5))
     assert shown.startswith("⚠ ") and "500" in shown
