@@ -643,11 +643,53 @@ def test_results_are_stored_compressed_and_older_plain_text_rows_still_read(tmp_
     plain = json.dumps(store.get(run_id).result, ensure_ascii=False)
     assert len(raw[0]) * 5 < len(plain)  # compressed
     got = store.get(run_id).result["choices"][0]["logprobs"]
-    assert len(got) == 5000 and got[1]["token"] == " t1" and got[1]["top"][1]["token"] == " x"
+    # Tokens are kept as compact rows: [token, logprob, [[token, logprob], …], offset].
+    assert len(got) == 5000 and got[1] == [" t1", -0.5, [[" t1", -0.5], [" x", -2.0]], None]
     # A row written before results were compressed (plain JSON text) reads the same.
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     with db:
         db.execute("UPDATE runs SET result = ? WHERE id = ?", (plain, run_id))
     db.close()
     assert store.get(run_id).result == json.loads(plain)
+    store.close()
+
+
+def test_tokens_kept_as_rows_come_back_the_same_and_exports_show_objects(tmp_path):
+    import json
+    import math
+
+    from app.core.events import ChoiceDelta
+    from app.core.history import record_for
+    from app.core.logprobs import TokenLogprob
+    from app.core.result import ResultBuilder, result_from_json
+
+    tokens = (
+        TokenLogprob("a", -0.25, (("a", -0.25), ("b", -1.5)), 0),
+        TokenLogprob("<b>", None, (), 1),
+        # JSON has no infinity: the slice with it is converted token by token.
+        TokenLogprob("c", -math.inf, (("c", -math.inf), ("d", -3.0)), 4),
+    )
+    builder = ResultBuilder()
+    builder.apply(ChoiceDelta(0, "a<b>c", tokens, "stop"))
+    result = builder.finish()
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    request = CompletionRequest(model="m", prompt="p", params={"logprobs": 2})
+    run_id = store.add(record_for(request, result, profile="p", base_url="http://h/v1"))
+    record = store.get(run_id)
+    assert record.result["choices"][0]["logprobs"][2] == ["c", None, [["c", None], ["d", -3.0]], 4]
+    back = result_from_json(record.result).choices[0].tokens
+    assert back[:2] == list(tokens[:2])
+    assert back[2] == TokenLogprob("c", None, (("d", -3.0),), 4)  # what JSON could keep
+    # An older record's objects read the same as rows.
+    old = {"choices": [{"index": 0, "text": "a", "logprobs": [tokens[0].to_json()]}]}
+    assert result_from_json(old).choices[0].tokens == [tokens[0]]
+    out = tmp_path / "runs.jsonl"
+    store.export_jsonl([run_id], out)
+    exported = json.loads(out.read_text(encoding="utf-8"))["result"]["choices"][0]["logprobs"]
+    assert exported[0] == {
+        "token": "a",
+        "logprob": -0.25,
+        "top": [{"token": "a", "logprob": -0.25}, {"token": "b", "logprob": -1.5}],
+        "offset": 0,
+    }
     store.close()

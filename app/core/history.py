@@ -33,6 +33,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from app.core import json_text
 from app.core.atomic import PRIVATE_FILE_MODE, atomic_write_text, make_private_dir
+from app.core.logprobs import tokens_from_json
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 from app.core.profiles import strip_credentials
 from app.core.request import CompletionRequest
@@ -252,6 +253,23 @@ def record_for(
         error=result.error.user_message() if result.error else None,
         group_id=group_id,
     )
+
+
+def _exported(record: RunRecord) -> dict[str, Any]:
+    """A record as exports show it: tokens as objects (``{"token", "logprob", "top",
+    "offset"}``), whichever form the history keeps them in."""
+    data = record.to_json()
+    choices = data["result"].get("choices") if isinstance(data["result"], dict) else None
+    if isinstance(choices, list):
+        data["result"] = {**data["result"], "choices": [_tokens_as_objects(c) for c in choices]}
+    return data
+
+
+def _tokens_as_objects(choice: Any) -> Any:
+    if not isinstance(choice, dict) or not isinstance(choice.get("logprobs"), list):
+        return choice
+    tokens = [t.to_json() for t in tokens_from_json(choice["logprobs"])]
+    return {**choice, "logprobs": tokens or None}
 
 
 @dataclass(frozen=True)
@@ -725,7 +743,7 @@ class HistoryStore:
         return sorted(str(r[0]) for r in rows)
 
     def export_jsonl(self, ids: Sequence[int], path: Path) -> None:
-        lines = [json.dumps(self.get(i).to_json(), ensure_ascii=False) for i in ids]
+        lines = [json.dumps(_exported(self.get(i)), ensure_ascii=False) for i in ids]
         atomic_write_text(Path(path), "\n".join(lines) + ("\n" if lines else ""))
 
     def export_markdown(self, ids: Sequence[int], path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["SLICE", "Items", "compressed", "dumps", "loads"]
 
 #: List items encoded per call into the C encoder (a few milliseconds' work).
-SLICE = 2000
+SLICE = 1000
 #: How deep dicts and short lists are opened up looking for long lists.
 _DEPTH = 6
 #: zlib level: fast (a 100k-token run's 25 MB of JSON in about a quarter of a second).
@@ -27,13 +27,20 @@ _LEVEL = 1
 class Items:
     """A JSON array of ``convert(item)`` for each item, made a slice at a time when encoded:
     the JSON-able form of a long list (a run's tokens) never exists whole, so it is never
-    freed in one go either (freeing 100k dicts is one C call that holds the GIL)."""
+    freed in one go either (freeing 100k dicts is one C call that holds the GIL).
 
-    __slots__ = ("convert", "items")
+    ``direct``: the items are JSON already (tuples of strings and numbers) unless a float
+    in them is not finite; a slice is encoded as it is, and converted only if it has one.
+    """
 
-    def __init__(self, items: Sequence[Any], convert: Callable[[Any], Any]) -> None:
+    __slots__ = ("convert", "direct", "items")
+
+    def __init__(
+        self, items: Sequence[Any], convert: Callable[[Any], Any], *, direct: bool = False
+    ) -> None:
         self.items = items
         self.convert = convert
+        self.direct = direct
 
     def to_list(self) -> list[Any]:
         return [self.convert(item) for item in self.items]
@@ -72,7 +79,14 @@ def _encode(value: Any, parts: list[str], depth: int) -> None:
         for i in range(0, len(items), SLICE):
             if i:
                 parts.append(", ")
-            chunk = [convert(item) for item in items[i : i + SLICE]]
+            chunk = items[i : i + SLICE]
+            if value.direct:
+                try:
+                    parts.append(json.dumps(chunk, ensure_ascii=False, allow_nan=False)[1:-1])
+                    continue
+                except ValueError:  # an infinite logprob: this slice item by item
+                    pass
+            chunk = [convert(item) for item in chunk]
             parts.append(json.dumps(chunk, ensure_ascii=False)[1:-1])
         parts.append("]")
         return

@@ -119,12 +119,13 @@ class ChoiceResult:
         return sum(len(p) for p in self.parts)
 
     def to_json(self, *, lazy: bool = False) -> dict[str, Any]:
-        """The choice as JSON; ``lazy``: its tokens as :class:`app.core.json_text.Items`
-        (for :func:`app.core.json_text.dumps`, which encodes them a slice at a time)."""
+        """The choice as JSON; ``lazy``: its tokens as :class:`app.core.json_text.Items` of
+        compact rows (:meth:`TokenLogprob.to_row`, for :func:`app.core.json_text.dumps`,
+        which encodes them a slice at a time: the history's form)."""
         tokens: Any = None
         if self.tokens:
             if lazy:
-                tokens = json_text.Items(self.tokens, TokenLogprob.to_json)
+                tokens = json_text.Items(self.tokens, TokenLogprob.to_row, direct=True)
             else:
                 tokens = [t.to_json() for t in self.tokens]
         return {
