@@ -2,7 +2,8 @@
 
 :func:`execute` folds the client's events into a result and never raises a
 :class:`CompletionError`: the error is stored on the result next to the partial text.
-Cancellation is recorded on the result and then re-raised, as asyncio expects.
+Cancellation is recorded on the result and then re-raised, as asyncio expects. While it
+streams, full garbage collections wait (:func:`app.core.collector.streaming`).
 
 The network is read in an inner task that is cancelled exactly once, however often the
 caller's task is cancelled: a second ``Task.cancel()`` landing while httpx/httpcore close a
@@ -15,6 +16,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from app.core import collector
 from app.core.endpoint import Endpoint
 from app.core.errors import CompletionError, OutputLimitError, UnexpectedError
 from app.core.events import Event
@@ -80,6 +82,19 @@ async def execute(
     request.validate()
     if builder is None:
         builder = ResultBuilder(request.choice_count, streamed=request.stream)
+    with collector.streaming():
+        return await _execute(client, endpoint, request, builder, on_event, on_batch, output_limit)
+
+
+async def _execute(
+    client: CompletionClient,
+    endpoint: Endpoint,
+    request: CompletionRequest,
+    builder: ResultBuilder,
+    on_event: Callable[[Event], None] | None,
+    on_batch: Callable[[list[Event]], None] | None,
+    output_limit: int | None,
+) -> CompletionResult:
     inner = asyncio.ensure_future(
         _consume(client, endpoint, request, builder, on_event, on_batch, output_limit)
     )

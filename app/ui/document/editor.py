@@ -443,18 +443,22 @@ class DocumentEditor(QPlainTextEdit):
         self._colouring = True
         try:
             block = self.firstVisibleBlock()
-            offset = self.contentOffset()
+            if not block.isValid():
+                return
             bottom = self.viewport().height()
-            # At most a screenful of lines, whatever the geometry says.
-            budget = bottom // max(1, self.fontMetrics().lineSpacing()) + 2
-            while block.isValid() and budget > 0:
-                number = block.blockNumber()
-                if number not in self._coloured:
+            spacing = max(1, self.fontMetrics().lineSpacing())
+            # At most a screenful of lines, whatever the geometry says. The first block's
+            # place is asked of the layout once; the next ones are counted down in lines
+            # (a geometry call per block cost more than colouring it).
+            budget = bottom // spacing + 2
+            top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+            while block.isValid() and budget > 0 and top < bottom:
+                if block.blockNumber() not in self._coloured:
                     self.highlighter.rehighlightBlock(block)  # notes it as coloured
-                if self.blockBoundingGeometry(block).translated(offset).bottom() >= bottom:
-                    break
+                lines = max(1, block.lineCount())
+                top += lines * spacing
+                budget -= lines
                 block = block.next()
-                budget -= 1
         finally:
             self._colouring = False
 

@@ -46,6 +46,11 @@ FRAME_LINES = 2_000
 
 def _take(parts: deque[str]) -> str:
     """Up to a frame's worth of text from the front of ``parts`` (a part may be cut)."""
+    if sum(map(len, parts)) <= FRAME_CHARS:  # the usual frame: all of it, counted in C
+        text = "".join(parts)
+        if text.count("\n") <= FRAME_LINES:
+            parts.clear()
+            return text
     out: list[str] = []
     room, lines = FRAME_CHARS, FRAME_LINES
     while parts and room > 0 and lines > 0:
