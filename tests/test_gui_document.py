@@ -17,7 +17,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.document_text import SOFT_LIMIT
-from tests.conftest import loopback_profile
+from tests.conftest import loopback_profile, shut_down
 from tests.loopback_server import TOKENS
 
 pytestmark = pytest.mark.gui
@@ -213,6 +213,38 @@ def test_older_completions_keep_colours_not_token_objects(qtbot, window, api):
     assert not older.layout.compacted
 
 
+def test_a_run_is_shown_then_coloured_then_recorded(qtbot, window, api):
+    """The end of a run: the outcome at once (nothing waits for the history), then the
+    colours, then the history record: one after-run worker, in the order asked for."""
+    window.parameters.logprobs.set_value(3)
+    window.prompt.setPlainText("A")
+    store = window.storage.history
+    before = store.count()
+    order: list[str] = []
+    at_finish: list[tuple[int | None, int]] = []
+    window.controller.runFinished.connect(lambda o: at_finish.append((o.record_id, store.count())))
+    window.runs.painted.connect(lambda _: order.append("painted"))
+    window.controller.runRecorded.connect(lambda _: order.append("recorded"))
+    with qtbot.waitSignals([window.runs.painted, window.controller.runRecorded], timeout=10000):
+        outcome = run(qtbot, window)
+    assert at_finish == [(None, before)]
+    assert order == ["painted", "recorded"]
+    assert outcome.record_id is not None and store.count() == before + 1
+    assert window.runs.span.record_id == outcome.record_id  # its tokens can be read again
+
+
+def test_a_run_that_ended_is_recorded_even_when_the_window_quits_at_once(qtbot, qloop, window, api):
+    window.prompt.setPlainText("A")
+    store = window.storage.history
+    before = store.count()
+    recorded: list[object] = []
+    window.controller.runRecorded.connect(recorded.append)
+    outcome = run(qtbot, window)
+    shut_down(qtbot, qloop, window)  # at once: the record is awaited, not cancelled
+    assert recorded == [outcome] and outcome.record_id is not None
+    assert store.count() == before + 1
+
+
 def test_autosave_view_code_and_token_count_wait_for_the_end_of_a_run(qtbot, open_window, api):
     """A run changes the document every frame: reading the whole text for the session file
     or the token count meanwhile would cost time proportional to it, frame after frame. Slow
@@ -237,7 +269,8 @@ def test_the_previous_runs_tokens_go_when_the_next_run_starts(qtbot, window, api
     """Two runs' token objects are never alive at once (a million each at 100k tokens)."""
     window.parameters.logprobs.set_value(3)
     window.prompt.setPlainText("A")
-    with qtbot.waitSignal(window.runs.painted, timeout=10000):
+    # Coloured first, then recorded (the record needs the tokens until it is written).
+    with qtbot.waitSignals([window.runs.painted, window.controller.runRecorded], timeout=10000):
         run(qtbot, window)
     previous = weakref.ref(window.controller.last_result)
     alive_at_start = []

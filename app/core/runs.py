@@ -6,7 +6,8 @@ The window, Compare, the batch runner and the CLI all run requests the same way:
    :mod:`app.core.capabilities`) and says which;
 2. :meth:`Runner.run` finds the endpoint (starting the local model if the profile needs
    it), picks the client, executes the request (:func:`app.core.run.execute`), and records
-   the run in the history (off the event loop's thread);
+   the run in the history (off the event loop's thread; a front end that would rather show
+   the run first calls :meth:`Runner.record` itself afterwards);
 3. the run ends with a :class:`RunOutcome` that carries the request, the profile, the
    result and where it went, so nothing needs to ask afterwards what the last run was.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -88,11 +90,21 @@ class HistorySink(Protocol):
 
 
 class Runner:
-    """Runs plans through one :class:`Connections`; records them in ``history``."""
+    """Runs plans through one :class:`Connections`; records them in ``history``.
 
-    def __init__(self, connections: Connections, history: HistorySink | None = None) -> None:
+    Records are written in ``executor`` (default: asyncio's own), off the loop's thread.
+    """
+
+    def __init__(
+        self,
+        connections: Connections,
+        history: HistorySink | None = None,
+        *,
+        executor: Executor | None = None,
+    ) -> None:
         self.connections = connections
         self.history = history
+        self.executor = executor
 
     async def run(
         self,
@@ -104,9 +116,13 @@ class Runner:
         on_progress: Callable[[str], None] | None = None,
         output_limit: int | None = DEFAULT_OUTPUT_LIMIT,
         record: bool = True,
+        on_outcome: Callable[[RunOutcome], None] | None = None,
     ) -> RunOutcome:
         """Run ``plan`` to its end; never raises for a failed run (the result holds the
-        error). Cancelling the task stops the run; the outcome then says it was stopped."""
+        error). Cancelling the task stops the run; the outcome then says it was stopped.
+
+        ``on_outcome`` sees the outcome as the run ends, a cancelled run's too (before the
+        cancellation goes on up). ``record=False``: not recorded (see :meth:`record`)."""
         request = plan.request
         if builder is None:
             builder = ResultBuilder(request.choice_count, streamed=request.stream)
@@ -128,6 +144,8 @@ class Runner:
             builder.cancel()
             result = builder.finish()
             outcome = RunOutcome(plan, result, base_url)
+            if on_outcome is not None:
+                on_outcome(outcome)
             if record:  # a stopped run is kept too, with what arrived
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.shield(self._record(outcome))
@@ -139,8 +157,16 @@ class Runner:
             builder.fail(UnexpectedError(exc))
             result = builder.finish()
         outcome = RunOutcome(plan, result, base_url)
+        if on_outcome is not None:
+            on_outcome(outcome)
         if record:
             await self._record(outcome)
+        return outcome
+
+    async def record(self, outcome: RunOutcome) -> RunOutcome:
+        """Record a run that :meth:`run` did not (``record=False``); sets its
+        ``record_id`` or ``history_problem`` and returns it."""
+        await self._record(outcome)
         return outcome
 
     async def _record(self, outcome: RunOutcome) -> None:
@@ -160,6 +186,7 @@ class Runner:
             return history.add(record)
 
         try:
-            outcome.record_id = await asyncio.to_thread(write)
+            loop = asyncio.get_running_loop()
+            outcome.record_id = await loop.run_in_executor(self.executor, write)
         except HistoryError as exc:
             outcome.history_problem = exc.msg

@@ -69,8 +69,11 @@ class DocumentRuns(QObject):
         self._skip = 0
         self._run_number = 0
         self._tasks = TaskKeeper()
+        #: Completions whose run is not in the history yet (its record id comes later).
+        self._unrecorded: list[tuple[RunOutcome, Span]] = []
         controller.textReceived.connect(self._on_text)
         controller.runFinished.connect(self._on_finished)
+        controller.runRecorded.connect(self._on_recorded)
 
     @property
     def is_running(self) -> bool:
@@ -167,6 +170,8 @@ class DocumentRuns(QObject):
         result = outcome.result
         if span is not None:
             span.record_id = outcome.record_id
+            if outcome.record_id is None:
+                self._unrecorded.append((outcome, span))
             self.editor.close_completion(span)
             if span.end <= span.start:
                 self.editor.remove_completion(span, edit=False)
@@ -182,6 +187,13 @@ class DocumentRuns(QObject):
         self.finished.emit(outcome)
         if span is not None:
             self._compute_units(span)
+
+    def _on_recorded(self, outcome: RunOutcome) -> None:
+        for k, (waiting, span) in enumerate(self._unrecorded):
+            if waiting is outcome:
+                del self._unrecorded[k]
+                span.record_id = outcome.record_id
+                return
 
     def _branch_text_and_tokens(self) -> tuple[str, list[TokenLogprob]]:
         tree, shown = self.tree, self.shown
@@ -209,8 +221,11 @@ class DocumentRuns(QObject):
             units = align(text, tokens)
             return layout_units(text, units, tokens, soft), run_stats(tokens)
 
+        # Asked for now, so that it comes before the run's history record (one worker).
+        done = self.controller.after_run(work)
+
         async def compute() -> None:
-            layout, stats = await asyncio.to_thread(work)
+            layout, stats = await done
             if span not in self.editor.spans or span is not self.span:
                 return  # edited or replaced meanwhile
             span.set_units(layout)

@@ -2,9 +2,14 @@
 
 Data flows one way: the window hands over a :class:`app.core.runs.RunPlan`, the core's
 :class:`app.core.runs.Runner` finds the endpoint (starting the local model if needed),
-executes it and records it in the history, and the controller emits Qt signals: the new
-text of each choice once per frame (never one signal per token), and at the end the
-:class:`app.core.runs.RunOutcome`, which carries the request, the profile and the result.
+executes it, and the controller emits Qt signals: the new text of each choice once per
+frame (never one signal per token), at the end the :class:`app.core.runs.RunOutcome`,
+which carries the request, the profile and the result, and once it is in the history the
+same outcome again (``runRecorded``, with its record id or the history's problem).
+
+What has to happen after a run goes to one worker thread, in the order it is asked for
+(:meth:`RunController.after_run`): the document's colours, asked for as the run ends,
+come before the history record, which a 100k-token run takes a while to encode.
 :meth:`RunController.cancel` is idempotent: the task is cancelled at most once.
 """
 
@@ -14,7 +19,9 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -34,6 +41,8 @@ from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 
 __all__ = ["FRAME_MS", "RunController"]
+
+T = TypeVar("T")
 
 #: Text is handed to the views at most once per frame.
 FRAME_MS = 16
@@ -82,6 +91,8 @@ class RunController(QObject):
     #: New text since the last frame, per choice: dict[int, str].
     textReceived = Signal(object)
     runFinished = Signal(object)  # RunOutcome (also when failed or stopped)
+    #: The same outcome, in the history now (``record_id``) or not (``history_problem``).
+    runRecorded = Signal(object)
     modelsLoaded = Signal(list)
     modelsFailed = Signal(str)
     connectionTested = Signal(bool, str)  # ok, one sentence
@@ -95,9 +106,11 @@ class RunController(QObject):
     ) -> None:
         super().__init__(parent)
         self.connections = connections
-        self.runner = Runner(connections, history)
+        self._after_run = ThreadPoolExecutor(1, thread_name_prefix="after-run")
+        self.runner = Runner(connections, history, executor=self._after_run)
         self._task: asyncio.Task[RunOutcome] | None = None
         self._side_tasks = TaskKeeper()
+        self._recordings = TaskKeeper()  # awaited, never cancelled, at shutdown
         self._models_task: asyncio.Task[None] | None = None
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
@@ -191,12 +204,17 @@ class RunController(QObject):
             await asyncio.sleep(FRAME_MS / 1000)
             self.flush()
 
+    def after_run(self, work: Callable[[], T]) -> asyncio.Future[T]:
+        """Run ``work`` in the after-run worker thread, after what was asked for before."""
+        return asyncio.get_running_loop().run_in_executor(self._after_run, work)
+
     def _progress(self, message: Message | str) -> None:
         self.progress.emit(text_of(message))
 
     async def _run(self, plan: RunPlan) -> RunOutcome:
         builder = self._builder
         assert builder is not None
+        ended: list[RunOutcome] = []
         try:
             outcome = await self.runner.run(
                 plan,
@@ -204,9 +222,11 @@ class RunController(QObject):
                 on_batch=self._on_batch,
                 on_progress=self._progress,
                 output_limit=self.output_limit,
+                record=False,  # after runFinished: the text and its colours come first
+                on_outcome=ended.append,
             )
         except asyncio.CancelledError:
-            outcome = RunOutcome(plan, builder.finish())
+            outcome = ended[0] if ended else RunOutcome(plan, builder.finish())
         except Exception as exc:  # a bug in a front-end callback: still one sentence
             builder.fail(UnexpectedError(exc))
             outcome = RunOutcome(plan, builder.finish())
@@ -218,7 +238,15 @@ class RunController(QObject):
         self._frame.stop()
         self.last_outcome = outcome
         self.runFinished.emit(outcome)
+        self._recordings.spawn(self._record(outcome))
         return outcome
+
+    async def _record(self, outcome: RunOutcome) -> None:
+        try:
+            await self.runner.record(outcome)
+        except Exception as exc:  # no task dies silently: the history says why
+            outcome.history_problem = UnexpectedError(exc).msg
+        self.runRecorded.emit(outcome)
 
     def side_run(
         self,
@@ -347,7 +375,8 @@ class RunController(QObject):
         await self._test_connection(profile)
 
     async def shutdown(self) -> None:
-        """Cancel everything, stop the local model and close the clients (at quit)."""
+        """Cancel everything, stop the local model and close the clients (at quit); the
+        runs that ended are still recorded."""
         self.cancel()
         for task in (self._task, *self._side_tasks.tasks):
             if task is not None and not task.done():
@@ -355,4 +384,8 @@ class RunController(QObject):
             if task is not None:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        for task in list(self._recordings.tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await self.connections.aclose()
+        self._after_run.shutdown(wait=True)

@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         self.runs.painted.connect(self._on_painted)
         controller.runStarted.connect(self._on_started)
         controller.runFinished.connect(self._on_finished)
+        controller.runRecorded.connect(self._on_recorded)
         controller.textReceived.connect(self._on_text_for_output)
         controller.modelsLoaded.connect(self.connection.set_models)
         controller.modelsFailed.connect(self._on_models_failed)
@@ -480,8 +481,6 @@ class MainWindow(QMainWindow):
         self._set_running(False)
         if self.output_dock.isVisible():
             self._fill_output(outcome)
-        if self._history is not None:
-            self._history.reload()
         self.autosave.schedule()
         self.code.schedule()
         self.status.show_result(result)
@@ -489,11 +488,16 @@ class MainWindow(QMainWindow):
         self._tell_outcome(outcome)
         self.counter.schedule()
 
+    def _on_recorded(self, outcome: RunOutcome) -> None:
+        """The run is in the history now (or could not be put there: said once)."""
+        if self._history is not None:
+            self._history.reload()
+        if outcome.history_problem is not None:
+            self.tell(text_of(outcome.history_problem), Severity.WARNING)
+
     def _tell_outcome(self, outcome: RunOutcome) -> None:
         result = outcome.result
         notes = [text_of(note) for note in result.notes()]
-        if outcome.history_problem is not None:
-            notes.append(text_of(outcome.history_problem))
         if result.error is not None:
             text = describe_error(result.error)
             if any(c.text for c in result.ordered_choices):
