@@ -46,7 +46,7 @@ async def runs(server: str, stream: Stream, count: int, home: str) -> list[tuple
 
     from app.core.paths import AppPaths
     from app.core.profiles import Profile, ProfileStore
-    from app.ui.shell.application import create_window
+    from app.ui.shell.application import create_window, guard_runs
     from app.ui.shell.gc_guard import GCGuard
 
     app = QApplication.instance()
@@ -58,9 +58,7 @@ async def runs(server: str, stream: Stream, count: int, home: str) -> list[tuple
         [Profile(name="bench", base_url=stream.base_url(server), default_model="m")], "bench"
     )
     window = create_window(paths)
-    window.controller.runStarted.connect(guard.hold)
-    window.controller.runFinished.connect(guard.release)
-    window.runs.painted.connect(guard.settled)
+    guard_runs(guard, window)  # as the app does
     window.controller.output_limit = None
     window.connection.model.setCurrentText("m")
     window.parameters.max_tokens.set_value(stream.tokens)

@@ -377,7 +377,7 @@ async def window_run(
     """One run in a fresh window; see the module docstring for what is measured."""
     from app.core.paths import AppPaths
     from app.core.profiles import Profile, ProfileStore
-    from app.ui.shell.application import create_window
+    from app.ui.shell.application import create_window, guard_runs
 
     Path(home).mkdir(parents=True, exist_ok=True)
     paths = AppPaths.resolve(home)
@@ -390,10 +390,8 @@ async def window_run(
     window.parameters.max_tokens.set_value(stream.tokens)
     window.parameters.logprobs.set_value(TOP_K if stream.logprobs else None)
     window.resize(1200, 800)
-    if gc_guard is not None:  # as the app does (app/ui/shell/application.py)
-        window.controller.runStarted.connect(gc_guard.hold)
-        window.controller.runFinished.connect(gc_guard.release)
-        window.runs.painted.connect(gc_guard.settled)
+    if gc_guard is not None:
+        guard_runs(gc_guard, window)  # as the app does
     window.show()
     loop = asyncio.get_running_loop()
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)

@@ -65,6 +65,14 @@ def create_window(
     return window
 
 
+def guard_runs(gc_guard: GCGuard, window: MainWindow) -> None:
+    """Tell the garbage-collection guard when runs start, end and have settled (their
+    after-run work, which ends with the history record, is done)."""
+    window.controller.runStarted.connect(gc_guard.hold)
+    window.controller.runFinished.connect(gc_guard.release)
+    window.controller.runRecorded.connect(gc_guard.settled)
+
+
 def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None = None) -> int:
     app = _application(argv or [sys.argv[0]])
     loop = create_event_loop(app)
@@ -73,9 +81,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     settings = SettingsFile(paths.config_dir).load()
     install_translators(settings.settings.language)
     window = create_window(paths, settings=settings)
-    window.controller.runStarted.connect(gc_guard.hold)
-    window.controller.runFinished.connect(gc_guard.release)
-    window.runs.painted.connect(gc_guard.settled)
+    guard_runs(gc_guard, window)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, app.quit)

@@ -481,15 +481,17 @@ class MainWindow(QMainWindow):
         self._set_running(False)
         if self.output_dock.isVisible():
             self._fill_output(outcome)
-        self.autosave.schedule()
-        self.code.schedule()
         self.status.show_result(result)
         self.capabilities.annotate_status(self.status)
         self._tell_outcome(outcome)
-        self.counter.schedule()
 
     def _on_recorded(self, outcome: RunOutcome) -> None:
-        """The run is in the history now (or could not be put there: said once)."""
+        """The run is in the history now (or could not be put there: said once). The
+        after-run work is done: the session file, View code and the token count go next
+        (not beside it: each is a worker thread sharing the interpreter with the window)."""
+        self.autosave.schedule()
+        self.code.schedule()
+        self.counter.schedule()
         if self._history is not None:
             self._history.reload()
         if outcome.history_problem is not None:
