@@ -196,28 +196,20 @@ class DocumentRuns(QObject):
                 return
 
     def _branch_text_and_tokens(self) -> tuple[str, list[TokenLogprob]]:
-        tree, shown = self.tree, self.shown
-        if tree is None or shown is None:
-            return "", []
-        branch = tree.branches[shown]
-        text, tokens = branch.text, branch.tokens
-        if branch.parent is None and tree.echoed:
-            prompt = str(tree.request.prompt)
-            if text.startswith(prompt):
-                # The echoed prompt's tokens are not in the completion: cut them off.
-                units = align(text, tokens)
-                first = next((u.first for u in units if u.start >= len(prompt)), len(tokens))
-                text, tokens = text[len(prompt) :], tokens[first:]
-        return text, tokens
+        return _text_and_tokens(self.tree, self.shown)
 
     def _compute_units(self, span: Span) -> None:
-        text, tokens = self._branch_text_and_tokens()
-        if not tokens:
+        tree, shown = self.tree, self.shown
+        if not _has_tokens(tree, shown):
             self.painted.emit(Painted(span, None))
             return
         soft = list(span.soft)
 
-        def work() -> tuple[UnitLayout | None, RunStats]:
+        def work() -> tuple[UnitLayout | None, RunStats | None]:
+            # The text too: joining a long run's pieces is work for this thread.
+            text, tokens = _text_and_tokens(tree, shown)
+            if not tokens:  # an echoed prompt's only
+                return None, None
             units = align(text, tokens)
             return layout_units(text, units, tokens, soft), run_stats(tokens)
 
@@ -228,6 +220,9 @@ class DocumentRuns(QObject):
             layout, stats = await done
             if span not in self.editor.spans or span is not self.span:
                 return  # edited or replaced meanwhile
+            if layout is None:
+                self.painted.emit(Painted(span, None))
+                return
             span.set_units(layout)
             # Coloured where it is on screen now, elsewhere when scrolled into view.
             self.editor.invalidate_colours()
@@ -315,3 +310,33 @@ class DocumentRuns(QObject):
         self.span = span
         self.branchesChanged.emit()
         self._compute_units(span)
+
+
+def _has_tokens(tree: BranchTree | None, shown: int | None) -> bool:
+    if tree is None or shown is None:
+        return False
+    branch = tree.branches[shown]
+    result = branch.result
+    if branch.prefix_tokens:
+        return True
+    return (
+        result is not None
+        and branch.choice in result.choices
+        and bool(result.choices[branch.choice].tokens)
+    )
+
+
+def _text_and_tokens(tree: BranchTree | None, shown: int | None) -> tuple[str, list[TokenLogprob]]:
+    """The shown branch's text and tokens (without an echoed prompt's)."""
+    if tree is None or shown is None:
+        return "", []
+    branch = tree.branches[shown]
+    text, tokens = branch.text, branch.tokens
+    if branch.parent is None and tree.echoed:
+        prompt = str(tree.request.prompt)
+        if text.startswith(prompt):
+            # The echoed prompt's tokens are not in the completion: cut them off.
+            units = align(text, tokens)
+            first = next((u.first for u in units if u.start >= len(prompt)), len(tokens))
+            text, tokens = text[len(prompt) :], tokens[first:]
+    return text, tokens

@@ -307,7 +307,9 @@ class RunController(QObject):
 
     def prepare(self, profile: Profile) -> asyncio.Task[None]:
         """Make the profile's HTTP client now, in the background, so that the first Run does
-        not wait for it (a problem with it is reported when it is used)."""
+        not wait for it (a problem with it is reported when it is used); start the after-run
+        worker too (a thread's start waits for the thread)."""
+        self._after_run.submit(lambda: None)
         return self._side_tasks.spawn(self._prepare(profile))
 
     async def _prepare(self, profile: Profile) -> None:
