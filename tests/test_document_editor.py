@@ -124,6 +124,43 @@ def test_typing_next_to_a_completion_is_the_users_and_inside_splits_it(qtbot, ed
     assert editor.spans[0].layout is not None
 
 
+def test_soft_breaks_are_checked_with_qt_only_where_text_was_removed(editor):
+    """Asking Qt about a block lets a busy worker thread run (each call then waits for it):
+    after a run that only added text, no block is asked about; after a deletion, only the
+    cursors where text went."""
+    editor.setPlainText("start")
+    span = editor.begin_completion()
+    for _ in range(40):
+        editor.write(span, "word " * 100)
+    editor.close_completion(span)
+    breaks = editor._soft
+    document = breaks._document
+    asked: list[int] = []
+
+    class Counting:  # the document, counting the blocks asked for
+        def __getattr__(self, name):
+            return getattr(document, name)
+
+        def findBlock(self, position):
+            asked.append(position)
+            return document.findBlock(position)
+
+    breaks._document = Counting()
+    soft = breaks.positions()
+    assert len(soft) >= 8 and asked == []
+    cursor = QTextCursor(document)
+    cursor.setPosition(soft[3] - 1)  # the separator before the fourth soft block
+    cursor.setPosition(soft[3] + 1, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    after = breaks.positions()
+    # Where the text went: the one cursor there, and the edited stretch (looked at for
+    # soft blocks that came back, as after an undo).
+    assert set(asked) == {soft[3] - 1} and len(asked) <= 2
+    assert len(after) == len(soft) - 1
+    breaks._document = document
+    assert editor.text() == editor.toPlainText()
+
+
 def test_paste_of_a_huge_line_is_cut_into_soft_blocks(editor):
     QGuiApplication.clipboard().setText("p" * (SOFT_LIMIT * 3))
     editor.paste()

@@ -4,11 +4,15 @@ A soft break is a block boundary that is not a newline of the text (see
 :mod:`app.core.document_text`): the block after it carries the :data:`SOFT_BREAK` block
 property. Asking every block whether it is soft costs ~2.5 µs a block in Python, a quarter
 of a second per keystroke in a 100,000-line document, so :class:`SoftBreaks` keeps a text
-cursor at the start of each soft block instead. Qt moves cursors with every edit (in C++);
-a cursor whose break was deleted is dropped the next time the positions are asked for, and
-after an edit by the user (typing, paste, undo) only the changed stretch is looked at for
+cursor at the start of each soft block instead. Qt moves cursors with every edit (in C++).
+A soft break can only go with removed text, and a cursor whose break was removed lands
+where the text was removed: so only the cursors found at a removal's position are checked
+(the next time the positions are asked for) and dropped if their block is no longer soft.
+After an edit by the user (typing, paste, undo) only the changed stretch is looked at for
 new soft blocks. The work is proportional to the number of soft breaks (long paragraphs /
-2,048 characters) and to the size of an edit, never to the length of the document.
+2,048 characters) and to the size of an edit, never to the length of the document; asking
+Qt about a block is left for the few cursors that need it (such calls let other Python
+threads run, and while one computes each of them waits for it).
 
 With the positions known, the text comes from Qt in one piece (``QTextDocument.toRawText``
 or a cursor's selection, both in C++) and the soft breaks' separators are cut out of it.
@@ -54,7 +58,18 @@ class SoftBreaks:
     def __init__(self, document: QTextDocument) -> None:
         self._document = document
         self._cursors: list[QTextCursor] = []
+        #: Indexes (in ``_cursors``) of the cursors found where text was removed.
+        self._suspects: set[int] = set()
         self._cache: tuple[int, list[int]] | None = None  # (document revision, positions)
+        # Connected before anyone else can ask for the positions after an edit (the
+        # editor's own handlers are connected after this object is made).
+        document.contentsChange.connect(self._on_change)
+
+    def _on_change(self, position: int, removed: int, _added: int) -> None:
+        if removed:
+            for index, cursor in enumerate(self._cursors):
+                if cursor.position() == position:
+                    self._suspects.add(index)
 
     def add(self, position: int) -> None:
         """A soft block now starts at ``position`` (just inserted)."""
@@ -84,14 +99,17 @@ class SoftBreaks:
         if self._cache is not None and self._cache[0] == revision:
             return self._cache[1]
         document = self._document
+        suspects, self._suspects = self._suspects, set()
         alive: dict[int, QTextCursor] = {}
-        for cursor in self._cursors:
+        for index, cursor in enumerate(self._cursors):
             position = cursor.position()
             if position <= 0 or position in alive:
                 continue
-            block = document.findBlock(position)
-            if block.position() == position and is_soft(block):
-                alive[position] = cursor
+            if index in suspects:
+                block = document.findBlock(position)
+                if block.position() != position or not is_soft(block):
+                    continue
+            alive[position] = cursor
         self._cursors = list(alive.values())
         positions = sorted(alive)
         self._cache = (revision, positions)
@@ -102,6 +120,7 @@ class SoftBreaks:
 
     def clear(self) -> None:
         self._cursors.clear()
+        self._suspects.clear()
         self._cache = None
 
     # -- text ------------------------------------------------------------------------------------
