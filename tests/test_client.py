@@ -309,3 +309,22 @@ async def test_loopback_server_answers_match_the_official_contract(api):
         validator("ListModelsResponse").validate(models)
         error = (await http.post(f"{api.base_url('401')}/completions", json=body)).json()
         validator("ErrorResponse").validate(error)
+
+
+async def test_a_long_streams_text_is_kept_in_packs_not_one_part_per_token():
+    """Joining 100k tiny parts at the end is one long C call that holds the interpreter
+    lock; packed while streaming, the end joins a few long strings."""
+    from app.core.events import ChoiceDelta
+    from app.core.result import PACK_PARTS, ResultBuilder
+
+    builder = ResultBuilder(2)
+    pieces = [f" t{i}" for i in range(5 * PACK_PARTS + 7)]
+    for start in range(0, len(pieces), 300):  # reads of 300 tokens, two choices
+        batch = [ChoiceDelta(k % 2, p, (), None) for k, p in enumerate(pieces[start : start + 300])]
+        builder.apply_batch(batch)
+    builder.apply(ChoiceDelta(1, "!", (), "stop"))
+    result = builder.finish()
+    first, second = result.choices[0], result.choices[1]
+    assert len(first.parts) < 2 * PACK_PARTS and len(second.parts) < 2 * PACK_PARTS
+    assert first.text == "".join(pieces[0::2])
+    assert second.text == "".join(pieces[1::2]) + "!"

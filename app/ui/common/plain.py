@@ -99,3 +99,4 @@ class ElidedLabel(QLabel):
         first_line = self.text().split("\n", 1)[0]
         shown = self.fontMetrics().elidedText(first_line, Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.end()  # now, not when the wrapper goes (a profiler may hold the frame)
