@@ -24,6 +24,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -72,16 +73,18 @@ async def runs(server: str, stream: Stream, count: int, home: str) -> list[tuple
     loop = asyncio.get_running_loop()
     for number in range(count):
         painted: asyncio.Future[None] = loop.create_future()
+        recorded: asyncio.Future[None] = loop.create_future()
 
-        def on_painted(_: object, done: asyncio.Future[None] = painted) -> None:
-            if not done.done():
-                done.set_result(None)
+        def done(future: asyncio.Future[None]) -> Callable[[object], None]:
+            return lambda _: future.done() or future.set_result(None)
 
-        window.runs.painted.connect(on_painted)
+        window.runs.painted.connect(on_painted := done(painted))
+        window.controller.runRecorded.connect(on_recorded := done(recorded))
         window.run()
-        await painted
+        await asyncio.gather(painted, recorded)  # coloured, then in the history
         window.runs.painted.disconnect(on_painted)
-        await asyncio.sleep(1.0)  # history written, autosave, token count: all settled
+        window.controller.runRecorded.disconnect(on_recorded)
+        await asyncio.sleep(1.0)  # autosave, token count, View code: all settled
         figures.append((rss_mb(), len(gc.get_objects()), gc.get_freeze_count()))
         print(
             f"  after run {number + 1:2}: {figures[-1][0]:7.1f} MB resident, "
