@@ -263,6 +263,17 @@ def test_autosave_view_code_and_token_count_wait_for_the_end_of_a_run(qtbot, ope
     qtbot.waitUntil(lambda: bool(saves and counts), timeout=5000)
     assert not any(saves) and not any(counts)  # none of them while the run was writing
     assert window.counter.shown == (window.counter.shown[0], False)
+    # A run recorded while the next one streams (a long record) leaves them to its end.
+    saves.clear()
+    first = window.controller.last_outcome
+    with qtbot.waitSignal(window.controller.runStarted):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.controller.runRecorded.emit(first)
+    assert not window.autosave._timer.isActive()
+    with qtbot.waitSignal(window.controller.runFinished, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: bool(saves), timeout=5000)
+    assert not any(saves)
 
 
 def test_the_previous_runs_tokens_go_when_the_next_run_starts(qtbot, window, api):

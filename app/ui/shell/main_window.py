@@ -488,10 +488,12 @@ class MainWindow(QMainWindow):
     def _on_recorded(self, outcome: RunOutcome) -> None:
         """The run is in the history now (or could not be put there: said once). The
         after-run work is done: the session file, View code and the token count go next
-        (not beside it: each is a worker thread sharing the interpreter with the window)."""
-        self.autosave.schedule()
-        self.code.schedule()
-        self.counter.schedule()
+        (not beside it: each is a worker thread sharing the interpreter with the window).
+        If the next run has started meanwhile, its own end schedules them."""
+        if not self.controller.is_running:
+            self.autosave.schedule()
+            self.code.schedule()
+            self.counter.schedule()
         if self._history is not None:
             self._history.reload()
         if outcome.history_problem is not None:
