@@ -457,3 +457,24 @@ def test_the_wheel_scrolls_the_panel_unless_a_value_has_the_focus(qtbot, window,
         assert temperature.value() != before
         assert bar.value() == 0
         temperature.set_value(0.7)
+
+
+def test_rows_are_built_when_a_kind_shows_them_in_the_registrys_order(qtbot):
+    """Start-up builds the rows of the kind shown, not all 60 (~1 ms each); a row asked for,
+    or shown by another kind later, goes into its fold in the registry's order."""
+    panel = ParameterPanel()
+    qtbot.addWidget(panel)
+    openai = [p.name for p in registry.PARAMS if p.accepted_by("openai")]
+    assert panel.built_rows() == len(openai) < len(registry.PARAMS)
+    panel.set_server_kind("koboldcpp")
+    taken = {p.name for p in registry.PARAMS if p.accepted_by("koboldcpp")}
+    assert panel.built_rows() == len(taken | set(openai))
+    assert panel.row("mirostat").isHidden()  # built on request, hidden: kobold takes another
+    panel.rows()  # all of them
+    assert panel.built_rows() == len(registry.PARAMS)
+    for group, fold in panel.folds.items():
+        layout = fold.body_layout
+        shown = [layout.itemAt(i).widget().param.name for i in range(layout.count())]
+        openai_rows = [p for p in registry.PARAMS if registry.OPENAI in p.kinds]
+        expected = [p.name for p in openai_rows if p.group == group]
+        assert shown == expected

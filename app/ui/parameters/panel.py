@@ -1,7 +1,10 @@
 """The parameter panel, built from the registry (:mod:`app.core.parameters`).
 
-One row per parameter (:mod:`app.ui.parameters.rows`), built once at start-up; the server
-kind of the current profile decides which rows show (:meth:`ParameterPanel.set_server_kind`).
+One row per parameter (:mod:`app.ui.parameters.rows`), built the first time a server kind
+that takes it is shown (or the row is asked for): the default profile's server takes 23 of
+the 60, and each row is ~1 ms of start-up. The server kind of the current profile decides
+which rows show (:meth:`ParameterPanel.set_server_kind`); a row that is not built holds
+nothing (a value the kind does not take lives in the custom parameters).
 OpenAI's parameters sit in folds by group (Sampling, Penalties, Choices and probabilities,
 Text, Structure); the parameters only the kind's server takes have a fold of their own,
 ordered by group; custom parameters (any other body field) come last.
@@ -47,6 +50,16 @@ _NOTE_STYLE = (
 def is_openai(param: Param) -> bool:
     """OpenAI's own parameters (shown in the common folds); the rest are a kind's own."""
     return registry.OPENAI in param.kinds
+
+
+#: Each parameter's place in the registry (rows keep that order in their fold).
+_ORDER = {param.name: number for number, param in enumerate(registry.PARAMS)}
+
+
+def _params_of(group: Group, *, openai: bool) -> Iterator[Param]:
+    for param in registry.PARAMS:
+        if param.group == group and is_openai(param) == openai:
+            yield param
 
 
 def _group_label(group: Group) -> str:
@@ -104,16 +117,6 @@ class ParameterPanel(QScrollArea):
             self.own_fold.body_layout.addWidget(section.widget)
 
         self._rows: dict[str, ParamRow] = {}
-        for param in registry.PARAMS:
-            row = make_row(param)
-            self._rows[param.name] = row
-            if is_openai(param):
-                self.folds[param.group].body_layout.addWidget(row)
-            else:
-                section = self._sections[param.group]
-                section.layout.addWidget(row)
-                section.rows.append(row)
-            row.changed.connect(self._on_changed)
 
         self.custom = CustomSection()
         self.custom.changed.connect(self._on_changed)
@@ -122,25 +125,63 @@ class ParameterPanel(QScrollArea):
         outer.addStretch(1)
         self.setWidget(body)
 
-        stream = self._rows["stream"].check
-        stream.toggled.connect(self._rows["include_usage"].check.setEnabled)
-        self._rows["include_usage"].check.setEnabled(stream.isChecked())
+        stream = self.row("stream").check
+        stream.toggled.connect(self.row("include_usage").check.setEnabled)
+        self.row("include_usage").check.setEnabled(stream.isChecked())
         self.set_server_kind(DEFAULT_KIND)
+
+    def _build(self, param: Param) -> ParamRow:
+        """Make ``param``'s row, in its place (the registry's order) in its fold."""
+        row = make_row(param)
+        order = _ORDER[param.name]
+        before = sum(
+            1
+            for built in self._rows.values()
+            if built.param.group == param.group
+            and is_openai(built.param) == is_openai(param)
+            and _ORDER[built.param.name] < order
+        )
+        self._rows[param.name] = row
+        if is_openai(param):
+            self.folds[param.group].body_layout.insertWidget(before, row)
+        else:
+            section = self._sections[param.group]
+            section.layout.insertWidget(1 + before, row)  # after the heading
+            section.rows.append(row)
+        row.changed.connect(self._on_changed)
+        row.set_kind(self._kind)
+        row.setVisible(param.accepted_by(self._kind))
+        if param.name in self._marked or (
+            param.name == "include_usage" and "stream_options" in self._marked
+        ):
+            row.set_marked(self._rejected_note())
+        return row
 
     # -- attribute access by parameter name ----------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
-        rows = self.__dict__.get("_rows")
-        if rows is not None and name in rows:
-            return rows[name].main
+        if self.__dict__.get("_rows") is not None and name in _ORDER:
+            return self.row(name).main
         raise AttributeError(name)
 
     def row(self, name: str) -> ParamRow:
-        """The row of parameter ``name`` (every registry parameter has one)."""
-        return self._rows[name]
+        """The row of parameter ``name`` (every registry parameter has one; built now if
+        it was not yet)."""
+        row = self._rows.get(name)
+        if row is None:
+            param = registry.get(name)
+            if param is None:
+                raise KeyError(name)
+            row = self._build(param)
+        return row
 
     def rows(self) -> list[ParamRow]:
-        return list(self._rows.values())
+        """Every parameter's row, in the registry's order (all built)."""
+        return [self.row(param.name) for param in registry.PARAMS]
+
+    def built_rows(self) -> int:
+        """How many rows are built so far (for tests)."""
+        return len(self._rows)
 
     def custom_rows(self) -> list[CustomRow]:
         return self.custom.rows()
@@ -150,7 +191,9 @@ class ParameterPanel(QScrollArea):
 
     def fold_of(self, name: str) -> Fold:
         """The fold that holds parameter ``name``'s row."""
-        param = self._rows[name].param
+        param = registry.get(name)
+        if param is None:
+            raise KeyError(name)
         return self.folds[param.group] if is_openai(param) else self.own_fold
 
     # -- change notification --------------------------------------------------------------
@@ -195,6 +238,9 @@ class ParameterPanel(QScrollArea):
             self._kind = kind
             for row in self._rows.values():
                 row.set_kind(kind)
+            for param in registry.PARAMS:  # the rows this kind shows, built if they are not
+                if param.accepted_by(kind) and param.name not in self._rows:
+                    self._build(param)
             for row in moved:
                 row.clear_to_start()
             self.custom.set_kind(kind)
@@ -202,7 +248,7 @@ class ParameterPanel(QScrollArea):
                 param = custom.known()
                 if param is None or not param.accepted_by(kind) or custom.problem() is not None:
                     continue
-                if self._rows[param.name].show_value(custom.value()):
+                if self.row(param.name).show_value(custom.value()):
                     self.custom.remove_row(custom)
             self._show_kind(kind)
             self._kind_shown = kind
@@ -213,12 +259,10 @@ class ParameterPanel(QScrollArea):
         for row in self._rows.values():
             row.setVisible(row.param.accepted_by(kind))
         for group, fold in self.folds.items():
-            fold.setVisible(
-                any(r.param.accepted_by(kind) for r in self._rows_of(group, openai=True))
-            )
+            fold.setVisible(any(p.accepted_by(kind) for p in _params_of(group, openai=True)))
         any_own = False
-        for section in self._sections.values():
-            shown = any(r.param.accepted_by(kind) for r in section.rows)
+        for group, section in self._sections.items():
+            shown = any(p.accepted_by(kind) for p in _params_of(group, openai=False))
             section.widget.setVisible(shown)
             any_own = any_own or shown
         self.own_fold.setVisible(any_own)
@@ -227,11 +271,6 @@ class ParameterPanel(QScrollArea):
         if server.note:
             self.note.setText(QCoreApplication.translate("Core", server.note))
         self.note.setVisible(bool(server.note))
-
-    def _rows_of(self, group: Group, *, openai: bool) -> Iterator[ParamRow]:
-        for row in self._rows.values():
-            if row.param.group == group and is_openai(row.param) == openai:
-                yield row
 
     @staticmethod
     def _custom_text(row: ParamRow) -> str:
@@ -250,7 +289,7 @@ class ParameterPanel(QScrollArea):
         """
         errors: list[FieldError] = []
         params: dict[str, Any] = {}
-        stream = bool(self._rows["stream"].value())
+        stream = bool(self.row("stream").value())
         for name, row in self._rows.items():
             if not row.param.accepted_by(self._kind):
                 continue
@@ -287,13 +326,13 @@ class ParameterPanel(QScrollArea):
             for row in self._rows.values():
                 row.clear_to_start()
             stream = params.get("stream", True)
-            self._rows["stream"].show_value(stream is not False)
+            self.row("stream").show_value(stream is not False)
             for name, value in params.items():
                 if name == "stream" or value is None:
                     continue
                 param = registry.get(name)
                 takes = param is not None and param.accepted_by(self._kind)
-                if takes and self._rows[name].show_value(value):
+                if takes and self.row(name).show_value(value):
                     continue
                 self.custom.add_row(name, json.dumps(value, ensure_ascii=False))
             self._apply_marks()
@@ -304,9 +343,8 @@ class ParameterPanel(QScrollArea):
         """The widget that names parameter ``name`` (a body key) in the panel."""
         if name == "stream_options":
             name = "include_usage"
-        row = self._rows.get(name)
-        if row is not None:
-            return row.label_widget()
+        if name in _ORDER:
+            return self.row(name).label_widget()
         for custom in self.custom.rows():
             if custom.name() == name:
                 return custom.name_edit
