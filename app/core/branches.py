@@ -48,6 +48,18 @@ class Branch:
         return self.prefix + self.generated_text
 
     @property
+    def has_tokens(self) -> bool:
+        """Whether :attr:`tokens` has any (without putting the list together)."""
+        if self.prefix_tokens:
+            return True
+        result = self.result
+        return (
+            result is not None
+            and self.choice in result.choices
+            and bool(result.choices[self.choice].tokens)
+        )
+
+    @property
     def tokens(self) -> list[TokenLogprob]:
         own = []
         if self.result is not None and self.choice in self.result.choices:

@@ -42,16 +42,17 @@ async def _consume(
     try:
         batches = client.event_batches(endpoint, request, builder.result.wire)
         try:
-            async for batch in batches:
-                builder.apply_batch(batch)
-                if on_batch is not None:
-                    on_batch(batch)
-                if on_event is not None:
-                    for event in batch:
-                        on_event(event)
-                if output_limit and builder.output_chars > output_limit:
-                    builder.fail(OutputLimitError(output_limit))
-                    break
+            with collector.streaming():
+                async for batch in batches:
+                    builder.apply_batch(batch)
+                    if on_batch is not None:
+                        on_batch(batch)
+                    if on_event is not None:
+                        for event in batch:
+                            on_event(event)
+                    if output_limit and builder.output_chars > output_limit:
+                        builder.fail(OutputLimitError(output_limit))
+                        break
         finally:
             await batches.aclose()  # type: ignore[attr-defined]
     except CompletionError as exc:
@@ -82,19 +83,6 @@ async def execute(
     request.validate()
     if builder is None:
         builder = ResultBuilder(request.choice_count, streamed=request.stream)
-    with collector.streaming():
-        return await _execute(client, endpoint, request, builder, on_event, on_batch, output_limit)
-
-
-async def _execute(
-    client: CompletionClient,
-    endpoint: Endpoint,
-    request: CompletionRequest,
-    builder: ResultBuilder,
-    on_event: Callable[[Event], None] | None,
-    on_batch: Callable[[list[Event]], None] | None,
-    output_limit: int | None,
-) -> CompletionResult:
     inner = asyncio.ensure_future(
         _consume(client, endpoint, request, builder, on_event, on_batch, output_limit)
     )

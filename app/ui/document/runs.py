@@ -200,7 +200,7 @@ class DocumentRuns(QObject):
 
     def _compute_units(self, span: Span) -> None:
         tree, shown = self.tree, self.shown
-        if not _has_tokens(tree, shown):
+        if tree is None or shown is None or not tree.branches[shown].has_tokens:
             self.painted.emit(Painted(span, None))
             return
         soft = list(span.soft)
@@ -310,20 +310,6 @@ class DocumentRuns(QObject):
         self.span = span
         self.branchesChanged.emit()
         self._compute_units(span)
-
-
-def _has_tokens(tree: BranchTree | None, shown: int | None) -> bool:
-    if tree is None or shown is None:
-        return False
-    branch = tree.branches[shown]
-    result = branch.result
-    if branch.prefix_tokens:
-        return True
-    return (
-        result is not None
-        and branch.choice in result.choices
-        and bool(result.choices[branch.choice].tokens)
-    )
 
 
 def _text_and_tokens(tree: BranchTree | None, shown: int | None) -> tuple[str, list[TokenLogprob]]:
