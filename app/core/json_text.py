@@ -43,9 +43,6 @@ class Items:
         self.convert = convert
         self.direct = direct
 
-    def to_list(self) -> list[Any]:
-        return [self.convert(item) for item in self.items]
-
 
 def dumps(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False)``, in slices."""
