@@ -48,20 +48,31 @@ T = TypeVar("T")
 FRAME_MS = 16
 #: …and at most this much of it per choice (the rest waits for the next frame), so that a
 #: backlog (a burst from the server, a whole non-streamed answer) never becomes one long
-#: frame: writing a line costs the document about 8 µs, a character far less.
+#: frame: writing a line costs the document about 3 µs, a character far less.
 FRAME_CHARS = 32_768
 FRAME_LINES = 2_000
+#: A flood: a frame that carried more than this (64,000 characters a second, far more than
+#: anyone reads while it streams; a fast local model's 1,000 tokens a second are ~80
+#: characters a frame). Then the next frames come every :data:`FLOOD_FRAME_MS` (20 a
+#: second), each with up to that many times more text: a frame costs the GUI thread ~3 ms
+#: of writing and ~5 ms of painting however little it carries, time the stream's reading
+#: gets instead. The first frame with less goes back to :data:`FRAME_MS`.
+FLOOD_CHARS = 1_024
+FLOOD_LINES = 60
+FLOOD_FRAME_MS = 50
 
 
-def _take(parts: deque[str]) -> str:
-    """Up to a frame's worth of text from the front of ``parts`` (a part may be cut)."""
-    if sum(map(len, parts)) <= FRAME_CHARS:  # the usual frame: all of it, counted in C
+def _take(parts: deque[str], scale: float = 1.0) -> str:
+    """Up to a frame's worth of text (``scale`` times :data:`FRAME_CHARS` and
+    :data:`FRAME_LINES`) from the front of ``parts`` (a part may be cut)."""
+    chars, line_cap = int(FRAME_CHARS * scale), int(FRAME_LINES * scale)
+    if sum(map(len, parts)) <= chars:  # the usual frame: all of it, counted in C
         text = "".join(parts)
-        if text.count("\n") <= FRAME_LINES:
+        if text.count("\n") <= line_cap:
             parts.clear()
             return text
     out: list[str] = []
-    room, lines = FRAME_CHARS, FRAME_LINES
+    room, lines = chars, line_cap
     while parts and room > 0 and lines > 0:
         part = parts.popleft()
         if len(part) > room or part.count("\n") > lines:
@@ -130,6 +141,11 @@ class RunController(QObject):
         return self._task is not None and not self._task.done()
 
     @property
+    def frame_ms(self) -> int:
+        """Milliseconds between frames now: :data:`FRAME_MS`, or :data:`FLOOD_FRAME_MS`."""
+        return self._frame.interval()
+
+    @property
     def task(self) -> asyncio.Task[RunOutcome] | None:
         return self._task
 
@@ -153,6 +169,7 @@ class RunController(QObject):
         self._cancel_requested = False
         self._pending.clear()
         self.frames = 0
+        self._frame.setInterval(FRAME_MS)
         # The previous run's result goes now, not when this one ends: two runs' tokens
         # (a million objects each at 100k tokens with logprobs) are never alive at once.
         # Its record in the history has them if they are asked for again.
@@ -190,18 +207,21 @@ class RunController(QObject):
             self._frame.stop()
             return
         texts = {}
+        scale = self._frame.interval() / FRAME_MS
         for index, parts in list(self._pending.items()):
-            texts[index] = _take(parts)
+            texts[index] = _take(parts, scale)
             if not parts:
                 del self._pending[index]
         self.frames += 1
+        flood = any(len(t) > FLOOD_CHARS or t.count("\n") > FLOOD_LINES for t in texts.values())
+        self._frame.setInterval(FLOOD_FRAME_MS if flood else FRAME_MS)
         self.textReceived.emit(texts)
 
     async def _drain(self) -> None:
         """Hand over what is still pending, a frame at a time, before the run's end."""
         self.flush()
         while self._pending:
-            await asyncio.sleep(FRAME_MS / 1000)
+            await asyncio.sleep(self._frame.interval() / 1000)
             self.flush()
 
     def after_run(self, work: Callable[[], T]) -> asyncio.Future[T]:
