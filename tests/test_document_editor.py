@@ -369,3 +369,23 @@ def test_a_write_colours_the_screen_after_it_and_typing_is_coloured_again(editor
 def tinted_at(editor, position: int) -> bool:
     block = editor.document().findBlock(position)
     return any(f.format.background().color().alpha() for f in block.layout().formats())
+
+
+def _layout_one_by_one(text, units, soft):
+    """What :func:`layout_units` computes, unit by unit (the reference)."""
+    u16 = [len(text[:i].encode("utf-16-le")) // 2 for i in range(len(text) + 1)]
+    starts = [u16[u.start] + sum(1 for o in soft if o <= u.start) for u in units]
+    ends = [u16[u.end] + sum(1 for o in soft if o <= max(u.start, u.end - 1)) for u in units]
+    return starts, ends
+
+
+@given(st.lists(st.text(alphabet="ab \n字🙂", min_size=1, max_size=3), max_size=25),
+       st.lists(st.integers(1, 60), max_size=5))  # fmt: skip
+def test_unit_layout_positions_count_utf16_and_soft_breaks(parts, soft):
+    text = "".join(parts)
+    soft = sorted({o for o in soft if o < len(text)})
+    tokens = [TokenLogprob(p, None if i % 3 == 2 else -0.25 * i) for i, p in enumerate(parts)]
+    units = align(text, tokens)
+    layout = layout_units(text, units, tokens, soft)
+    assert (list(layout.starts), list(layout.ends)) == _layout_one_by_one(text, units, soft)
+    assert list(layout.probabilities) == [u.probability for u in units]

@@ -49,6 +49,21 @@ def test_align_is_ordered_and_inside_the_text(parts):
         pos = unit.end
 
 
+@given(st.lists(st.text(min_size=1, max_size=4), max_size=30),
+       st.lists(st.none() | st.floats(-20, 0), min_size=30, max_size=30))  # fmt: skip
+def test_align_of_whole_tokens_is_the_same_counted_at_once_or_token_by_token(parts, logprobs):
+    text = "".join(parts)
+    tokens = [tok(p, lp) for p, lp in zip(parts, logprobs, strict=False)]
+    fast = align(text, tokens)  # every token is its own piece of the text: counted at once
+    # An empty token (no unit of its own) sends the same tokens the token-by-token way.
+    slow = align(text, [*tokens, tok("")])
+    assert fast == slow
+    assert [text[u.start : u.end] for u in fast] == parts
+    assert [(u.first, u.last, u.logprob) for u in fast] == [
+        (i, i + 1, t.logprob) for i, t in enumerate(tokens)
+    ]
+
+
 @given(st.text(max_size=40), st.lists(st.text(max_size=3), max_size=20))
 def test_align_never_fails_on_garbage(text, tokens):
     units = align(text, [tok(t) for t in tokens])

@@ -16,6 +16,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
@@ -71,14 +72,23 @@ def layout_units(
     """Relative document positions of ``units`` over ``text`` with soft breaks before the
     character offsets ``soft``. Pure Python: runs in a worker thread."""
     u16 = utf16_offsets(text)
-    starts: list[int] = []
-    ends: list[int] = []
-    for unit in units:
-        s16 = u16[unit.start] if u16 else unit.start
-        e16 = u16[unit.end] if u16 else unit.end
-        starts.append(s16 + bisect_right(soft, unit.start))
-        ends.append(e16 + bisect_right(soft, max(unit.start, unit.end - 1)))
-    return UnitLayout(list(units), list(tokens), starts, ends, [u.probability for u in units])
+    first = list(map(itemgetter(0), units))  # code points
+    last = list(map(itemgetter(1), units))
+    # A soft break counts once it comes before the unit's first (or last) character.
+    inner = [e - 1 if e > s else s for s, e in zip(first, last, strict=True)]
+    starts16 = first if u16 is None else list(map(u16.__getitem__, first))
+    ends16 = last if u16 is None else list(map(u16.__getitem__, last))
+    if soft:
+        starts = [p + bisect_right(soft, c) for p, c in zip(starts16, first, strict=True)]
+        ends = [p + bisect_right(soft, c) for p, c in zip(ends16, inner, strict=True)]
+    else:
+        starts, ends = starts16, ends16
+    logprobs = list(map(itemgetter(4), units))
+    if None in logprobs:
+        probabilities = [None if lp is None else math.exp(lp) for lp in logprobs]
+    else:
+        probabilities = list(map(math.exp, logprobs))
+    return UnitLayout(list(units), list(tokens), starts, ends, probabilities)
 
 
 class Span:
