@@ -23,6 +23,8 @@ __all__ = ["TokenUnit", "UnitIndex", "align"]
 
 _LOOKAHEAD_TOKENS = 8
 _CHARS_PER_TOKEN = 4
+#: Tokens handled per C call when counting a run at once (~1 ms each).
+SLICE = 4096
 
 
 class TokenUnit(NamedTuple):
@@ -41,6 +43,9 @@ class TokenUnit(NamedTuple):
     @property
     def size(self) -> int:
         return self.last - self.first
+
+
+_new_unit = partial(tuple.__new__, TokenUnit)
 
 
 def _joint(tokens: Sequence[TokenLogprob], first: int, last: int) -> float | None:
@@ -72,29 +77,34 @@ def _find_next(text: str, tokens: Sequence[TokenLogprob], pos: int, i: int) -> t
     return -1, -1
 
 
+def _whole_tokens(text: str, tokens: Sequence[TokenLogprob]) -> list[TokenUnit] | None:
+    """The units when every token is its own piece of the text, in order (the usual run),
+    or ``None``. Counted in C a slice at a time: a 100k-token run in ~60 ms instead of
+    ~110 ms token by token, and no single C call holds the interpreter for more than ~1 ms
+    (this runs in a worker while the GUI thread paints)."""
+    units: list[TokenUnit] = []
+    pos = 0
+    for first in range(0, len(tokens), SLICE):
+        chunk = tokens[first : first + SLICE]
+        strings = list(map(itemgetter(0), chunk))
+        if not all(strings) or not text.startswith("".join(strings), pos):
+            return None
+        ends = list(accumulate(map(len, strings), initial=pos))
+        last = first + len(chunk)
+        starts = ends[:-1]
+        del ends[0]
+        pieces = zip(starts, ends, range(first, last), range(first + 1, last + 1),
+                     map(itemgetter(1), chunk), strict=True)  # fmt: skip
+        units += map(_new_unit, pieces)
+        pos = ends[-1]
+    return units if pos == len(text) else None
+
+
 def align(text: str, tokens: Sequence[TokenLogprob]) -> list[TokenUnit]:
     """Units covering ``text`` in order, one per token or per group of byte tokens."""
-    strings = list(map(itemgetter(0), tokens))
-    if all(strings) and "".join(strings) == text:
-        # The usual run: every token is its own piece of the text, in order. Counted in C
-        # (a 100k-token run in ~60 ms instead of ~110 ms token by token).
-        ends = list(accumulate(map(len, strings)))
-        starts = [0, *ends]
-        starts.pop()
-        n = len(strings)
-        return list(
-            map(
-                partial(tuple.__new__, TokenUnit),
-                zip(
-                    starts,
-                    ends,
-                    range(n),
-                    range(1, n + 1),
-                    map(itemgetter(1), tokens),
-                    strict=True,
-                ),
-            )
-        )
+    whole = _whole_tokens(text, tokens)
+    if whole is not None:
+        return whole
     units: list[TokenUnit] = []
     pos = i = 0
     n = len(tokens)

@@ -22,7 +22,7 @@ from PySide6.QtGui import QTextCursor, QTextDocument
 
 from app.core.document_text import utf16_offsets
 from app.core.logprobs import TokenLogprob
-from app.core.token_units import TokenUnit
+from app.core.token_units import SLICE, TokenUnit
 
 __all__ = ["COMPLETION", "SCORE", "Span", "SpanState", "UnitLayout", "layout_units"]
 
@@ -72,22 +72,30 @@ def layout_units(
     """Relative document positions of ``units`` over ``text`` with soft breaks before the
     character offsets ``soft``. Pure Python: runs in a worker thread."""
     u16 = utf16_offsets(text)
-    first = list(map(itemgetter(0), units))  # code points
-    last = list(map(itemgetter(1), units))
-    # A soft break counts once it comes before the unit's first (or last) character.
-    inner = [e - 1 if e > s else s for s, e in zip(first, last, strict=True)]
-    starts16 = first if u16 is None else list(map(u16.__getitem__, first))
-    ends16 = last if u16 is None else list(map(u16.__getitem__, last))
-    if soft:
-        starts = [p + bisect_right(soft, c) for p, c in zip(starts16, first, strict=True)]
-        ends = [p + bisect_right(soft, c) for p, c in zip(ends16, inner, strict=True)]
-    else:
-        starts, ends = starts16, ends16
-    logprobs = list(map(itemgetter(4), units))
-    if None in logprobs:
-        probabilities = [None if lp is None else math.exp(lp) for lp in logprobs]
-    else:
-        probabilities = list(map(math.exp, logprobs))
+    starts: list[int] = []
+    ends: list[int] = []
+    probabilities: list[float | None] = []
+    # List-wise, a slice at a time (no C call holds the interpreter for long: this runs in
+    # a worker while the GUI thread paints).
+    for k in range(0, len(units), SLICE):
+        chunk = units[k : k + SLICE]
+        first = list(map(itemgetter(0), chunk))  # code points
+        last = list(map(itemgetter(1), chunk))
+        # A soft break counts once it comes before the unit's first (or last) character.
+        inner = [e - 1 if e > s else s for s, e in zip(first, last, strict=True)]
+        starts16 = first if u16 is None else list(map(u16.__getitem__, first))
+        ends16 = last if u16 is None else list(map(u16.__getitem__, last))
+        if soft:
+            starts += [p + bisect_right(soft, c) for p, c in zip(starts16, first, strict=True)]
+            ends += [p + bisect_right(soft, c) for p, c in zip(ends16, inner, strict=True)]
+        else:
+            starts += starts16
+            ends += ends16
+        logprobs = list(map(itemgetter(4), chunk))
+        if None in logprobs:
+            probabilities += [None if lp is None else math.exp(lp) for lp in logprobs]
+        else:
+            probabilities += map(math.exp, logprobs)
     return UnitLayout(list(units), list(tokens), starts, ends, probabilities)
 
 
