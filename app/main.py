@@ -150,6 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_batch(args)
     _import_core_before_qt()
+    from app.ui.shell.feature_scan import skip_feature_scan
+
+    skip_feature_scan()  # before the UI's modules are imported
     from app.ui.shell.application import run_gui
 
     return run_gui(paths, smoke_test=args.smoke_test, argv=[sys.argv[0]])

@@ -7,6 +7,11 @@ app (``completion-playground --smoke-test`` with a fresh config folder). Printed
 (targets: CPU ≤ 2×, memory ≤ 1.5×). Also which heavy modules the app imported before its
 first frame (it should not load the HTTP stack, keyring or dialogs yet).
 
+Two more floors show what any window of this kind pays before its own code: the bare window
+showing one line of text (Qt loads its fonts and text engine only when text is painted), and
+that window on the event loop the app is built on (asyncio with qasync, a fixed choice; asyncio
+imports ``ssl`` and with it OpenSSL). Their ratios to the bare window are printed too.
+
 Both start with their bytecode cached, as every start after the first does (pip and the
 .deb compile it at install; a checkout writes ``__pycache__`` on the first start): one
 unmeasured round fills a private cache (``PYTHONPYCACHEPREFIX`` in a temporary folder), even
@@ -43,6 +48,22 @@ u = resource.getrusage(resource.RUSAGE_SELF)
 print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
 
+TEXT = BARE.replace(
+    "window.resize(1280, 800)",
+    "from PySide6.QtWidgets import QPlainTextEdit\n"
+    "window.setCentralWidget(QPlainTextEdit('Once upon a time'))\n"
+    "window.resize(1280, 800)",
+)
+
+LOOP = TEXT.replace(
+    "app.exec()",
+    "import asyncio, qasync\n"
+    "loop = qasync.QEventLoop(app)\n"
+    "asyncio.set_event_loop(loop)\n"
+    "with loop:\n"
+    "    loop.run_forever()",
+)
+
 PROBE = """
 import sys
 from app.main import main
@@ -56,6 +77,10 @@ import resource
 u = resource.getrusage(resource.RUSAGE_SELF)
 print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
+
+
+#: The floors, cheapest first: an empty window, one showing text, that on asyncio + qasync.
+FLOORS = ("bare QMainWindow", "+ a line of text", "+ text on asyncio/qasync")
 
 
 def measure(argv: list[str], pycache: str) -> tuple[float, float, str]:
@@ -78,27 +103,37 @@ def main() -> None:
     from PySide6 import __version__ as pyside
 
     print(describe(f"PySide6 {pyside}"))
-    bare_cpu, app_cpu, bare_mem, app_mem = [], [], [], []
+    cpu: dict[str, list[float]] = {name: [] for name in (*FLOORS, "app")}
+    mem: dict[str, list[float]] = {name: [] for name in cpu}
     loaded = ""
     with tempfile.TemporaryDirectory() as pycache:
-        for round_ in range(args.rounds + 1):  # alternate: both see the same conditions
-            cpu, mem, _out = measure([sys.executable, "-c", BARE], pycache)
+        for round_ in range(args.rounds + 1):  # alternate: all see the same conditions
+            figures = {
+                name: measure([sys.executable, "-c", script], pycache)
+                for name, script in zip(FLOORS, (BARE, TEXT, LOOP), strict=True)
+            }
             with tempfile.TemporaryDirectory() as home:
                 argv = [sys.executable, "-c", PROBE, "--config-dir", home, "--smoke-test"]
-                acpu, amem, out = measure(argv, pycache)
+                figures["app"] = measure(argv, pycache)
             if not round_:
                 continue  # the bytecode cache was being filled
-            bare_cpu.append(cpu)
-            bare_mem.append(mem)
-            app_cpu.append(acpu)
-            app_mem.append(amem)
+            for name, (c, m, _out) in figures.items():
+                cpu[name].append(c)
+                mem[name].append(m)
+            out = figures["app"][2]
             loaded = next((line for line in out.splitlines() if line.startswith("LOADED")), "")
-    b, a = statistics.median(bare_cpu), statistics.median(app_cpu)
-    print(f"bare QMainWindow:  CPU {b:.3f} s, max RSS {statistics.median(bare_mem):.0f} MB")
-    print(f"the app's window:  CPU {a:.3f} s, max RSS {statistics.median(app_mem):.0f} MB")
+    c = {name: statistics.median(v) for name, v in cpu.items()}
+    m = {name: statistics.median(v) for name, v in mem.items()}
+    b = "bare QMainWindow"
+    for name in cpu:
+        label = "the app's window" if name == "app" else name
+        print(
+            f"{label + ':':38} CPU {c[name]:.3f} s ({c[name] / c[b]:.2f}×), "
+            f"max RSS {m[name]:.0f} MB ({m[name] / m[b]:.2f}×)"
+        )
     print(
-        f"ratio app/bare:    CPU {a / b:.2f}× (target ≤ 2), memory "
-        f"{statistics.median(app_mem) / statistics.median(bare_mem):.2f}× (target ≤ 1.5)"
+        f"ratio app/bare:    CPU {c['app'] / c[b]:.2f}× (target ≤ 2), memory "
+        f"{m['app'] / m[b]:.2f}× (target ≤ 1.5)"
     )
     print(f"heavy modules at the first frame: {loaded.removeprefix('LOADED: ')}")
     print(f"(medians of {args.rounds} rounds)")
