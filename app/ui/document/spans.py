@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -66,6 +66,23 @@ class UnitLayout:
         return None if p is None or p != p else p
 
 
+def _after_breaks(positions: list[int], offsets: list[int], soft: Sequence[int]) -> list[int]:
+    """``positions[i]`` plus the number of soft breaks at or before ``offsets[i]`` (both in
+    order): one C pass per stretch between two breaks, not a search per unit."""
+    if not offsets:
+        return []
+    count = bisect_right(soft, offsets[0])
+    stop = bisect_right(soft, offsets[-1])
+    out: list[int] = []
+    begin = 0
+    for offset in soft[count:stop]:
+        end = bisect_left(offsets, offset, begin)
+        out += map(count.__add__, positions[begin:end])
+        begin, count = end, count + 1
+    out += map(count.__add__, positions[begin:])
+    return out
+
+
 def layout_units(
     text: str, units: Sequence[TokenUnit], tokens: Sequence[TokenLogprob], soft: Sequence[int]
 ) -> UnitLayout:
@@ -81,13 +98,13 @@ def layout_units(
         chunk = units[k : k + SLICE]
         first = list(map(itemgetter(0), chunk))  # code points
         last = list(map(itemgetter(1), chunk))
-        # A soft break counts once it comes before the unit's first (or last) character.
-        inner = [e - 1 if e > s else s for s, e in zip(first, last, strict=True)]
         starts16 = first if u16 is None else list(map(u16.__getitem__, first))
         ends16 = last if u16 is None else list(map(u16.__getitem__, last))
         if soft:
-            starts += [p + bisect_right(soft, c) for p, c in zip(starts16, first, strict=True)]
-            ends += [p + bisect_right(soft, c) for p, c in zip(ends16, inner, strict=True)]
+            # A soft break counts once it comes before the unit's first (or last) character.
+            inner = list(map(max, first, map((-1).__add__, last)))
+            starts += _after_breaks(starts16, first, soft)
+            ends += _after_breaks(ends16, inner, soft)
         else:
             starts += starts16
             ends += ends16
