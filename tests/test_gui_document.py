@@ -12,7 +12,7 @@ import gc
 import weakref
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -150,6 +150,26 @@ def test_a_long_paragraph_streams_into_short_blocks(qtbot, window, api):
     window.controller.runStarted.connect(lambda _: paces.append(window.controller.frame_ms))
     run(qtbot, window)
     assert paces == [FRAME_MS]
+
+
+def test_the_last_frame_has_its_own_loop_turn_before_the_run_ends(qtbot, window, api):
+    """The end of a run (buttons, status, branches) is not done in the same event-loop turn
+    as writing the last frame: together they were one stall."""
+    profile = window.profiles.current
+    profile.base_url = api.base_url("fast")
+    window.profiles.save_profile(profile.name, profile)
+    window.parameters.max_tokens.set_value(2000)
+    events: list[str] = []
+
+    def on_text(_texts: object) -> None:
+        events.append("text")
+        QTimer.singleShot(0, lambda: events.append("turn"))
+
+    window.controller.textReceived.connect(on_text)
+    window.controller.runFinished.connect(lambda _: events.append("end"))
+    run(qtbot, window)
+    last_text = len(events) - 1 - events[::-1].index("text")
+    assert "turn" in events[last_text : events.index("end")]
 
 
 @pytest.mark.parametrize(("size", "share"), [((1280, 800), 0.60), ((1024, 700), 0.50)])

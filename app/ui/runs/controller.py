@@ -218,11 +218,16 @@ class RunController(QObject):
         self.textReceived.emit(texts)
 
     async def _drain(self) -> None:
-        """Hand over what is still pending, a frame at a time, before the run's end."""
+        """Hand over what is still pending, a frame at a time, before the run's end. The
+        last frame is painted before the run's end is announced (the end's own work does
+        not share an event-loop turn with a frame's)."""
+        if not self._pending:
+            return
         self.flush()
         while self._pending:
             await asyncio.sleep(self._frame.interval() / 1000)
             self.flush()
+        await asyncio.sleep(0)
 
     def after_run(self, work: Callable[[], T]) -> asyncio.Future[T]:
         """Run ``work`` in the after-run worker thread, after what was asked for before."""
