@@ -202,7 +202,9 @@ class RunController(QObject):
 
     def flush(self) -> None:
         """Hand the text that arrived since the last frame to the views (one signal), at
-        most :data:`FRAME_CHARS` characters or :data:`FRAME_LINES` lines per choice."""
+        most :data:`FRAME_CHARS` characters or :data:`FRAME_LINES` lines per choice (as
+        many times more as the frame's interval is longer under a flood), and set the
+        next frame's interval from what this one carried."""
         if not self._pending:
             self._frame.stop()
             return
