@@ -164,8 +164,6 @@ def _import_core_before_qt() -> None:
     (~0.2 ms a module; these ~100, the stdlib's among them, never use it). About 25 ms of
     the start-up."""
     import app.core.branches
-    import app.core.code_export
-    import app.core.curl_parse
     import app.core.document_text
     import app.core.heap
     import app.core.prompt_score

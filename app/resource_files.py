@@ -5,7 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["resource_path"]
+__all__ = ["ICON_SIZES", "icon_png", "resource_path"]
+
+#: The sizes the app icon is rendered to as PNG (``scripts/render_icons.py``): what
+#: desktops, installers and the window use.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def _roots() -> list[Path]:
@@ -24,3 +28,8 @@ def resource_path(*parts: str) -> Path:
         if candidate.exists():
             return candidate
     return _roots()[-1].joinpath(*parts)
+
+
+def icon_png(name: str, size: int) -> Path:
+    """The app icon ``name`` rendered at ``size`` pixels (in the icon theme's layout)."""
+    return resource_path("icons", "hicolor", f"{size}x{size}", "apps", f"{name}.png")

@@ -68,10 +68,8 @@ PROBE = """
 import sys
 from app.main import main
 code = main(sys.argv[1:])
-heavy = sorted(m for m in ("httpx", "keyring", "app.ui.compare.compare_window",
-                           "app.ui.profiles.profile_dialog", "app.ui.analysis.wire_inspector",
-                           "app.core.client", "app.ui.history.history_panel")
-               if m in sys.modules)
+from app.ui.shell.application import NOT_AT_START
+heavy = sorted(m for m in NOT_AT_START if m in sys.modules)
 print("LOADED:", ",".join(heavy) or "none")
 import resource
 u = resource.getrusage(resource.RUSAGE_SELF)

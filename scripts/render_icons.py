@@ -21,9 +21,12 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import APP_NAME as NAME  # noqa: E402
+from app.resource_files import ICON_SIZES, icon_png  # noqa: E402
+
 ICONS = ROOT / "resources" / "icons"
-NAME = "completion-playground"
-SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def render(renderer: QSvgRenderer, size: int) -> QImage:
@@ -42,8 +45,8 @@ def main() -> int:
     if not renderer.isValid():
         print("the SVG cannot be read", file=sys.stderr)
         return 1
-    for size in SIZES:
-        target = ICONS / "hicolor" / f"{size}x{size}" / "apps" / f"{NAME}.png"
+    for size in ICON_SIZES:
+        target = icon_png(NAME, size)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not render(renderer, size).save(str(target), "PNG"):
             print(f"could not write {target}", file=sys.stderr)

@@ -44,6 +44,25 @@ def window(open_window, api):
 # -- Settings ------------------------------------------------------------------------------
 
 
+def test_the_editor_font_reaches_marked_editors_only_and_skips_deleted_ones(qtbot, monkeypatch):
+    from shiboken6 import delete
+
+    from app.ui.common import editor_font
+
+    monkeypatch.setattr(editor_font, "_choice", None)  # restored after the test
+    marked, gone, other = QPlainTextEdit(), QPlainTextEdit(), QPlainTextEdit()
+    qtbot.addWidget(marked)
+    qtbot.addWidget(other)
+    editor_font.mark_editor(marked)
+    editor_font.mark_editor(gone)
+    delete(gone)  # its C++ side is gone while Python still holds the wrapper
+    size = other.font().pointSize()
+    editor_font.set_editor_font("DejaVu Sans", size + 7)
+    assert marked.font().pointSize() == size + 7
+    assert marked.font().family() == "DejaVu Sans"
+    assert other.font().pointSize() == size
+
+
 def test_settings_apply_theme_font_timeouts_and_language(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_Comma, CTRL)
     dialog = window.settings.dialog
@@ -345,6 +364,6 @@ def test_about_lists_version_and_licences_and_the_icon_is_set(qtbot, window):
     icon = QGuiApplication.windowIcon()
     assert not icon.isNull()
     assert not icon.pixmap(256, 256).isNull()
-    # HiDPI: at a device pixel ratio of 2 the icon has twice the pixels (the SVG scales).
+    # HiDPI: at a device pixel ratio of 2 the icon has twice the pixels (the 128 px PNG).
     sharp = icon.pixmap(QSize(64, 64), 2.0)
     assert (sharp.width(), sharp.devicePixelRatio()) == (128, 2.0)

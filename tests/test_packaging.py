@@ -47,8 +47,11 @@ def test_appstream_metainfo_is_valid():
 
 
 def test_icons_exist_for_every_size_the_packages_use():
-    for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        assert (ROOT / "resources/icons/hicolor" / f"{size}x{size}/apps/{APP_NAME}.png").is_file()
+    from app.resource_files import ICON_SIZES, icon_png
+
+    for size in ICON_SIZES:
+        assert icon_png(APP_NAME, size).is_file()
+        assert ROOT / "resources" in icon_png(APP_NAME, size).parents
     assert (ROOT / "resources/icons" / f"{APP_NAME}.ico").is_file()
 
 

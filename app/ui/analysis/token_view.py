@@ -32,6 +32,7 @@ from app.core.token_stats import alternatives
 from app.core.token_units import TokenUnit, align
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
+from app.ui.common.viewport import viewport
 
 __all__ = [
     "ProbabilityMode",
@@ -199,7 +200,7 @@ class TokenTextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setUndoRedoEnabled(False)
         self.setMouseTracking(True)
-        self.viewport().setMouseTracking(True)
+        viewport(self).setMouseTracking(True)  # wrapped cheaply before Qt hands it over
         self.tokens: list[TokenLogprob] = []
         self.units: list[TokenUnit] = []
         self._highlighter = _Highlighter(self.document())

@@ -10,11 +10,15 @@ Import curl reads a pasted command (:func:`app.core.curl_parse.parse_curl`), sel
 remote profile whose base URL matches or creates one ("Imported – host"), puts a literal
 key into the keyring through :class:`ProfileManager`, and fills the editor (one undo
 step). Problems are shown in the dialog, which keeps the pasted text.
+
+The dialogs, the code generator and the curl reader load when first used (start-up
+imports only what the first frame needs).
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QTimer
@@ -22,17 +26,18 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from app.core.capabilities import without_unsupported
-from app.core.code_export import DEFAULT_KEY_ENV, generate
-from app.core.curl_parse import CurlImportError, ImportedCurl, parse_curl
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
 from app.core.profiles import Profile, ProfileError
 from app.core.request import CompletionRequest, RequestValidationError
-from app.ui.code.code_view import CodeViewDialog, CurlImportDialog
 from app.ui.common.message_area import Severity
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
 from app.ui.profiles.profile_manager import ProfileManager
+
+if TYPE_CHECKING:
+    from app.core.curl_parse import ImportedCurl
+    from app.ui.code.code_view import CodeViewDialog, CurlImportDialog
 
 __all__ = ["CodeActions"]
 
@@ -75,6 +80,8 @@ class CodeActions(QObject):
 
     def show_code(self) -> CodeViewDialog:
         if self.code_dialog is None:
+            from app.ui.code.code_view import CodeViewDialog
+
             self.code_dialog = CodeViewDialog(self.window)
             self.code_dialog.languageChanged.connect(lambda _: self.refresh())
         self.refresh()
@@ -133,6 +140,8 @@ class CodeActions(QObject):
         except RequestValidationError as exc:
             dialog.show_problem(self.tr("The request is not valid yet: {0}").format(exc))
             return
+        from app.core.code_export import DEFAULT_KEY_ENV, generate
+
         request, dropped = without_unsupported(request, profile.unsupported)
         base_url, url_note = self._base_url(profile)
         code = generate(
@@ -161,6 +170,8 @@ class CodeActions(QObject):
 
     def show_import(self) -> CurlImportDialog:
         if self.import_dialog is None:
+            from app.ui.code.code_view import CurlImportDialog
+
             self.import_dialog = CurlImportDialog(self.window)
             self.import_dialog.importRequested.connect(self.import_command)
         self.import_dialog.show()
@@ -169,6 +180,8 @@ class CodeActions(QObject):
         return self.import_dialog
 
     def import_command(self, text: str) -> asyncio.Task[bool] | None:
+        from app.core.curl_parse import CurlImportError, parse_curl
+
         dialog = self.import_dialog
         try:
             imported = parse_curl(text)

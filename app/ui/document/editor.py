@@ -39,6 +39,7 @@ from app.core.document_text import SOFT_LIMIT, soft_pieces
 from app.ui.analysis.token_view import ProbabilityMode, describe_probability, describe_token
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
+from app.ui.common.viewport import viewport
 from app.ui.document.highlighter import DocumentHighlighter
 from app.ui.document.soft_breaks import SOFT_BREAK, SoftBreaks
 from app.ui.document.soft_breaks import is_soft as _is_soft
@@ -78,7 +79,7 @@ class DocumentEditor(QPlainTextEdit):
         self.setTabChangesFocus(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setMouseTracking(True)
-        self.viewport().setMouseTracking(True)
+        viewport(self).setMouseTracking(True)  # wrapped cheaply before Qt hands it over
         self.history_actions: tuple[QAction, QAction] | None = None
         self.spans: list[Span] = []
         self._positions: list[tuple[int, int]] = []  # (start, end) per span, before edits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -13,7 +13,7 @@ from app.core.connections import Connections
 from app.core.keys import KeyStore
 from app.core.paths import AppPaths
 from app.core.settings import LoadedSettings, SettingsFile
-from app.resource_files import resource_path
+from app.resource_files import ICON_SIZES, icon_png
 from app.ui.common.i18n import install_translators
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
@@ -22,7 +22,24 @@ from app.ui.shell.gc_guard import GCGuard
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.storage import open_storage
 
-__all__ = ["create_window", "run_gui"]
+__all__ = ["NOT_AT_START", "create_window", "run_gui"]
+
+#: Modules the first frame does without: they load when first used (checked by a test and
+#: printed by ``bench/startup.py``).
+NOT_AT_START = (
+    "httpx",
+    "keyring",
+    "app.core.client",
+    "app.core.code_export",
+    "app.core.curl_parse",
+    "app.ui.analysis.wire_inspector",
+    "app.ui.batch.batch_window",
+    "app.ui.code.code_view",
+    "app.ui.compare.compare_window",
+    "app.ui.history.history_panel",
+    "app.ui.profiles.profile_dialog",
+    "app.ui.shell.settings_dialog",
+)
 
 
 def _application(argv: list[str]) -> QApplication:
@@ -39,12 +56,13 @@ def _application(argv: list[str]) -> QApplication:
 
 
 def app_icon() -> QIcon:
-    """The app icon: the SVG (sharp at any scale) plus the rendered PNG sizes."""
-    icon = QIcon(str(resource_path("icons", f"{APP_NAME}.svg")))
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        png = resource_path("icons", "hicolor", f"{size}x{size}", "apps", f"{APP_NAME}.png")
+    """The app icon: its rendered PNG sizes, 16 to 512 pixels (Qt scales the nearest; the
+    SVG, for the desktop's icon theme, would load Qt's SVG module at start-up: 3 MB)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = icon_png(APP_NAME, size)
         if png.exists():
-            icon.addFile(str(png))
+            icon.addFile(str(png), QSize(size, size))
     return icon
 
 

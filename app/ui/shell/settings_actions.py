@@ -9,6 +9,7 @@ are shown in the dialog, which keeps the user's choices.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,8 +24,10 @@ from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
-from app.ui.shell.settings_dialog import SettingsDialog
 from app.ui.shell.storage import WindowStorage
+
+if TYPE_CHECKING:
+    from app.ui.shell.settings_dialog import SettingsDialog
 
 __all__ = ["SettingsActions"]
 
@@ -64,6 +67,8 @@ class SettingsActions(QObject):
 
     def show(self) -> SettingsDialog:
         if self.dialog is None:
+            from app.ui.shell.settings_dialog import SettingsDialog  # built on first use
+
             self.dialog = SettingsDialog(self.window)
             self.dialog.applyRequested.connect(self.save)
         self.dialog.load(self.settings)

@@ -1,0 +1,85 @@
+"""Start-up stays light: what the first frame loads, checked in a fresh process.
+
+Timing is for ``bench/startup.py``; these check the shape: the modules used later are not
+imported, PySide has not been made to create every Qt class (it does when a scroll area's
+viewport or Qt's private widgets reach Python unwrapped: app/ui/common/viewport.py), and
+the window icon does not load Qt's SVG module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.ui.shell.application import NOT_AT_START
+
+PROBE = """
+import json, sys
+from app.main import main
+main(["--config-dir", sys.argv[1], "--smoke-test"])
+from PySide6 import QtWidgets
+try:
+    maps = open("/proc/self/maps").read()
+except OSError:
+    maps = None
+print(json.dumps({
+    "modules": sorted(sys.modules),
+    "widget_classes": sorted(QtWidgets.__dict__),
+    "svg": None if maps is None else "libQt6Svg" in maps,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def first_frame(tmp_path_factory):
+    home = tmp_path_factory.mktemp("startup")
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(home)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+def test_what_comes_later_is_not_imported(first_frame):
+    loaded = [name for name in NOT_AT_START if name in first_frame["modules"]]
+    assert loaded == []
+    assert "app.ui.shell.main_window" in first_frame["modules"]  # the probe did start
+
+
+def test_pyside_made_only_the_classes_the_window_names(first_frame):
+    classes = set(first_frame["widget_classes"])
+    assert "QPlainTextEdit" in classes and "QMainWindow" in classes
+    # Never used by the first frame: present only if PySide made every class.
+    assert not classes & {"QWizard", "QCalendarWidget", "QColumnView", "QMdiArea"}
+
+
+def test_the_window_icon_does_not_load_the_svg_module(first_frame):
+    if first_frame["svg"] is None:
+        pytest.skip("no /proc/self/maps here")
+    assert first_frame["svg"] is False
+
+
+@pytest.mark.parametrize("kind", ["QPlainTextEdit", "QScrollArea", "custom viewport"])
+def test_the_cheap_viewport_is_the_area_s_viewport(qtbot, kind):
+    from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QWidget
+
+    from app.ui.common.viewport import viewport
+
+    area = QPlainTextEdit() if kind == "QPlainTextEdit" else QScrollArea()
+    qtbot.addWidget(area)
+    if kind == "custom viewport":
+        custom = QWidget()
+        custom.setObjectName("mine")
+        area.setViewport(custom)
+    found = viewport(area)
+    assert found is area.viewport()
+    if kind == "custom viewport":
+        assert found is custom
