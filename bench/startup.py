@@ -7,10 +7,12 @@ app (``completion-playground --smoke-test`` with a fresh config folder). Printed
 (targets: CPU ≤ 2×, memory ≤ 1.5×). Also which heavy modules the app imported before its
 first frame (it should not load the HTTP stack, keyring or dialogs yet).
 
-Two more floors show what any window of this kind pays before its own code: the bare window
-showing one line of text (Qt loads its fonts and text engine only when text is painted), and
-that window on the event loop the app is built on (asyncio with qasync, a fixed choice; asyncio
-imports ``ssl`` and with it OpenSSL). Their ratios to the bare window are printed too.
+Three more floors show what any window of this kind pays before its own code: the bare window
+showing one line of text (Qt loads its fonts and text engine only when text is painted), that
+window on the event loop the app is built on (asyncio with qasync, a fixed choice; asyncio
+imports ``ssl`` and with it OpenSSL), and that window naming Qt's ``Qt`` namespace, as any
+real window does for an alignment or a key (PySide makes its 93 enum classes then, with
+Python's ``enum``). Their ratios to the bare window are printed too.
 
 Both start with their bytecode cached, as every start after the first does (pip and the
 .deb compile it at install; a checkout writes ``__pycache__`` on the first start): one
@@ -64,6 +66,8 @@ LOOP = TEXT.replace(
     "    loop.run_forever()",
 )
 
+NAMESPACE = LOOP.replace("import sys", "import sys\nfrom PySide6.QtCore import Qt")
+
 PROBE = """
 import sys
 from app.main import main
@@ -77,8 +81,9 @@ print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
 
 
-#: The floors, cheapest first: an empty window, one showing text, that on asyncio + qasync.
-FLOORS = ("bare QMainWindow", "+ a line of text", "+ text on asyncio/qasync")
+#: The floors, cheapest first: an empty window, one showing text, that on asyncio + qasync,
+#: that naming Qt's namespace.
+FLOORS = ("bare QMainWindow", "+ a line of text", "+ text on asyncio/qasync", "+ the Qt namespace")
 
 
 def measure(argv: list[str], pycache: str) -> tuple[float, float, str]:
@@ -108,7 +113,7 @@ def main() -> None:
         for round_ in range(args.rounds + 1):  # alternate: all see the same conditions
             figures = {
                 name: measure([sys.executable, "-c", script], pycache)
-                for name, script in zip(FLOORS, (BARE, TEXT, LOOP), strict=True)
+                for name, script in zip(FLOORS, (BARE, TEXT, LOOP, NAMESPACE), strict=True)
             }
             with tempfile.TemporaryDirectory() as home:
                 argv = [sys.executable, "-c", PROBE, "--config-dir", home, "--smoke-test"]
