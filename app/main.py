@@ -8,6 +8,7 @@ Qt, or SQLite) creates is private to the user (0600, folders 0700).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -149,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.cli import run_batch
 
         return run_batch(args)
+    # What the imports and the window create lives for the session: the collector walking
+    # it ~80 times before the window is up cost ~20 ms. The window's GCGuard collects from
+    # then on, until the process ends (the first time a second after the first frame, when
+    # it freezes all this).
+    gc.disable()
     _import_core_before_qt()
     from app.ui.shell.feature_scan import skip_feature_scan
 

@@ -46,6 +46,22 @@ def test_young_cycles_are_collected_on_the_timer_tick(guard):
     del keep
 
 
+def test_before_the_start_up_freeze_nothing_is_collected_then_ticks_collect(guard):
+    guard.start(frozen_later=True)
+    gc.collect()
+    ref = _cycle()
+    keep = [[] for _ in range(gc.get_threshold()[0] + 1)]  # generation 0 due
+    assert guard.collect_if_due() == 0
+    assert ref() is not None  # left for the freeze's one collection
+    guard.freeze_startup()
+    assert ref() is None
+    ref = _cycle()
+    more = [[] for _ in range(gc.get_threshold()[0] + 1)]
+    assert guard.collect_if_due() >= 1
+    assert ref() is None
+    del keep, more
+
+
 def test_freeze_startup_keeps_what_lives_out_of_later_passes(guard):
     guard.freeze_startup()
     assert gc.get_freeze_count() > 1000

@@ -95,7 +95,7 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     app = _application(argv or [sys.argv[0]])
     loop = create_event_loop(app)
     gc_guard = GCGuard(app)
-    gc_guard.start()
+    gc_guard.start(frozen_later=not smoke_test)
     settings = SettingsFile(paths.config_dir).load()
     install_translators(settings.settings.language)
     window = create_window(paths, settings=settings)

@@ -9,7 +9,9 @@ A full (generation 2) collection walks every tracked object, 45 ms for a freshly
 window here and more after long sessions, which is a visible stall while streaming.  So:
 
 * everything alive once the first frame is up (modules, classes, the window) is moved out
-  of the collector's way with :func:`gc.freeze` (it lives for the whole session anyway);
+  of the collector's way with :func:`gc.freeze` (it lives for the whole session anyway),
+  and until then nothing is collected (the app starts with the collector off: walking what
+  the imports make ~80 times cost ~20 ms of the start-up);
 * generation 2 is collected only when it has grown by a quarter since the last full
   collection, the same rule CPython applies to automatic collection, and never while a run
   streams (:meth:`GCGuard.hold`): a 100k-token run with logprobs keeps ~a million token
@@ -53,10 +55,14 @@ class GCGuard(QObject):
         self._held = 0
         self._quiet_until = 0.0
         self._frozen_after_deep = 0
+        self._until_frozen = False
         self.full_collections = 0
         self.deep_collections = 0
 
-    def start(self) -> None:
+    def start(self, *, frozen_later: bool = False) -> None:
+        """Collect from the timer from now on (``frozen_later``: not before
+        :meth:`freeze_startup`, which the caller has scheduled)."""
+        self._until_frozen = frozen_later
         heap.keep_large_blocks_apart()
         gc.disable()
         self._timer.start()
@@ -75,6 +81,7 @@ class GCGuard(QObject):
         gc.freeze()
         self._old_after_full = 0
         self._frozen_after_deep = gc.get_freeze_count()
+        self._until_frozen = False
 
     def hold(self, *_: object) -> None:
         """A run started: no full collection until it ends (young ones go on)."""
@@ -115,6 +122,8 @@ class GCGuard(QObject):
 
     def collect_if_due(self) -> int:
         """Collect the oldest generation that is due (the rules of automatic collection)."""
+        if self._until_frozen:
+            return 0  # start-up's objects: collected once, by freeze_startup
         counts = gc.get_count()
         thresholds = gc.get_threshold()
         due = counts[2] > max(thresholds[2], self._checked_at + thresholds[2])
