@@ -114,3 +114,26 @@ def test_compare_bad_overrides_are_reported(qtbot, window):
     assert len(compare.columns) == 4 and not compare.add_button.isEnabled()
     compare.remove_button.click()
     assert len(compare.columns) == 3
+
+
+@pytest.mark.gui
+def test_a_flood_reaches_the_columns_in_frames_at_the_document_s_pace(qtbot, window, api):
+    """Columns are written a frame at a time like the document (app/ui/runs/frames.py):
+    edits bounded by frames, not tokens, and a text cut into frames arrives whole."""
+    fast = api.base_url("fast")
+    for name in ("relay A", "relay B"):
+        profile = window.profiles.find(name)
+        profile.base_url = fast
+        window.profiles.save_profile(name, profile)
+    window.parameters.max_tokens.set_value(3000)
+    compare = window.show_compare()
+    written: list[dict[int, str]] = []
+    compare.frames.frame.connect(written.append)
+    with qtbot.waitSignal(compare.finished, timeout=30000):
+        compare.run_all()
+    expected = "".join(TOKENS[j % len(TOKENS)] for j in range(3000))
+    for column in compare.columns:
+        assert column.output.toPlainText() == expected
+    assert 0 < len(written) < 300  # 3000 tokens per column, far fewer edits
+    streamed = "".join(texts.get(0, "") for texts in written)
+    assert expected.startswith(streamed)  # in order; the rest came with the result

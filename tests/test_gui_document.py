@@ -17,7 +17,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.document_text import SOFT_LIMIT
-from app.ui.runs.controller import FLOOD_FRAME_MS, FRAME_MS
+from app.ui.runs.frames import FLOOD_FRAME_MS, FRAME_MS
 from tests.conftest import loopback_profile, shut_down
 from tests.loopback_server import TOKENS
 
@@ -143,11 +143,11 @@ def test_a_long_paragraph_streams_into_short_blocks(qtbot, window, api):
     while block.isValid():
         assert len(block.text()) <= SOFT_LIMIT  # characters (an emoji is 2 UTF-16 units)
         block = block.next()
-    assert window.controller.frames < 200  # edits bounded by frames, not tokens
+    assert window.controller.frames.count < 200  # edits bounded by frames, not tokens
     # A run after a flood starts at the usual pace again.
-    window.controller._frame.setInterval(FLOOD_FRAME_MS)
+    window.controller.frames._timer.setInterval(FLOOD_FRAME_MS)
     paces = []
-    window.controller.runStarted.connect(lambda _: paces.append(window.controller.frame_ms))
+    window.controller.runStarted.connect(lambda _: paces.append(window.controller.frames.interval))
     run(qtbot, window)
     assert paces == [FRAME_MS]
 

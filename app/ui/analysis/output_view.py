@@ -1,15 +1,16 @@
 """The output area: one pane per choice (tabs or side by side), token colouring, branches.
 
 Tokens can arrive thousands of times a second; touching the document for each would
-freeze the window. :class:`OutputView` queues text per choice and a ~16 ms timer inserts
-everything queued in one edit per choice. When a run ends, each pane gets its tokens
+freeze the window. :class:`OutputView` is handed the run controller's frames (the text of
+each choice since the last frame, :mod:`app.ui.runs.frames`) and writes each in one edit
+per choice, at the controller's pace. When a run ends, each pane gets its tokens
 (for colouring and hover) and a header: finish reason, token count, mean logprob and a
 "Use this" button when there are several choices.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,9 +31,7 @@ from app.ui.analysis.token_details import TokenDetails
 from app.ui.analysis.token_view import ProbabilityMode, TokenTextView
 from app.ui.common.plain import plain_label
 
-__all__ = ["FRAME_MS", "ChoicePane", "OutputView"]
-
-FRAME_MS = 16
+__all__ = ["ChoicePane", "OutputView"]
 
 
 class ChoicePane(QWidget):
@@ -98,11 +97,6 @@ class OutputView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._panes: list[ChoicePane] = []
-        self._pending: dict[int, list[str]] = {}
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self.flush)
-        self.flush_count = 0
         self._current = 0
 
         self.mode = QComboBox()
@@ -191,8 +185,6 @@ class OutputView(QWidget):
 
     def reset(self, choices: int) -> None:
         """Clear everything and prepare ``choices`` panes."""
-        self._pending.clear()
-        self._timer.stop()
         self.tabs.clear()
         for pane in self._panes:
             pane.setParent(None)
@@ -216,36 +208,24 @@ class OutputView(QWidget):
 
     # -- streaming ---------------------------------------------------------------------
 
-    def append(self, index: int, text: str) -> None:
-        """Queue text for choice ``index``; it appears on the next frame."""
-        self._pending.setdefault(index, []).append(text)
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def flush(self) -> None:
-        """Insert all queued text now (one edit per choice)."""
-        if not self._pending:
-            self._timer.stop()
-            return
-        pending, self._pending = self._pending, {}
-        for index, parts in sorted(pending.items()):
+    def write(self, texts: dict[int, str]) -> None:
+        """One frame: the new text of each choice, one edit per choice (a pane scrolled to
+        its end follows the text)."""
+        for index, text in sorted(texts.items()):
             pane = self.pane(index)
             bar = pane.verticalScrollBar()
             at_bottom = bar.value() >= bar.maximum() - 4
             cursor = QTextCursor(pane.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText("".join(parts))
+            cursor.insertText(text)
             if at_bottom:
                 bar.setValue(bar.maximum())
-        self.flush_count += 1
 
     def text(self, index: int = 0) -> str:
-        """Text shown for a choice (pending text included)."""
-        shown = self.pane(index).toPlainText() if index < self.count() else ""
-        return shown + "".join(self._pending.get(index, ()))
+        """Text shown for a choice."""
+        return self.pane(index).toPlainText() if index < self.count() else ""
 
     def set_text(self, index: int, text: str) -> None:
-        self._pending.pop(index, None)
         self.pane(index).setPlainText(text)
 
     # -- tokens ------------------------------------------------------------------------
@@ -254,7 +234,6 @@ class OutputView(QWidget):
         self, index: int, tokens: list[TokenLogprob], finish_reason: str | None
     ) -> None:
         """Give pane ``index`` its tokens (after the text is complete) and its header."""
-        self.flush()
         pane = self.choice_pane(index)
         pane.view.set_tokens(tokens)
         if tokens or self.count() > 1:

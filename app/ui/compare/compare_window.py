@@ -1,10 +1,10 @@
 """Compare: the current prompt against 2–4 targets at once, one streaming column each.
 
 Each column picks a profile, a model and optional parameter overrides (JSON). "Run all"
-starts every column concurrently through the controller's side runs; text is batched
-into the columns once per frame; each column shows its own timings and usage. A word
-diff compares any two columns. All runs of one comparison are saved to history under
-one group id.
+starts every column concurrently through the controller's side runs; text goes into the
+columns a frame at a time, at the document's pace (:mod:`app.ui.runs.frames`); each
+column shows its own timings and usage. A word diff compares any two columns. All runs of
+one comparison are saved to history under one group id.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,13 +40,13 @@ from app.core.events import ChoiceDelta, Event
 from app.core.request import CompletionRequest, RequestValidationError
 from app.core.result import CompletionResult
 from app.core.runs import prepare
-from app.ui.analysis.output_view import FRAME_MS
 from app.ui.common.plain import plain_label
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
+from app.ui.runs.frames import Frames
 
 __all__ = ["CompareColumn", "CompareWindow"]
 
@@ -149,10 +149,8 @@ class CompareWindow(QWidget):
         self.tasks: list[asyncio.Task[CompletionResult]] = []
         self.group_id: str | None = None
         self.diff_ops: list[tuple[str, str]] = []
-        self._pending: dict[int, list[str]] = {}
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self.flush)
+        self.frames = Frames(self)  # the columns' text, by column index
+        self.frames.frame.connect(self._write)
 
         self.add_button = QPushButton(self.tr("Add column"))
         self.remove_button = QPushButton(self.tr("Remove column"))
@@ -285,7 +283,7 @@ class CompareWindow(QWidget):
         self.message.setText(self.tr("Running {0} targets…").format(len(plans)))
         self.group_id = new_group_id()
         self.tasks = []
-        self._pending.clear()
+        self.frames.reset()
         for column, profile, request in plans:
             column.output.clear()
             column.figures.setText(self.tr("running…"))
@@ -310,20 +308,14 @@ class CompareWindow(QWidget):
 
     def _on_event(self, index: int, event: Event) -> None:
         if type(event) is ChoiceDelta and event.index == 0 and event.text:
-            self._pending.setdefault(index, []).append(event.text)
-            if not self._timer.isActive():
-                self._timer.start()
+            self.frames.add(index, event.text)
 
-    def flush(self) -> None:
-        if not self._pending:
-            self._timer.stop()
-            return
-        pending, self._pending = self._pending, {}
-        for index, parts in pending.items():
+    def _write(self, texts: dict[int, str]) -> None:
+        for index, text in texts.items():
             if index < len(self.columns):
                 cursor = QTextCursor(self.columns[index].output.document())
                 cursor.movePosition(QTextCursor.MoveOperation.End)
-                cursor.insertText("".join(parts))
+                cursor.insertText(text)
 
     def _column_done(
         self, column: CompareColumn, profile: str, task: asyncio.Task[CompletionResult]
@@ -331,8 +323,8 @@ class CompareWindow(QWidget):
         if task.cancelled():
             return
         result = task.result()
-        self.flush()
-        if result.choices:
+        if result.choices:  # the whole text at once (what still waits is in it)
+            self.frames.discard(column.index)
             column.output.setPlainText(result.ordered_choices[0].text)
         column.show_result(result)
         self.recorded.emit()

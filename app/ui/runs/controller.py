@@ -3,9 +3,10 @@
 Data flows one way: the window hands over a :class:`app.core.runs.RunPlan`, the core's
 :class:`app.core.runs.Runner` finds the endpoint (starting the local model if needed),
 executes it, and the controller emits Qt signals: the new text of each choice once per
-frame (never one signal per token), at the end the :class:`app.core.runs.RunOutcome`,
-which carries the request, the profile and the result, and once it is in the history the
-same outcome again (``runRecorded``, with its record id or the history's problem).
+frame (never one signal per token; :class:`app.ui.runs.frames.Frames` sets the pace), at
+the end the :class:`app.core.runs.RunOutcome`, which carries the request, the profile and
+the result, and once it is in the history the same outcome again (``runRecorded``, with
+its record id or the history's problem).
 
 What has to happen after a run goes to one worker thread, in the order it is asked for
 (:meth:`RunController.after_run`): the document's colours, asked for as the run ends,
@@ -17,17 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.core.connections import Connections
 from app.core.errors import CompletionError, UnexpectedError
-from app.core.events import ChoiceDelta, Event
+from app.core.events import Event
 from app.core.local_model import bundled_model_path, model_alias
 from app.core.messages import Message
 from app.core.profiles import Profile
@@ -39,59 +39,11 @@ from app.core.settings import DEFAULT_OUTPUT_LIMIT
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
+from app.ui.runs.frames import Frames
 
-__all__ = ["FRAME_MS", "RunController"]
+__all__ = ["RunController"]
 
 T = TypeVar("T")
-
-#: Text is handed to the views at most once per frame.
-FRAME_MS = 16
-#: …and at most this much of it per choice (the rest waits for the next frame), so that a
-#: backlog (a burst from the server, a whole non-streamed answer) never becomes one long
-#: frame: writing a line costs the document about 3 µs, a character far less.
-FRAME_CHARS = 32_768
-FRAME_LINES = 2_000
-#: A flood: a frame that carried more than this (64,000 characters a second, far more than
-#: anyone reads while it streams; a fast local model's 1,000 tokens a second are ~80
-#: characters a frame). Then the next frames come every :data:`FLOOD_FRAME_MS` (20 a
-#: second), each with up to that many times more text: a frame costs the GUI thread ~3 ms
-#: of writing and ~5 ms of painting however little it carries, time the stream's reading
-#: gets instead. The first frame with less goes back to :data:`FRAME_MS`.
-FLOOD_CHARS = 1_024
-FLOOD_LINES = 60
-FLOOD_FRAME_MS = 50
-
-
-def _take(parts: deque[str], scale: float = 1.0) -> str:
-    """Up to a frame's worth of text (``scale`` times :data:`FRAME_CHARS` and
-    :data:`FRAME_LINES`) from the front of ``parts`` (a part may be cut)."""
-    chars, line_cap = int(FRAME_CHARS * scale), int(FRAME_LINES * scale)
-    if sum(map(len, parts)) <= chars:  # the usual frame: all of it, counted in C
-        text = "".join(parts)
-        if text.count("\n") <= line_cap:
-            parts.clear()
-            return text
-    out: list[str] = []
-    room, lines = chars, line_cap
-    while parts and room > 0 and lines > 0:
-        part = parts.popleft()
-        if len(part) > room or part.count("\n") > lines:
-            cut = room
-            newline = -1
-            for _ in range(lines):  # after the last newline that still fits
-                newline = part.find("\n", newline + 1, cut)
-                if newline == -1:
-                    break
-            else:
-                cut = newline + 1
-            cut = max(1, min(cut, len(part)))
-            part, rest = part[:cut], part[cut:]
-            if rest:
-                parts.appendleft(rest)
-        out.append(part)
-        room -= len(part)
-        lines -= part.count("\n")
-    return "".join(out)
 
 
 class RunController(QObject):
@@ -125,12 +77,9 @@ class RunController(QObject):
         self._models_task: asyncio.Task[None] | None = None
         self._builder: ResultBuilder | None = None
         self._cancel_requested = False
-        self._pending: dict[int, deque[str]] = {}
-        self._frame = QTimer(self)
-        self._frame.setInterval(FRAME_MS)
-        self._frame.timeout.connect(self.flush)
-        #: Frames that carried text in the last run (tests check it is bounded by frames).
-        self.frames = 0
+        #: The run's text on its way to the views, a frame at a time (``textReceived``).
+        self.frames = Frames(self)
+        self.frames.frame.connect(self.textReceived)
         #: The last run's outcome (the wire inspector shows it on request).
         self.last_outcome: RunOutcome | None = None
         #: Characters of output after which a run stops (Settings ▸ Output limit).
@@ -139,11 +88,6 @@ class RunController(QObject):
     @property
     def is_running(self) -> bool:
         return self._task is not None and not self._task.done()
-
-    @property
-    def frame_ms(self) -> int:
-        """Milliseconds between frames now: :data:`FRAME_MS`, or :data:`FLOOD_FRAME_MS`."""
-        return self._frame.interval()
 
     @property
     def task(self) -> asyncio.Task[RunOutcome] | None:
@@ -167,9 +111,7 @@ class RunController(QObject):
             raise RuntimeError("a run is already in progress")
         plan.request.validate()
         self._cancel_requested = False
-        self._pending.clear()
-        self.frames = 0
-        self._frame.setInterval(FRAME_MS)
+        self.frames.reset()
         # The previous run's result goes now, not when this one ends: two runs' tokens
         # (a million objects each at 100k tokens with logprobs) are never alive at once.
         # Its record in the history has them if they are asked for again.
@@ -188,49 +130,6 @@ class RunController(QObject):
         self._task.cancel()
         return True
 
-    def _on_batch(self, batch: list[Event]) -> None:
-        pending = self._pending
-        for event in batch:
-            if type(event) is ChoiceDelta and event.text:
-                parts = pending.get(event.index)
-                if parts is None:
-                    pending[event.index] = deque((event.text,))
-                else:
-                    parts.append(event.text)
-        if pending and not self._frame.isActive():
-            self._frame.start()
-
-    def flush(self) -> None:
-        """Hand the text that arrived since the last frame to the views (one signal), at
-        most :data:`FRAME_CHARS` characters or :data:`FRAME_LINES` lines per choice (as
-        many times more as the frame's interval is longer under a flood), and set the
-        next frame's interval from what this one carried."""
-        if not self._pending:
-            self._frame.stop()
-            return
-        texts = {}
-        scale = self._frame.interval() / FRAME_MS
-        for index, parts in list(self._pending.items()):
-            texts[index] = _take(parts, scale)
-            if not parts:
-                del self._pending[index]
-        self.frames += 1
-        flood = any(len(t) > FLOOD_CHARS or t.count("\n") > FLOOD_LINES for t in texts.values())
-        self._frame.setInterval(FLOOD_FRAME_MS if flood else FRAME_MS)
-        self.textReceived.emit(texts)
-
-    async def _drain(self) -> None:
-        """Hand over what is still pending, a frame at a time, before the run's end. The
-        last frame is painted before the run's end is announced (the end's own work does
-        not share an event-loop turn with a frame's)."""
-        if not self._pending:
-            return
-        self.flush()
-        while self._pending:
-            await asyncio.sleep(self._frame.interval() / 1000)
-            self.flush()
-        await asyncio.sleep(0)
-
     def after_run(self, work: Callable[[], T]) -> asyncio.Future[T]:
         """Run ``work`` in the after-run worker thread, after what was asked for before."""
         return asyncio.get_running_loop().run_in_executor(self._after_run, work)
@@ -246,7 +145,7 @@ class RunController(QObject):
             outcome = await self.runner.run(
                 plan,
                 builder=builder,
-                on_batch=self._on_batch,
+                on_batch=self.frames.add_batch,
                 on_progress=self._progress,
                 output_limit=self.output_limit,
                 record=False,  # after runFinished: the text and its colours come first
@@ -258,11 +157,10 @@ class RunController(QObject):
             builder.fail(UnexpectedError(exc))
             outcome = RunOutcome(plan, builder.finish())
         try:
-            await self._drain()
+            await self.frames.drain()
         except asyncio.CancelledError:  # Esc while the last frames go in: all at once
-            while self._pending:
-                self.flush()
-        self._frame.stop()
+            self.frames.flush_all()
+        self.frames.stop()
         self.last_outcome = outcome
         self.runFinished.emit(outcome)
         self._recordings.spawn(self._record(outcome))

@@ -459,8 +459,7 @@ class MainWindow(QMainWindow):
 
     def _on_text_for_output(self, texts: dict[int, str]) -> None:
         if self.output_dock.isVisible():
-            for index, text in sorted(texts.items()):
-                self.output.append(index, text)
+            self.output.write(texts)
 
     def _on_output_shown(self, visible: bool) -> None:
         outcome = self.controller.last_outcome
