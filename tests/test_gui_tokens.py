@@ -24,10 +24,11 @@ def window(open_window, api):
 
 
 def run_and_wait(qtbot, window) -> object:
-    """Run, and wait until the completion's tokens are coloured (computed off the GUI
-    thread at the end of the run)."""
+    """Run, and wait until the completion's tokens are coloured and counted (computed off
+    the GUI thread at the end of the run)."""
     with (
         qtbot.waitSignal(window.runs.painted, timeout=10000),
+        qtbot.waitSignal(window.runs.statsReady, timeout=10000),
         qtbot.waitSignal(window.controller.runFinished, timeout=10000) as finished,
     ):
         qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -59,6 +60,34 @@ def test_tokens_are_coloured_in_every_mode_in_the_document(qtbot, window):
         assert colours, mode
         if mode == ProbabilityMode.FULL:
             assert len(colours) > 2  # different probabilities, different colours
+    assert "Perplexity" in window.view.details.stats.text()
+
+
+def test_the_colours_do_not_wait_for_the_statistics(qtbot, window, monkeypatch):
+    """At the end of a run the colours come first; the Tokens panel's statistics (a pass
+    over every token) follow from the same worker."""
+    import threading
+
+    from app.ui.document import runs as module
+
+    release = threading.Event()
+    counting = module.run_stats
+
+    def slow_stats(tokens):
+        release.wait(10)
+        return counting(tokens)
+
+    monkeypatch.setattr(module, "run_stats", slow_stats)
+    order: list[str] = []
+    window.runs.painted.connect(lambda _: order.append("painted"))
+    window.runs.statsReady.connect(lambda stats: order.append(f"stats {stats is not None}"))
+    with qtbot.waitSignal(window.runs.painted, timeout=10000):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert order == ["painted"]  # coloured while the statistics are still being counted
+    assert window.runs.span.layout is not None
+    with qtbot.waitSignal(window.runs.statsReady, timeout=10000):
+        release.set()
+    assert order == ["painted", "stats True"]
     assert "Perplexity" in window.view.details.stats.text()
 
 

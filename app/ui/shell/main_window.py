@@ -54,7 +54,7 @@ from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Action
 from app.ui.document.prompt_scoring import PromptScorer
-from app.ui.document.runs import DocumentRuns, Painted
+from app.ui.document.runs import DocumentRuns
 from app.ui.document.spans import Span
 from app.ui.document.token_count import TokenCounter
 from app.ui.document.undo_history import UnifiedUndo
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
         self.document.unitMenuRequested.connect(self._on_unit_menu)
         self.document.edited.connect(self.counter.schedule)
         self.runs.branchesChanged.connect(self._show_branches)
-        self.runs.painted.connect(self._on_painted)
+        self.runs.statsReady.connect(self.view.details.show_stats)
         controller.runStarted.connect(self._on_started)
         controller.runFinished.connect(self._on_finished)
         controller.runRecorded.connect(self._on_recorded)
@@ -594,9 +594,6 @@ class MainWindow(QMainWindow):
     def _fork_at(self, span: Span, unit: int, alternative: str, probability: float) -> None:
         self._selected = (span, unit)
         self.fork(alternative, probability)
-
-    def _on_painted(self, painted: Painted) -> None:
-        self.view.details.show_stats(painted.stats)
 
     def completion_text(self, choice: int | None = None) -> str:
         """The last completion's text in the document, or choice ``choice`` of the last run."""
