@@ -16,7 +16,6 @@ import asyncio
 import collections
 import contextlib
 import os
-import secrets
 import socket
 import sys
 import time
@@ -186,6 +185,8 @@ class LocalModelServer:
         if not model_path.is_file():
             raise LocalModelError(NO_FILE(path=str(model_path)))
         port = _free_port()
+        import secrets  # only when the server starts (it brings hmac and hashlib)
+
         key = secrets.token_hex(24)
         self._log.clear()
         progress(STARTING(name=model_path.name))

@@ -14,6 +14,7 @@ tokens with the server's own tokenizer where it has one, else estimates
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -361,10 +362,18 @@ def _version(data: Any) -> str | None:
 # -- token counts ----------------------------------------------------------------------------
 
 #: Han, kana, Hangul and their punctuation, fullwidth forms: about one token each.
-_CJK = re.compile(
+_CJK = (
     "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff"
     "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 )
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    """:data:`_CJK`, compiled when first needed (its ranges take ~3 ms: not at start-up)."""
+    return re.compile(_CJK)
+
+
 #: Characters after Latin Extended-B (U+024F): other scripts, symbols, emoji.
 _BEYOND_LATIN = re.compile("[^\u0000-\u024f]+")
 _ESTIMATE_SLICE = 65536
@@ -396,7 +405,7 @@ def estimate_tokens(text: str) -> int:
         piece = text[start : start + _ESTIMATE_SLICE]
         beyond = "".join(_BEYOND_LATIN.findall(piece))
         latin += len(piece) - len(beyond)
-        others = _CJK.sub("", beyond)
+        others = _cjk().sub("", beyond)
         cjk += len(beyond) - len(others)
         other_bytes += len(others.encode("utf-8", "surrogatepass"))
     return max(1, math.ceil(latin / 4 + cjk + other_bytes / 1.5))
