@@ -282,7 +282,8 @@ class DocumentEditor(QPlainTextEdit):
                 cursor.joinPreviousEditBlock()
             span.grow_on_insert(True)  # the span's end moves with the text written at it
             written_from = cursor.position()
-            with self._colours_after_edit(written_from, text):
+            few = _few_blocks(text)  # Qt colours those as it lays them out: once, not twice
+            with contextlib.nullcontext() if few else self._colours_after_edit(written_from):
                 soft = self._insert_plain(cursor, text)
                 cursor.endEditBlock()
         finally:
@@ -299,16 +300,13 @@ class DocumentEditor(QPlainTextEdit):
         self._colour_visible()
 
     @contextlib.contextmanager
-    def _colours_after_edit(self, position: int, text: str | None = None) -> Iterator[None]:
+    def _colours_after_edit(self, position: int) -> Iterator[None]:
         """Around a completion's write: Qt would colour every block it touched, calling
         Python once per block (a tenth of a long run's time on the GUI thread). Instead the
         blocks from ``position`` on count as not coloured, and :meth:`_colour_visible`
-        colours those on screen after the write, the others when scrolled to. A write of a
-        few blocks (``text``: see :data:`FEW_BLOCKS`) is coloured by Qt as usual."""
+        colours those on screen after the write, the others when scrolled to (a write of a
+        few blocks does without: :data:`FEW_BLOCKS`)."""
         document = self.document()
-        if text is not None and _few_blocks(text):
-            yield  # Qt colours them as it lays them out: once, not twice
-            return
         QObject.disconnect(document, _CONTENTS_CHANGE, self.highlighter, _REFORMAT_BLOCKS)
         try:
             yield

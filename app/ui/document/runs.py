@@ -13,7 +13,6 @@ undoable edit; nothing is lost.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,16 +29,9 @@ from app.ui.document.editor import DocumentEditor
 from app.ui.document.spans import COMPLETION, Span, UnitLayout, layout_units
 from app.ui.runs.controller import RunController
 
-__all__ = ["DocumentRuns", "Painted"]
+__all__ = ["DocumentRuns"]
 
 #: Blocks painted per event-loop turn when a run's colours arrive.
-
-
-@dataclass
-class Painted:
-    """The document shows a run's branch with its colours (or it has none to show)."""
-
-    span: Span
 
 
 class DocumentRuns(QObject):
@@ -47,7 +39,7 @@ class DocumentRuns(QObject):
 
     #: The run has ended and the document shows its text (RunOutcome).
     finished = Signal(object)
-    #: The shown branch's colours are ready (Painted).
+    #: The shown branch's colours are ready, or it has none (its Span).
     painted = Signal(object)
     #: The shown branch's token statistics, for the Tokens panel (RunStats, or None when it
     #: has no tokens): computed after its colours, which do not wait for them.
@@ -203,7 +195,7 @@ class DocumentRuns(QObject):
     def _compute_units(self, span: Span) -> None:
         tree, shown = self.tree, self.shown
         if tree is None or shown is None or not tree.branches[shown].has_tokens:
-            self.painted.emit(Painted(span))
+            self.painted.emit(span)
             self.statsReady.emit(None)
             return
         soft = list(span.soft)
@@ -235,7 +227,7 @@ class DocumentRuns(QObject):
                 span.set_units(layout)
                 # Coloured where it is on screen now, elsewhere when scrolled into view.
                 self.editor.invalidate_colours()
-            self.painted.emit(Painted(span))
+            self.painted.emit(span)
             stats = await counted
             if span is self.span:
                 self.statsReady.emit(stats)
