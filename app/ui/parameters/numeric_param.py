@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common.viewport import viewport
+
 __all__ = ["FloatSpinBox", "NumericParam", "WheelGuard"]
 
 _SLIDER_STEPS = 1000
@@ -54,7 +56,7 @@ class WheelGuard(QObject):
         if area is None:
             event.ignore()
         else:
-            QCoreApplication.sendEvent(area.viewport(), event)
+            QCoreApplication.sendEvent(viewport(area), event)
             event.accept()
         return True
 
