@@ -39,7 +39,7 @@ def test_automatic_collection_is_off_while_running(guard):
 def test_young_cycles_are_collected_on_the_timer_tick(guard):
     gc.collect()
     ref = _cycle()
-    keep = [[] for _ in range(gc.get_threshold()[0] + 1)]  # generation 0 due
+    keep = [[] for _ in range(gc.get_threshold()[0] * 2)]  # generation 0 due
     assert ref() is not None
     assert guard.collect_if_due() >= 1
     assert ref() is None
@@ -50,13 +50,13 @@ def test_before_the_start_up_freeze_nothing_is_collected_then_ticks_collect(guar
     guard.start(frozen_later=True)
     gc.collect()
     ref = _cycle()
-    keep = [[] for _ in range(gc.get_threshold()[0] + 1)]  # generation 0 due
+    keep = [[] for _ in range(gc.get_threshold()[0] * 2)]  # generation 0 due
     assert guard.collect_if_due() == 0
     assert ref() is not None  # left for the freeze's one collection
     guard.freeze_startup()
     assert ref() is None
     ref = _cycle()
-    more = [[] for _ in range(gc.get_threshold()[0] + 1)]
+    more = [[] for _ in range(gc.get_threshold()[0] * 2)]
     assert guard.collect_if_due() >= 1
     assert ref() is None
     del keep, more
@@ -148,6 +148,6 @@ def test_a_runs_aftermath_is_left_alone_until_it_settles(guard):
     assert gc.get_freeze_count() > frozen  # the aftermath is frozen with the run
     # …and from now on collections go on as usual
     garbage = _cycle()
-    more = [[] for _ in range(gc.get_threshold()[0] + 1)]
+    more = [[] for _ in range(gc.get_threshold()[0] * 2)]
     assert guard.collect_if_due() >= 1 and garbage() is None
     del keep, more
