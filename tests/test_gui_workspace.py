@@ -228,8 +228,8 @@ def test_history_with_10000_runs_loads_one_page_at_a_time(qtbot, qloop, paths):
     window = open_window(qtbot, paths)
     try:
         model = window.history.table_model
-        assert model.total == 10_001
         assert model.rowCount() == PAGE  # not 10,000 rows at once
+        assert model.canFetchMore(model.index(-1, -1))
         model.fetchMore(model.index(-1, -1))
         assert model.rowCount() == 2 * PAGE
     finally:

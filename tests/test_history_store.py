@@ -12,7 +12,6 @@ Everything the app writes under its folders is private to the user: files 0600, 
 
 from __future__ import annotations
 
-import math
 import os
 import sqlite3
 import stat
@@ -345,7 +344,7 @@ def thousand(tmp_path) -> HistoryStore:
     return HistoryStore(path)
 
 
-@pytest.mark.parametrize("row_cost", [0, math.inf])  # matches read by id, or index walked
+@pytest.mark.parametrize("few", [0, 10_000])  # the list walked in chunks, or matches by id
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
@@ -361,8 +360,9 @@ def thousand(tmp_path) -> HistoryStore:
     ],
 )
 def test_keyset_pages_list_every_run_once_in_order(thousand, monkeypatch, filters, expected,
-                                                   row_cost):  # fmt: skip
-    monkeypatch.setattr(history, "_ROW_COST", row_cost)
+                                                   few):  # fmt: skip
+    monkeypatch.setattr(history, "FEW_MATCHES", few)
+    monkeypatch.setattr(history, "_FIRST_CHUNK", 3)  # many chunks, pages ending inside them
     for limit in (1, 7, 200, 1000):
         rows = walk(thousand, limit, **filters)
         keys = [r.key for r in rows]
@@ -414,12 +414,62 @@ def test_a_search_sees_runs_another_process_records_between_pages(thousand, tmp_
     assert len(walk(thousand, 50, text="needle")) == 134
 
 
+@pytest.mark.parametrize("text", ["needle", "ab"])  # full text (trigram), LIKE
+def test_a_search_step_reads_at_most_its_budget_and_says_where_to_go_on(thousand, monkeypatch,
+                                                                         text):  # fmt: skip
+    """However rare the text, one step reads a bounded stretch of the list (some steps
+    find nothing); the steps together list every match once, in order."""
+    monkeypatch.setattr(history, "FEW_MATCHES", 0)  # walk the list, as for a common text
+    everything = [r.key for r in thousand.page(None, 1000)]
+    expected = [r.key for r in thousand.page(None, 1000, text=text)]
+    found: list[tuple[float, int]] = []
+    after, steps, empty = None, 0, 0
+    while True:
+        step = thousand.scan(after, 200, text=text, budget=5)
+        start = 0 if after is None else everything.index(after) + 1
+        end = len(everything) if step.next is None else everything.index(step.next) + 1
+        assert end - start <= 5
+        assert [r.key for r in step.rows] == [k for k in everything[start:end] if k in expected]
+        found += [r.key for r in step.rows]
+        steps, empty = steps + 1, empty + (not step.rows)
+        if step.next is None:
+            break
+        after = step.next
+    assert found == expected and len(set(found)) == len(found) == thousand.count(text)
+    assert 200 <= steps <= 201 and empty > 0  # 1,000 runs, 5 a step
+
+
+def test_a_rare_text_is_read_by_id_in_one_step(thousand):
+    step = thousand.scan(None, 200, text="needle", budget=5)  # 143 matches: few
+    assert len(step.rows) == 143 and step.next is None
+    assert [r.key for r in step.rows] == newest_first(step.rows)
+
+
+def test_runs_recorded_since_a_tally_are_found_and_deletions_noticed(thousand, monkeypatch):
+    monkeypatch.setattr(history, "FEW_MATCHES", 0)
+    tally = thousand.tally()
+    assert tally.runs == 1000 and tally.newest == (1000.0, 1000)
+    for prompt in ("a needle", "hay", "another needle"):
+        thousand.add(RunRecord(created=2000.0, profile="p0", base_url=None, model="m0",
+                               request={}, prompt=prompt, output="", result={},
+                               status="ok"))  # fmt: skip
+    since = thousand.since(tally, 10, text="needle")
+    assert since is not None
+    now, rows = since
+    assert [r.prompt for r in rows] == ["another needle", "a needle"]
+    assert now.runs == 1003 and now.newest == (2000.0, 1003)
+    assert thousand.since(now, 10) == (now, [])
+    thousand.delete([5])
+    assert thousand.since(now, 10) is None  # a run counted then is gone
+
+
 @pytest.mark.parametrize(
     "filters", [{}, {"model": "m1"}, {"profile": "p0"}, {"text": "needle"}, {"text": "ab"}]
 )
 def test_a_keyset_page_is_one_index_range_without_a_sort(thousand, monkeypatch, filters):
-    """The query plan, not a timing: SQLite reads the page from an index in order."""
-    monkeypatch.setattr(history, "_ROW_COST", math.inf)  # (few matches are sorted, by design)
+    """The query plan, not a timing: SQLite reads the page (or with text, each chunk of the
+    list) from an index in order."""
+    monkeypatch.setattr(history, "FEW_MATCHES", 0)  # (few matches are sorted, by design)
     plans: list[str] = []
     db = thousand._db
     execute = db.execute
@@ -439,7 +489,10 @@ def test_a_keyset_page_is_one_index_range_without_a_sort(thousand, monkeypatch, 
     finally:
         thousand._db = db
     assert plans and not any("TEMP B-TREE" in plan for plan in plans), plans
-    assert any("USING INDEX runs_" in plan and "<" in plan for plan in plans), plans
+    assert any(
+        ("USING INDEX runs_" in plan or "USING COVERING INDEX runs_" in plan) and "<" in plan
+        for plan in plans
+    ), plans
 
 
 def first_schema_database(path: Path, runs: int) -> None:
@@ -524,10 +577,10 @@ def test_the_model_fetches_every_run_by_keyset(qtbot, thousand):
     fill(thousand.path, 600)  # 1,600 runs at one time: pages end inside a tie
     model = HistoryTableModel(thousand)
     model.reload()
-    assert model.rowCount() == PAGE and model.total == 1600
+    assert model.rowCount() == PAGE
     calls: list[object] = []
-    page = thousand.page
-    thousand.page = lambda after, *a, **kw: calls.append(after) or page(after, *a, **kw)
+    scan = thousand.scan
+    thousand.scan = lambda after, *a, **kw: calls.append(after) or scan(after, *a, **kw)
     while model.canFetchMore(model.index(-1, -1)):
         model.fetchMore(model.index(-1, -1))
     # After each page's last row (no offset); the 8th page was known to be the last.
@@ -538,7 +591,7 @@ def test_the_model_fetches_every_run_by_keyset(qtbot, thousand):
     model.reload()
     while model.canFetchMore(model.index(-1, -1)):
         model.fetchMore(model.index(-1, -1))
-    assert model.rowCount() == model.total == thousand.count("needle") == 229 > PAGE
+    assert model.rowCount() == thousand.count("needle") == 229 > PAGE
     assert all("needle" in r.output for r in model.rows)
     assert len({r.id for r in model.rows}) == 229
 
@@ -557,10 +610,10 @@ def test_the_model_adds_new_runs_at_the_top_and_resyncs_after_deletions(qtbot, t
                                    status="ok")) for i in range(3)]  # fmt: skip
     model.refresh()
     assert inserted == [(0, 2)] and model.rows[3:] == shown  # nothing reloaded
-    assert [r.id for r in model.rows[:3]] == late[::-1] and model.total == 1003
+    assert [r.id for r in model.rows[:3]] == late[::-1]
     thousand.delete(late[:1])  # the panel deletes (in a thread), then forgets
     model.forget(late[:1])
-    assert model.rowCount() == 2 * PAGE + 2 and model.total == 1002
+    assert model.rowCount() == 2 * PAGE + 2
     removed: list[tuple[int, int]] = []
     model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
     before = list(model.rows)
@@ -569,17 +622,60 @@ def test_the_model_adds_new_runs_at_the_top_and_resyncs_after_deletions(qtbot, t
     model.forget(block)
     assert removed == [(20, 20), (10, 14)]  # adjacent rows go together
     assert list(model.rows) == before[:10] + before[15:20] + before[21:]
-    assert model.total == 996
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
     model.refresh()
     assert list(model.rows) == before[:10] + before[15:20] + before[21:]  # still in step
+    assert not resets  # what the panel deleted itself is no reason to read the list again
     other = sqlite3.connect(thousand.path)  # another process prunes
     other.execute("DELETE FROM runs WHERE id <= 10")
     other.commit()
     other.close()
-    resets: list[bool] = []
-    model.modelReset.connect(lambda: resets.append(True))
     model.refresh()
-    assert resets and model.total == 986 and model.rowCount() == PAGE
+    assert resets and model.rowCount() == PAGE and thousand.count() == 986
+    assert 10 not in model.rows.ids()
+
+
+def test_the_model_goes_on_by_itself_after_a_search_step_that_found_nothing(qtbot, thousand,
+                                                                          monkeypatch):  # fmt: skip
+    from PySide6.QtCore import QCoreApplication
+
+    from app.ui.history.history_panel import HistoryTableModel
+
+    monkeypatch.setattr(history, "FEW_MATCHES", 0)
+    monkeypatch.setattr(history, "SCAN_STEP", 4)  # the newest match is the 6th run
+    model = HistoryTableModel(thousand)
+    model.text = "needle"
+    model.reload()
+    assert model.rowCount() == 0 and model.canFetchMore(model.index(-1, -1))
+    qtbot.waitUntil(lambda: model.rowCount() > 0)  # no view asked: the model went on
+    assert model.rows[0].id == 995
+    calls: list[object] = []
+    scan = thousand.scan
+    thousand.scan = lambda after, *a, **kw: calls.append(after) or scan(after, *a, **kw)
+    model.reload()  # nothing in the first step again: a step is scheduled ...
+    model.text = ""
+    model.reload()  # ... and dropped: the list was read again since
+    QCoreApplication.processEvents()
+    QCoreApplication.processEvents()
+    assert calls == [None, None] and model.rowCount() == 200
+
+
+def test_a_long_list_is_let_go_of_a_slice_per_loop_turn(qtbot, thousand, monkeypatch):
+    from app.ui.history import history_panel
+    from app.ui.history.history_panel import HistoryTableModel
+
+    monkeypatch.setattr(history_panel, "FREE_SLICE", 300)
+    model = HistoryTableModel(thousand)
+    model.reload()
+    while model.canFetchMore(model.index(-1, -1)):
+        model.fetchMore(model.index(-1, -1))
+    items = model.rows._items  # what the list held
+    assert len(items) == 1000
+    model.text = "needle"
+    model.reload()
+    assert len(items) == 700 and model.rowCount() == 143  # one slice now, the list read
+    qtbot.waitUntil(lambda: not items)  # the rest on later turns
 
 
 def test_the_model_reports_a_page_it_cannot_read(qtbot, thousand):
@@ -595,7 +691,7 @@ def test_the_model_reports_a_page_it_cannot_read(qtbot, thousand):
 
 
 def test_the_panel_shows_new_runs_at_the_top_and_worded_problems(qtbot, thousand):
-    from app.ui.history.history_panel import HistoryPanel
+    from app.ui.history.history_panel import PAGE, HistoryPanel
 
     panel = HistoryPanel(thousand)
     qtbot.addWidget(panel)
@@ -606,11 +702,11 @@ def test_the_panel_shows_new_runs_at_the_top_and_worded_problems(qtbot, thousand
                                  request={}, prompt="new", output="", result={},
                                  status="ok"))  # fmt: skip
     panel.reload()  # what the window does after a run
-    assert not resets and model.rows[0].id == new and model.total == 1001
+    assert not resets and model.rows[0].id == new and model.rowCount() == PAGE + 1
     assert panel.model_filter.findData("m9") >= 0  # the filter lists follow
     panel.search.setText("needle")
     panel.reload()  # the filters changed: read again
-    assert resets and model.total == 143
+    assert resets and model.rowCount() == 143
     thousand.close()
     with qtbot.waitSignal(panel.problem) as problem:
         panel.reload()

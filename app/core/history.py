@@ -7,8 +7,13 @@ keys travel only in headers (and a base URL never carries ``user:password@``).
 Runs are listed newest first, ordered by ``(created, id)``, and paged by keyset
 (:meth:`HistoryStore.page`: the rows after the last one shown, ``WHERE (created, id) < (?,
 ?)``), read from an index in that order, so the page at run 100,000 costs what the first
-does. A text filter's matches are gathered once per query text into a temporary table (and
-gathered again when the database changes), so each further page is an index range too.
+does. A text filter never gathers all its matches first (for a word in every one of 100,000
+runs that alone took 60–180 ms): a text the full-text index finds at most
+:data:`FEW_MATCHES` times is read by id; otherwise the keyset index is read a chunk at a
+time and the full-text index (or ``LIKE``, for fewer than three characters) says which
+runs of the chunk match. :meth:`HistoryStore.scan` stops after :data:`SCAN_STEP` runs read,
+filled or not, and says where to go on, so no step of the window's list takes long however
+rare the text.
 
 Several processes share the file (the window, CLI runs): opening it never writes unless
 the schema is missing or older, every write is one ``BEGIN IMMEDIATE`` transaction with a
@@ -39,7 +44,16 @@ from app.core.profiles import strip_credentials
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult
 
-__all__ = ["HistoryError", "HistoryStore", "Key", "RunRecord", "RunSummary", "record_for"]
+__all__ = [
+    "HistoryError",
+    "HistoryStore",
+    "Key",
+    "RunRecord",
+    "RunSummary",
+    "ScanPage",
+    "Tally",
+    "record_for",
+]
 
 #: Not raised for the keyset indexes: an older app reads a migrated file as before.
 SCHEMA_VERSION = 1
@@ -127,12 +141,15 @@ WIRE_LIMIT = 256 * 1024  # characters of raw response kept per run for the wire 
 BUSY_TIMEOUT = 10.0
 #: Then a write is tried again this many times, after these pauses (seconds) ...
 _RETRY_PAUSES = (0.05, 0.2, 0.5, 1.0)
-#: Reading a run by id costs about as much as this many steps along an index (measured). A
-#: text filter's page reads its matches by id and sorts them when that is cheaper than
-#: walking the keyset index, checking each run, until the page is full (see _by_id).
-_ROW_COST = 25
-_BY_ID = "temp.history_hits CROSS JOIN runs ON runs.id = history_hits.id"
-_CHECKED = "+runs.id IN (SELECT id FROM temp.history_hits)"
+#: A text search reads the keyset index at most this many runs at a time, and one step of
+#: :meth:`HistoryStore.scan` (what the window's list reads per request) at most this many
+#: runs in all: ~4 ms of keys plus the matching (up to ~8 ms with ``LIKE``) here.
+SCAN_STEP = 4096
+#: The first chunk of a search; the next ones are sized from the matches seen so far.
+_FIRST_CHUNK = 512
+#: A full-text search the index matches at most this often is read by id (the index finds
+#: the newest matches first, ~0.2 ms for 100), not by walking the list.
+FEW_MATCHES = 1000
 _SUMMARY = (
     "SELECT runs.id, runs.created, runs.profile, runs.model, runs.status,"
     " substr(runs.prompt, 1, ?), substr(runs.output, 1, ?), substr(coalesce(runs.error, ''), 1, ?)"
@@ -296,26 +313,63 @@ class _Filter:
             params.append(self.profile)
         return clauses, params
 
-    def matches(self) -> tuple[str, list[Any]]:
-        """The ids of the runs whose prompt or output contains the text (a SELECT).
-
-        Three characters or more: the FTS5 trigram index; fewer: ``LIKE`` (trigrams need
-        three).
-        """
+    @property
+    def phrase(self) -> str | None:
+        """The text as an FTS5 phrase, for three characters or more (the trigram index
+        needs three); ``None``: searched with ``LIKE``."""
         text = self.query
-        if len(text) >= 3:
-            phrase = '"' + text.replace('"', '""') + '"'
+        return '"' + text.replace('"', '""') + '"' if len(text) >= 3 else None
+
+    def _like(self) -> str:
+        text = self.query
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    def matches(self) -> tuple[str, list[Any]]:
+        """The ids of the runs whose prompt or output contains the text (a SELECT)."""
+        phrase = self.phrase
+        if phrase is not None:
             return "SELECT rowid FROM runs_fts WHERE runs_fts MATCH ?", [phrase]
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = self._like()
         return (
             "SELECT id FROM runs WHERE prompt LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\'",
             [like, like],
         )
 
+    def matching(self, db: sqlite3.Connection, keys: Sequence[Key]) -> set[int]:
+        """Which of the runs at ``keys`` contain the text. Asked for the id range the keys
+        span, which the full-text index (or the table, for ``LIKE``) reads as one range:
+        runs are numbered as they are recorded, so a chunk of the list is about one range
+        (when it is not, more is read, never less)."""
+        ids = [key[1] for key in keys]
+        low, high = min(ids), max(ids)
+        phrase = self.phrase
+        if phrase is not None:
+            sql = "SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? AND rowid BETWEEN ? AND ?"
+            params: list[Any] = [phrase, low, high]
+        else:
+            like = self._like()
+            sql = (
+                "SELECT id FROM runs WHERE id BETWEEN ? AND ?"
+                " AND (prompt LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\')"
+            )
+            params = [low, high, like, like]
+        return {row[0] for row in db.execute(sql, params)}
 
-def _by_id(hits: int, steps: float) -> bool:
-    """Whether reading ``hits`` matches by id beats ``steps`` steps along an index."""
-    return hits * _ROW_COST <= steps
+
+class ScanPage(NamedTuple):
+    """One step through the list: the rows found and where the next step goes on."""
+
+    rows: list[RunSummary]
+    #: The last run this step read (matched or not): the next step continues after it.
+    #: ``None``: the list ends here.
+    next: Key | None
+
+
+class Tally(NamedTuple):
+    """How many runs the database held, and the newest of them (``None``: none)."""
+
+    runs: int
+    newest: Key | None
 
 
 def _where(clauses: Sequence[str]) -> str:
@@ -354,10 +408,10 @@ class HistoryStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._timeout = timeout
-        #: What ``temp.history_hits`` holds: (query text, data_version, total_changes).
-        self._hits_for: tuple[str, int, int] | None = None
-        self._hits = 0
-        self._span = 0  # the highest run id then (about how many runs there are)
+        #: The last text search's few matches (see :meth:`_few`): for which filter and
+        #: database state (data_version, total_changes), and their keys, newest first.
+        self._few_for: tuple[_Filter, int, int] | None = None
+        self._few_keys: list[Key] | None = None
         db: sqlite3.Connection | None = None
         try:
             make_private_dir(self.path.parent)
@@ -518,37 +572,103 @@ class HistoryStore:
         """One read."""
         return self._read(lambda db: db.execute(sql, params).fetchall())
 
-    def _gather(self, db: sqlite3.Connection, flt: _Filter) -> int:
-        """Put the ids of the runs matching ``flt``'s text in ``temp.history_hits``; how many.
-
-        Kept while the database is unchanged (``PRAGMA data_version`` for other processes,
-        ``total_changes`` for this connection), so paging through one search matches the
-        text once. The temporary table is this connection's own: nothing is written to the
-        file.
-        """
-        text = flt.query
+    def _few(self, db: sqlite3.Connection, flt: _Filter) -> list[Key] | None:
+        """The keys of every run matching ``flt``, newest first, when the full-text index
+        finds the text at most :data:`FEW_MATCHES` times (it finds the newest first, so
+        asking costs about what the few cost); ``None`` when it finds it more often, or the
+        text is searched with ``LIKE``. Kept while the database is unchanged (``PRAGMA
+        data_version`` for other processes, ``total_changes`` for this connection), so
+        paging through one search asks once."""
+        phrase = flt.phrase
+        if phrase is None:
+            return None
         version = int(db.execute("PRAGMA data_version").fetchone()[0])
-        if self._hits_for == (text, version, db.total_changes):
-            return self._hits
-        self._hits_for = None
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS history_hits (id INTEGER PRIMARY KEY)")
-        select, params = flt.matches()
-        db.execute("BEGIN")
-        try:
-            db.execute("DELETE FROM temp.history_hits")
-            hits = db.execute(f"INSERT INTO temp.history_hits {select}", params).rowcount
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-            raise
-        span = db.execute("SELECT max(id) FROM runs").fetchone()[0] or 0
-        self._hits, self._span, self._hits_for = hits, span, (text, version, db.total_changes)
-        return hits
+        state = (flt, version, db.total_changes)
+        if self._few_for == state:
+            return self._few_keys
+        ids = [row[0] for row in db.execute(
+            "SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [phrase, FEW_MATCHES + 1],
+        )]  # fmt: skip
+        keys = None
+        if len(ids) <= FEW_MATCHES:
+            clauses, params = flt.columns()
+            clauses.append(f"runs.id IN ({','.join('?' * len(ids))})")
+            sql = f"SELECT runs.created, runs.id FROM runs{_where(clauses)}"
+            keys = sorted(map(tuple, db.execute(sql, [*params, *ids])), reverse=True)
+        self._few_for, self._few_keys = state, keys
+        return keys
 
-    def _summaries(
+    def _walk(
         self,
+        db: sqlite3.Connection,
+        flt: _Filter,
+        after: Key | None,
+        limit: int,
+        *,
+        newer: bool = False,
+        budget: int | None = None,
+    ) -> tuple[list[Key], Key | None]:
+        """The keys of up to ``limit`` runs matching ``flt``'s text in list order after
+        ``after`` (``newer``: the runs above it, nearest first), and where to go on
+        (``None``: the end). Reads the keyset index a chunk at a time, each chunk sized
+        from the matches so far, and asks which runs of the chunk match; stops once
+        ``budget`` runs were read (``None``: not before ``limit`` matches or the end)."""
+        few = self._few(db, flt)
+        if few is not None:
+            if newer:
+                keys = [key for key in reversed(few) if after is None or key > after]
+            else:
+                keys = [key for key in few if after is None or key < after]
+            found = keys[:limit]
+            return found, (found[-1] if len(keys) > limit else None)
+        clauses, params = flt.columns()
+        compare, order = (">", "ASC") if newer else ("<", "DESC")
+        found: list[Key] = []
+        position, read = after, 0
+        chunk = _FIRST_CHUNK if budget is None else max(1, min(_FIRST_CHUNK, budget))
+        while True:
+            where, values = list(clauses), list(params)
+            if position is not None:
+                where.append(f"(runs.created, runs.id) {compare} (?, ?)")
+                values += position
+            keys = [tuple(row) for row in db.execute(
+                f"SELECT runs.created, runs.id FROM runs{_where(where)}"
+                f" ORDER BY runs.created {order}, runs.id {order} LIMIT ?",
+                [*values, chunk],
+            )]  # fmt: skip
+            hits = flt.matching(db, keys) if keys else set()
+            for key in keys:
+                if key[1] in hits:
+                    found.append(key)
+                    if len(found) == limit:
+                        return found, key
+            if len(keys) < chunk:
+                return found, None
+            position = keys[-1]
+            read += len(keys)
+            if budget is not None and read >= budget:
+                return found, position
+            density = (len(found) + 1) / read
+            chunk = max(_FIRST_CHUNK, min(SCAN_STEP, int((limit - len(found)) / density * 1.25)))
+            if budget is not None:
+                chunk = max(1, min(chunk, budget - read))
+
+    def _summaries_of(self, db: sqlite3.Connection, keys: Sequence[Key]) -> list[RunSummary]:
+        """The rows of the runs at ``keys``, in that order."""
+        if not keys:
+            return []
+        ids = [key[1] for key in keys]
+        rows = db.execute(
+            f"{_SUMMARY} FROM runs WHERE runs.id IN ({','.join('?' * len(ids))})",
+            [PREVIEW, PREVIEW, PREVIEW, *ids],
+        ).fetchall()
+        by_id = {row[0]: row for row in rows}
+        return [RunSummary(*by_id[i]) for i in ids if i in by_id]
+
+    def _listed(
+        self,
+        db: sqlite3.Connection,
         flt: _Filter,
         *,
         limit: int,
@@ -556,37 +676,46 @@ class HistoryStore:
         newer_than: Key | None = None,
         offset: int = 0,
     ) -> list[RunSummary]:
-        """Runs matching ``flt``, newest first: after ``after`` (a keyset page), or the
-        ``limit`` just above ``newer_than``, or (old callers) from ``offset``."""
-
-        def work(db: sqlite3.Connection) -> list[Any]:
-            clauses, params = flt.columns()
-            source = "runs"
-            if flt.query:
-                hits = self._gather(db, flt)
-                if not hits:
-                    return []
-                # A page walks about limit × runs / hits index steps to fill.
-                if _by_id(hits, (limit + offset) * self._span / hits):
-                    source = _BY_ID  # read the few matches by id, then sort them
-                else:  # walk the keyset index, checking each run (``+``: not by id)
-                    clauses.append(_CHECKED)
-            order = "DESC"
-            if after is not None:
-                clauses.append("(runs.created, runs.id) < (?, ?)")
-                params += [after[0], after[1]]
-            if newer_than is not None:
-                clauses.append("(runs.created, runs.id) > (?, ?)")
-                params += [newer_than[0], newer_than[1]]
-                order = "ASC"
-            return db.execute(
-                f"{_SUMMARY} FROM {source}{_where(clauses)}"
-                f" ORDER BY runs.created {order}, runs.id {order} LIMIT ? OFFSET ?",
-                [PREVIEW, PREVIEW, PREVIEW, *params, limit, offset],
-            ).fetchall()
-
-        rows = [RunSummary(*row) for row in self._read(work)]
+        """Runs by model and profile only (no text), newest first: after ``after`` (a
+        keyset page: one index range), or the ``limit`` just above ``newer_than``, or (old
+        callers) from ``offset``."""
+        clauses, params = flt.columns()
+        order = "DESC"
+        if after is not None:
+            clauses.append("(runs.created, runs.id) < (?, ?)")
+            params += [after[0], after[1]]
+        if newer_than is not None:
+            clauses.append("(runs.created, runs.id) > (?, ?)")
+            params += [newer_than[0], newer_than[1]]
+            order = "ASC"
+        rows = [RunSummary(*row) for row in db.execute(
+            f"{_SUMMARY} FROM runs{_where(clauses)}"
+            f" ORDER BY runs.created {order}, runs.id {order} LIMIT ? OFFSET ?",
+            [PREVIEW, PREVIEW, PREVIEW, *params, limit, offset],
+        )]  # fmt: skip
         return rows[::-1] if newer_than is not None else rows
+
+    def _newer(
+        self, db: sqlite3.Connection, flt: _Filter, than: Key, limit: int
+    ) -> list[RunSummary]:
+        if not flt.query:
+            return self._listed(db, flt, limit=limit, newer_than=than)
+        keys, _ = self._walk(db, flt, than, limit, newer=True)
+        return self._summaries_of(db, keys[::-1])
+
+    def _newest(self, db: sqlite3.Connection, flt: _Filter, limit: int) -> list[RunSummary]:
+        if not flt.query:
+            return self._listed(db, flt, limit=limit)
+        keys, _ = self._walk(db, flt, None, limit)
+        return self._summaries_of(db, keys)
+
+    @staticmethod
+    def _tally(db: sqlite3.Connection) -> Tally:
+        runs = int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+        newest = db.execute(
+            "SELECT created, id FROM runs ORDER BY created DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return Tally(runs, tuple(newest) if newest else None)
 
     def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
         """A write in its own transaction; returns the number of rows changed."""
@@ -631,21 +760,47 @@ class HistoryStore:
             self.add(record)
 
     def count(self, text: str = "", model: str | None = None, profile: str | None = None) -> int:
+        """How many runs match (a text search reads all its matches: not for the window)."""
         flt = _Filter(text, model, profile)
 
         def work(db: sqlite3.Connection) -> int:
             clauses, params = flt.columns()
-            source = "runs"
             if flt.query:
-                hits = self._gather(db, flt)
-                if not clauses or not hits:
-                    return hits
-                if _by_id(hits, self._span):  # a count walks the whole index
-                    source = _BY_ID
-                else:
-                    clauses.append(_CHECKED)
-            sql = f"SELECT COUNT(*) FROM {source}{_where(clauses)}"
+                few = self._few(db, flt)
+                if few is not None:
+                    return len(few)
+                select, matched = flt.matches()
+                clauses.append(f"runs.id IN ({select})")
+                params += matched
+            sql = f"SELECT COUNT(*) FROM runs{_where(clauses)}"
             return int(db.execute(sql, params).fetchone()[0])
+
+        return self._read(work)
+
+    def scan(
+        self,
+        after: Key | None = None,
+        limit: int = 200,
+        *,
+        text: str = "",
+        model: str | None = None,
+        profile: str | None = None,
+        budget: int | None = None,
+    ) -> ScanPage:
+        """One step through the list after the run at ``after``: up to ``limit`` runs,
+        newest first, and where the next step goes on. Without text a step is one index
+        range of ``limit`` runs. With text it stops after reading ``budget`` runs
+        (:data:`SCAN_STEP` unless given), full or not: a rare text in a long history takes
+        several steps, none of them long."""
+        flt = _Filter(text, model, profile)
+        step = SCAN_STEP if budget is None else budget
+
+        def work(db: sqlite3.Connection) -> ScanPage:
+            if not flt.query:
+                rows = self._listed(db, flt, limit=limit + 1, after=after)
+                return ScanPage(rows[:limit], rows[limit - 1].key if len(rows) > limit else None)
+            keys, position = self._walk(db, flt, after, limit, budget=step)
+            return ScanPage(self._summaries_of(db, keys), position)
 
         return self._read(work)
 
@@ -659,12 +814,20 @@ class HistoryStore:
         profile: str | None = None,
     ) -> list[RunSummary]:
         """The next ``limit`` runs, newest first, older than the run at ``after`` (the
-        :attr:`RunSummary.key` of the last row shown; ``None``: from the newest).
+        :attr:`RunSummary.key` of the last row shown; ``None``: from the newest); fewer
+        only at the end.
 
         Keyset paging: every page is an index range, however deep; a run added meanwhile
         goes to the top and never shifts a page, so every run is listed exactly once.
         """
-        return self._summaries(_Filter(text, model, profile), limit=limit, after=after)
+        flt = _Filter(text, model, profile)
+
+        def work(db: sqlite3.Connection) -> list[RunSummary]:
+            if not flt.query:
+                return self._listed(db, flt, limit=limit, after=after)
+            return self._summaries_of(db, self._walk(db, flt, after, limit)[0])
+
+        return self._read(work)
 
     def newer(
         self,
@@ -677,7 +840,8 @@ class HistoryStore:
     ) -> list[RunSummary]:
         """The (at most ``limit``) runs just newer than the run at ``than``, newest first:
         what to add above the rows shown. Fewer than ``limit`` means these are all."""
-        return self._summaries(_Filter(text, model, profile), limit=limit, newer_than=than)
+        flt = _Filter(text, model, profile)
+        return self._read(lambda db: self._newer(db, flt, than, limit))
 
     def search(
         self,
@@ -690,7 +854,45 @@ class HistoryStore:
     ) -> list[RunSummary]:
         """Newest first from ``offset`` (each page reads the ``offset`` runs before it:
         page with :meth:`page` instead)."""
-        return self._summaries(_Filter(text, model, profile), limit=limit, offset=offset)
+        flt = _Filter(text, model, profile)
+        if not flt.query:
+            return self._read(lambda db: self._listed(db, flt, limit=limit, offset=offset))
+        return self.page(None, offset + limit, text=text, model=model, profile=profile)[offset:]
+
+    def tally(self) -> Tally:
+        """How many runs there are and the newest (two index reads, whatever the filter)."""
+        return self._read(self._tally)
+
+    def since(
+        self,
+        tally: Tally,
+        limit: int = 200,
+        *,
+        text: str = "",
+        model: str | None = None,
+        profile: str | None = None,
+    ) -> tuple[Tally, list[RunSummary]] | None:
+        """The runs recorded since ``tally`` was taken that match (at most ``limit``,
+        newest first) and the tally now, read at one moment; ``None`` when runs counted
+        in ``tally`` went away since (deleted, pruned by another process)."""
+        flt = _Filter(text, model, profile)
+
+        def work(db: sqlite3.Connection) -> tuple[Tally, list[RunSummary]] | None:
+            db.execute("BEGIN")  # one snapshot for all of it: a run recorded meanwhile
+            try:  # is either counted and listed here, or left for the next time
+                now = self._tally(db)
+                if tally.newest is None:  # there were none: every run is new
+                    return None if tally.runs else (now, self._newest(db, flt, limit))
+                added = db.execute(
+                    "SELECT COUNT(*) FROM runs WHERE (created, id) > (?, ?)", tally.newest
+                ).fetchone()[0]
+                if now.runs != tally.runs + int(added):
+                    return None
+                return now, self._newer(db, flt, tally.newest, limit)
+            finally:
+                db.execute("COMMIT")
+
+        return self._read(work)
 
     def get(self, run_id: int) -> RunRecord:
         rows = self._run(

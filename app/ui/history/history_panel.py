@@ -2,11 +2,15 @@
 
 :class:`HistoryTableModel` is a Qt table model that fetches 200 rows at a time
 (``canFetchMore``/``fetchMore``) by keyset: each page continues after the ``(created, id)``
-of the last row, so the page at run 100,000 costs what the first does, and a run recorded
-meanwhile never shifts a page. New runs are added at the top (the rows already loaded, the
-scroll position and the selection stay). Actions: restore a run into the editor, copy its
-output, delete, export the selection as JSONL or Markdown. Recording, deleting and
-exporting run in a worker thread; a page is read on the spot (it is one index range).
+of the last run read, so the page at run 100,000 costs what the first does, and a run
+recorded meanwhile never shifts a page. A search reads at most
+:data:`~app.core.history.SCAN_STEP` runs per request (:meth:`HistoryStore.scan`): a page of a
+rare text may come in several short steps, the next one an event-loop turn later when a
+step found nothing (the view asks for more only when it shows the last row), and typing
+another search drops the steps of the last. New runs are added at the top (the rows
+already loaded, the scroll position and the selection stay). Actions: restore a run into
+the editor, copy its output, delete, export the selection as JSONL or Markdown. Recording,
+deleting and exporting run in a worker thread; a page is read on the spot.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.history import HistoryError, HistoryStore, RunRecord, RunSummary
+from app.core.history import HistoryError, HistoryStore, Key, RunRecord, RunSummary, Tally
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import text_of
@@ -48,6 +52,8 @@ from app.ui.common.wording import text_of
 __all__ = ["PAGE", "HistoryPanel", "HistoryTableModel", "Rows"]
 
 PAGE = 200
+#: Rows let go of per event-loop turn when the list is read again (~3 ms).
+FREE_SLICE = 10_000
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -91,6 +97,19 @@ class Rows(Sequence[RunSummary]):
     def ids(self) -> list[int]:
         return [item[0] for item in self._items]
 
+    def free_later(self) -> None:
+        """Let go of the rows a slice per event-loop turn (freeing 100,000 at once took
+        ~35 ms: a pause when a search follows a long scroll)."""
+        items, self._items = self._items, []
+
+        def drop() -> None:
+            del items[-FREE_SLICE:]
+            if items:
+                QTimer.singleShot(0, drop)
+
+        if items:
+            drop()
+
 
 class HistoryTableModel(QAbstractTableModel):
     COLUMNS = (
@@ -114,63 +133,69 @@ class HistoryTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.rows = Rows()
-        #: How many runs match the filters (counted when the list is reloaded or extended).
-        self.total = 0
         self.text = ""
         self.model_filter: str | None = None
         self.profile_filter: str | None = None
-        self._more = False  # older runs remain below the last row
+        #: Where the next page goes on (the last run read); ``None``: nothing more.
+        self._next: Key | None = None
+        #: The database as the list last saw it (what :meth:`refresh` compares with).
+        self._tally: Tally | None = None
+        #: Bumped by every reload: a step scheduled for an earlier list is dropped.
+        self._generation = 0
 
     def filters(self) -> tuple[str, str | None, str | None]:
         return (self.text, self.model_filter, self.profile_filter)
 
-    def _page(self, after: tuple[float, int] | None) -> list[RunSummary]:
-        """Up to ``PAGE`` rows after ``after`` (one more is read to know whether more remain)."""
+    def _step(self) -> list[RunSummary]:
+        """The next step after :attr:`_next` (``None``: from the newest)."""
         assert self.store is not None
         text, model, profile = self.filters()
-        rows = self.store.page(after, PAGE + 1, text=text, model=model, profile=profile)
-        self._more = len(rows) > PAGE
-        return rows[:PAGE]
+        page = self.store.scan(self._next, PAGE, text=text, model=model, profile=profile)
+        self._next = page.next
+        if not page.rows and page.next is not None:  # nothing in this step: no row to show
+            generation = self._generation  # for the view to ask for more; go on by itself
+            QTimer.singleShot(0, lambda: generation == self._generation and self._go_on())
+        return page.rows
+
+    def _go_on(self) -> None:
+        self.fetchMore(QModelIndex())
 
     def _failed(self, exc: HistoryError) -> None:
-        self._more = False
+        self._next = None
         self.failed.emit(text_of(exc.msg))
 
     def reload(self) -> None:
         """Start again from the newest run (after the filters changed, or to resync)."""
+        self._generation += 1
         self.beginResetModel()
-        self.rows, self.total, self._more = Rows(), 0, False
+        self.rows.free_later()
+        self.rows, self._next, self._tally = Rows(), None, None
         if self.store is not None:
             try:
-                self.total = self.store.count(*self.filters())
-                self.rows = Rows(self._page(None))
+                self._tally = self.store.tally()
+                self.rows = Rows(self._step())
             except HistoryError as exc:
-                self.rows, self.total = Rows(), 0
+                self.rows = Rows()
                 self._failed(exc)
         self.endResetModel()
 
     def refresh(self) -> None:
-        """Add the runs recorded since the top row above it; reload if runs went away.
-
-        The count tells: it grew by exactly the runs found above the top unless some were
-        deleted (another process pruned, say), and then the list is read again.
-        """
-        if self.store is None or not self.rows:
+        """Add the runs recorded since the list was read above it; read it again if runs
+        went away behind its back (another process pruned, say) or many were recorded."""
+        if self.store is None or self._tally is None:
             self.reload()
             return
+        text, model, profile = self.filters()
         try:
-            total = self.store.count(*self.filters())
-            text, model, profile = self.filters()
-            newer = self.store.newer(
-                self.rows[0].key, PAGE + 1, text=text, model=model, profile=profile
-            )
+            since = self.store.since(self._tally, PAGE + 1, text=text, model=model,
+                                     profile=profile)  # fmt: skip
         except HistoryError as exc:
             self._failed(exc)
             return
-        if len(newer) > PAGE or total != self.total + len(newer):
+        if since is None or len(since[1]) > PAGE:
             self.reload()
             return
-        self.total = total
+        self._tally, newer = since
         if newer:
             self.beginInsertRows(QModelIndex(), 0, len(newer) - 1)
             self.rows.insert(0, newer)
@@ -180,6 +205,7 @@ class HistoryTableModel(QAbstractTableModel):
         """Take deleted runs out of the list (the rest, and the scroll position, stay)."""
         gone = set(ids)
         shown = self.rows.ids()
+        removed = 0
         last = len(shown) - 1
         while last >= 0:  # from the bottom, a block of adjacent rows at a time
             if shown[last] not in gone:
@@ -190,9 +216,11 @@ class HistoryTableModel(QAbstractTableModel):
                 first -= 1
             self.beginRemoveRows(QModelIndex(), first, last)
             self.rows.remove(first, last)
-            self.total -= last - first + 1
             self.endRemoveRows()
+            removed += last - first + 1
             last = first - 1
+        if self._tally is not None:  # deleted here, not gone behind the list's back
+            self._tally = self._tally._replace(runs=self._tally.runs - removed)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -201,14 +229,14 @@ class HistoryTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._next is not None
 
     def fetchMore(self, parent: _Index) -> None:
-        """The next page, after the last row's keyset (never an offset)."""
-        if self.store is None or parent.isValid() or not self._more or not self.rows:
+        """The next step, after the last run read (never an offset)."""
+        if self.store is None or parent.isValid() or self._next is None:
             return
         try:
-            more = self._page(self.rows[-1].key)
+            more = self._step()
         except HistoryError as exc:
             self._failed(exc)
             return
