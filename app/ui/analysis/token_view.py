@@ -10,7 +10,6 @@ the token's probability and the top alternatives; clicking a token emits
 
 from __future__ import annotations
 
-import html
 from bisect import bisect_right
 from collections.abc import Sequence
 from enum import IntEnum
@@ -31,6 +30,7 @@ from app.core.logprobs import TokenLogprob
 from app.core.token_stats import alternatives
 from app.core.token_units import TokenUnit, align
 from app.ui.common.editor_font import mark_editor
+from app.ui.common.plain import escape_html
 from app.ui.common.theme import is_dark
 from app.ui.common.viewport import viewport
 
@@ -92,7 +92,7 @@ def visible_token(token: str) -> str:
 
 def describe_probability(shown: str, probability: float | None) -> str:
     """Hover text of an older completion's token: its probability (rich text, escaped)."""
-    lines = [f"<b>{html.escape(visible_token(shown))}</b>"]
+    lines = [f"<b>{escape_html(visible_token(shown))}</b>"]
     if probability is not None:
         lines.append(
             QCoreApplication.translate("TokenTextView", "probability {0:.2%}").format(probability)
@@ -104,7 +104,7 @@ def describe_probability(shown: str, probability: float | None) -> str:
 def describe_token(shown: str, unit: TokenUnit, token: TokenLogprob) -> str:
     """Hover text (rich text; every token escaped): the token, its probability, the top
     alternatives with their probabilities and how much they cover."""
-    lines = [f"<b>{html.escape(visible_token(shown if unit.size > 1 else token.token))}</b>"]
+    lines = [f"<b>{escape_html(visible_token(shown if unit.size > 1 else token.token))}</b>"]
     p = unit.probability
     if p is None:
         lines.append(
@@ -125,7 +125,7 @@ def describe_token(shown: str, unit: TokenUnit, token: TokenLogprob) -> str:
     pairs, covered = alternatives(token)
     if pairs:
         rows = "".join(
-            f"<tr><td>{html.escape(visible_token(t))}</td><td align='right'>{prob:.2%}</td></tr>"
+            f"<tr><td>{escape_html(visible_token(t))}</td><td align='right'>{prob:.2%}</td></tr>"
             for t, prob in pairs
         )
         lines.append(f"<table>{rows}</table>")

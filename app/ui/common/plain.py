@@ -13,12 +13,10 @@ such text uses these helpers:
 * :func:`escape_mnemonic`: button and action texts are plain, but ``&`` marks a keyboard
   mnemonic; dynamic parts double it so it is shown.
 
-A label that must stay rich (About) escapes every dynamic value with :func:`html.escape`.
+A label that must stay rich (About) escapes every dynamic value with :func:`escape_html`.
 """
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 __all__ = [
     "ElidedLabel",
+    "escape_html",
     "escape_mnemonic",
     "make_labels_plain",
     "plain_label",
@@ -54,6 +53,16 @@ def make_labels_plain(widget: QWidget) -> None:
         label.setTextFormat(Qt.TextFormat.PlainText)
 
 
+#: What ``html.escape(text, quote=False)`` replaces (the ``html`` module imports its table
+#: of 2,231 entities, ~2.4 ms of every start-up, for these three).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape_html(text: str) -> str:
+    """``text`` for the content of an element of rich text: ``&``, ``<`` and ``>`` escaped."""
+    return text.translate(_ESCAPES)
+
+
 def plain_tooltip(text: str) -> str:
     """A tooltip string that Qt shows as ``text`` exactly: escaped, spaces and newlines kept.
 
@@ -62,7 +71,7 @@ def plain_tooltip(text: str) -> str:
     """
     if not text:
         return ""
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+    return "<p style='white-space:pre-wrap'>" + escape_html(text) + "</p>"
 
 
 def escape_mnemonic(text: str) -> str:

@@ -10,7 +10,6 @@ one comparison are saved to history under one group id.
 from __future__ import annotations
 
 import asyncio
-import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -40,7 +39,7 @@ from app.core.events import ChoiceDelta, Event
 from app.core.request import CompletionRequest, RequestValidationError
 from app.core.result import CompletionResult
 from app.core.runs import prepare
-from app.ui.common.plain import plain_label
+from app.ui.common.plain import escape_html, plain_label
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
@@ -345,7 +344,7 @@ class CompareWindow(QWidget):
         ops = word_diff(self.columns[a].output.toPlainText(), self.columns[b].output.toPlainText())
         parts = []
         for op, text in ops:
-            shown = html.escape(text).replace("\n", "<br>")
+            shown = escape_html(text).replace("\n", "<br>")
             if op == "delete":
                 parts.append(f"<del style='background:#f8d0d0;color:#700'>{shown}</del>")
             elif op == "insert":

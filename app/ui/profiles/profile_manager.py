@@ -9,7 +9,6 @@ the window.
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,7 +16,7 @@ from app.core.connections import Connections
 from app.core.endpoint import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from app.core.keys import KeyStatus, KeyStore
 from app.core.paths import AppPaths
-from app.core.profiles import LoadedProfiles, Profile, ProfileError, ProfileStore
+from app.core.profiles import LoadedProfiles, Profile, ProfileError, ProfileStore, new_id
 
 __all__ = ["ProfileManager"]
 
@@ -130,7 +129,7 @@ class ProfileManager(QObject):
                 await asyncio.to_thread(self.keys.delete, profile.key_ref)
             profile.key_ref = None
             return None
-        profile.key_ref = profile.key_ref or f"{profile.id}-{uuid.uuid4().hex[:8]}"
+        profile.key_ref = profile.key_ref or f"{profile.id}-{new_id(4)}"
         return await asyncio.to_thread(self.keys.set, profile.key_ref, key)
 
     async def has_key(self, profile: Profile) -> bool:

@@ -7,7 +7,6 @@ app alike; a component that is not installed (the local model) is left out.
 
 from __future__ import annotations
 
-import html
 import platform
 import sys
 from importlib import metadata
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.paths import AppPaths
 from app.ui.common.i18n import display_name
-from app.ui.common.plain import plain_label
+from app.ui.common.plain import escape_html, plain_label
 
 __all__ = ["COMPONENTS", "AboutDialog", "components"]
 
@@ -92,20 +91,20 @@ class AboutDialog(QDialog):
         # named "<img …>").
         self.summary = QLabel(
             "<h2>{name} {version}</h2><p>{what}</p><p>{runtime}</p><p>{files}</p>".format(
-                name=html.escape(display_name()),
-                version=html.escape(__version__),
-                what=html.escape(
+                name=escape_html(display_name()),
+                version=escape_html(__version__),
+                what=escape_html(
                     self.tr(
                         "A desktop playground for OpenAI-compatible text-completion endpoints "
                         "(/v1/completions). Licensed under the MIT licence."
                     )
                 ),
-                runtime=html.escape(
+                runtime=escape_html(
                     self.tr("Qt {0}, PySide6 {1}, Python {2} on {3}").format(
                         qVersion(), pyside_version, platform.python_version(), sys.platform
                     )
                 ),
-                files=html.escape(self.tr("Settings and data: {0}").format(paths.config_dir)),
+                files=escape_html(self.tr("Settings and data: {0}").format(paths.config_dir)),
             )
         )
         self.summary.setTextFormat(Qt.TextFormat.RichText)
