@@ -328,3 +328,38 @@ async def test_a_long_streams_text_is_kept_in_packs_not_one_part_per_token():
     assert len(first.parts) < 2 * PACK_PARTS and len(second.parts) < 2 * PACK_PARTS
     assert first.text == "".join(pieces[0::2])
     assert second.text == "".join(pieces[1::2]) + "!"
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        b'{"choices": [{"index": 0, "text": " c", "logprobs": {"tokens": [" c"],'
+        b' "token_logprobs": [-Infinity], "top_logprobs": [{" c": -Infinity, "d": NaN}],'
+        b' "text_offset": [2]}}]}',  # Python servers' json.dumps of -inf
+        b'{"choices": [{"index": 0, "text": " \xff\xfe", "logprobs": null}]}',  # not UTF-8
+        b'{"choices": [{"index": 0, "text": " \\ud800", "logprobs": null}]}',  # lone half
+    ],
+)
+async def test_a_read_the_fast_parser_refuses_is_read_as_json_reads_it(odd):
+    """orjson parses a read's events; what it refuses and ``json`` takes is read by ``json``,
+    so no stream reads differently (and nothing is skipped)."""
+    import json
+
+    from app.core.chunks import ChunkDecoder
+    from app.core.client import _decode_events
+    from app.core.sse import SSEDataRun
+
+    def chunk(text: str) -> bytes:
+        return json.dumps({"choices": [{"index": 0, "text": text, "logprobs": None}]}).encode()
+
+    payloads = [chunk(" a"), chunk(" b"), odd, chunk(" e")]
+    one_by_one = [
+        event
+        for payload in payloads
+        for event in ChunkDecoder().decode(json.loads(payload.decode("utf-8", "replace")))
+    ]
+    assert len(one_by_one) == 4
+    for read in (SSEDataRun(payloads), SSEDataRun(payloads).events()):  # bytes, or text
+        events, done, error = _decode_events(read, ChunkDecoder())
+        assert (done, error) == (False, None)
+        assert repr(events) == repr(one_by_one)  # repr: NaN compares unequal to itself

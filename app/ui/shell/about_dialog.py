@@ -40,6 +40,7 @@ COMPONENTS = (
     ("socksio", QT_TRANSLATE_NOOP("AboutDialog", "SOCKS proxies"), "MIT"),
     ("anyio", QT_TRANSLATE_NOOP("AboutDialog", "async I/O"), "MIT"),
     ("qasync", QT_TRANSLATE_NOOP("AboutDialog", "asyncio on Qt's loop"), "BSD-2-Clause"),
+    ("orjson", QT_TRANSLATE_NOOP("AboutDialog", "fast JSON for streams"), "Apache-2.0 OR MIT"),
     ("keyring", QT_TRANSLATE_NOOP("AboutDialog", "OS keyring access"), "MIT"),
     (
         "SecretStorage",
