@@ -31,7 +31,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -372,6 +372,16 @@ class Tally(NamedTuple):
     newest: Key | None
 
 
+@contextlib.contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """Reads that see the database at one moment (one read transaction)."""
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        db.execute("COMMIT")
+
+
 def _where(clauses: Sequence[str]) -> str:
     return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
@@ -703,12 +713,6 @@ class HistoryStore:
         keys, _ = self._walk(db, flt, than, limit, newer=True)
         return self._summaries_of(db, keys[::-1])
 
-    def _newest(self, db: sqlite3.Connection, flt: _Filter, limit: int) -> list[RunSummary]:
-        if not flt.query:
-            return self._listed(db, flt, limit=limit)
-        keys, _ = self._walk(db, flt, None, limit)
-        return self._summaries_of(db, keys)
-
     @staticmethod
     def _tally(db: sqlite3.Connection) -> Tally:
         runs = int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
@@ -792,17 +796,8 @@ class HistoryStore:
         range of ``limit`` runs. With text it stops after reading ``budget`` runs
         (:data:`SCAN_STEP` unless given), full or not: a rare text in a long history takes
         several steps, none of them long."""
-        flt = _Filter(text, model, profile)
         step = SCAN_STEP if budget is None else budget
-
-        def work(db: sqlite3.Connection) -> ScanPage:
-            if not flt.query:
-                rows = self._listed(db, flt, limit=limit + 1, after=after)
-                return ScanPage(rows[:limit], rows[limit - 1].key if len(rows) > limit else None)
-            keys, position = self._walk(db, flt, after, limit, budget=step)
-            return ScanPage(self._summaries_of(db, keys), position)
-
-        return self._read(work)
+        return self._step(_Filter(text, model, profile), after, limit, step)
 
     def page(
         self,
@@ -820,14 +815,20 @@ class HistoryStore:
         Keyset paging: every page is an index range, however deep; a run added meanwhile
         goes to the top and never shifts a page, so every run is listed exactly once.
         """
-        flt = _Filter(text, model, profile)
+        return self._step(_Filter(text, model, profile), after, limit, None).rows
 
-        def work(db: sqlite3.Connection) -> list[RunSummary]:
-            if not flt.query:
-                return self._listed(db, flt, limit=limit, after=after)
-            return self._summaries_of(db, self._walk(db, flt, after, limit)[0])
+    def _step(self, flt: _Filter, after: Key | None, limit: int, budget: int | None) -> ScanPage:
+        return self._read(lambda db: self._step_in(db, flt, after, limit, budget))
 
-        return self._read(work)
+    def _step_in(
+        self, db: sqlite3.Connection, flt: _Filter, after: Key | None, limit: int,
+        budget: int | None,
+    ) -> ScanPage:  # fmt: skip
+        if not flt.query:
+            rows = self._listed(db, flt, limit=limit + 1, after=after)
+            return ScanPage(rows[:limit], rows[limit - 1].key if len(rows) > limit else None)
+        keys, position = self._walk(db, flt, after, limit, budget=budget)
+        return ScanPage(self._summaries_of(db, keys), position)
 
     def newer(
         self,
@@ -859,10 +860,6 @@ class HistoryStore:
             return self._read(lambda db: self._listed(db, flt, limit=limit, offset=offset))
         return self.page(None, offset + limit, text=text, model=model, profile=profile)[offset:]
 
-    def tally(self) -> Tally:
-        """How many runs there are and the newest (two index reads, whatever the filter)."""
-        return self._read(self._tally)
-
     def since(
         self,
         tally: Tally,
@@ -878,19 +875,37 @@ class HistoryStore:
         flt = _Filter(text, model, profile)
 
         def work(db: sqlite3.Connection) -> tuple[Tally, list[RunSummary]] | None:
-            db.execute("BEGIN")  # one snapshot for all of it: a run recorded meanwhile
-            try:  # is either counted and listed here, or left for the next time
+            with _snapshot(db):  # a run recorded meanwhile is counted and listed, or neither
                 now = self._tally(db)
                 if tally.newest is None:  # there were none: every run is new
-                    return None if tally.runs else (now, self._newest(db, flt, limit))
+                    if tally.runs:
+                        return None
+                    return now, self._step_in(db, flt, None, limit, None).rows
                 added = db.execute(
                     "SELECT COUNT(*) FROM runs WHERE (created, id) > (?, ?)", tally.newest
                 ).fetchone()[0]
                 if now.runs != tally.runs + int(added):
                     return None
                 return now, self._newer(db, flt, tally.newest, limit)
-            finally:
-                db.execute("COMMIT")
+
+        return self._read(work)
+
+    def opening(
+        self,
+        limit: int = 200,
+        *,
+        text: str = "",
+        model: str | None = None,
+        profile: str | None = None,
+    ) -> tuple[Tally, ScanPage]:
+        """The tally and the list's first step (:meth:`scan` from the newest), read at one
+        moment: a run recorded meanwhile is in both or in neither, so :meth:`since` never
+        lists it a second time, nor misses it."""
+        flt = _Filter(text, model, profile)
+
+        def work(db: sqlite3.Connection) -> tuple[Tally, ScanPage]:
+            with _snapshot(db):
+                return self._tally(db), self._step_in(db, flt, None, limit, SCAN_STEP)
 
         return self._read(work)
 

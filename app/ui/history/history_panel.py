@@ -44,7 +44,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.history import HistoryError, HistoryStore, Key, RunRecord, RunSummary, Tally
+from app.core.history import (
+    HistoryError,
+    HistoryStore,
+    Key,
+    RunRecord,
+    RunSummary,
+    ScanPage,
+    Tally,
+)
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import text_of
@@ -146,11 +154,12 @@ class HistoryTableModel(QAbstractTableModel):
     def filters(self) -> tuple[str, str | None, str | None]:
         return (self.text, self.model_filter, self.profile_filter)
 
-    def _step(self) -> list[RunSummary]:
-        """The next step after :attr:`_next` (``None``: from the newest)."""
+    def _step(self, page: ScanPage | None = None) -> list[RunSummary]:
+        """The next step after :attr:`_next` (or ``page``, the first, read already)."""
         assert self.store is not None
-        text, model, profile = self.filters()
-        page = self.store.scan(self._next, PAGE, text=text, model=model, profile=profile)
+        if page is None:
+            text, model, profile = self.filters()
+            page = self.store.scan(self._next, PAGE, text=text, model=model, profile=profile)
         self._next = page.next
         if not page.rows and page.next is not None:  # nothing in this step: no row to show
             generation = self._generation  # for the view to ask for more; go on by itself
@@ -172,8 +181,10 @@ class HistoryTableModel(QAbstractTableModel):
         self.rows, self._next, self._tally = Rows(), None, None
         if self.store is not None:
             try:
-                self._tally = self.store.tally()
-                self.rows = Rows(self._step())
+                text, model, profile = self.filters()
+                self._tally, first = self.store.opening(PAGE, text=text, model=model,
+                                                        profile=profile)  # fmt: skip
+                self.rows = Rows(self._step(first))
             except HistoryError as exc:
                 self.rows = Rows()
                 self._failed(exc)
