@@ -363,3 +363,20 @@ async def test_a_read_the_fast_parser_refuses_is_read_as_json_reads_it(odd):
         events, done, error = _decode_events(read, ChunkDecoder())
         assert (done, error) == (False, None)
         assert repr(events) == repr(one_by_one)  # repr: NaN compares unequal to itself
+
+
+@pytest.mark.parametrize("odd", [b"-Infinity", b"NaN"])
+async def test_a_whole_answer_the_fast_parser_refuses_is_read_as_json_reads_it(odd):
+    import json
+
+    from app.core.chunks import ChunkDecoder
+    from app.core.client import _decode_body
+
+    body = (
+        b'{"choices": [{"index": 0, "text": " c", "finish_reason": "stop", "logprobs":'
+        b' {"tokens": [" c"], "token_logprobs": [' + odd + b'], "top_logprobs": null,'
+        b' "text_offset": [0]}}]}'
+    )
+    events = _decode_body(body, "application/json")  # read, not refused as malformed
+    assert repr(events) == repr(ChunkDecoder().decode(json.loads(body)))
+    assert [event.text for event in events] == [" c"]

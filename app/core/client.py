@@ -555,9 +555,12 @@ def _accept(stream: bool) -> str:
 def _decode_body(body: bytes, content_type: str) -> list[Event]:
     """A whole JSON completion body (non-stream answer) as events."""
     try:
-        obj: Any = json.loads(body)
+        obj: Any = orjson.loads(body)  # a long answer with logprobs is tens of MB
     except ValueError:
-        raise malformed_body(body, content_type, "completion") from None
+        try:  # what orjson refuses and json reads: NaN/Infinity, UTF-16, a lone surrogate
+            obj = json.loads(body)
+        except ValueError:
+            raise malformed_body(body, content_type, "completion") from None
     if isinstance(obj, dict):
         error = error_from_object(obj)
         if error is not None:
