@@ -11,7 +11,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from app import APP_DISPLAY_NAME, __version__
 from app.core.paths import HOME_ENV, AppPaths
@@ -123,7 +123,11 @@ def diagnose(paths: AppPaths) -> int:
 PRIVATE_UMASK = 0o077
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, on_first_frame: Callable[[], None] | None = None
+) -> int:
+    """Run the command line ``argv``; ``on_first_frame`` (the window): called once the
+    window's first frame is painted (start-up measurements read the process there)."""
     if os.name == "posix":
         os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)  # stricter if the user's already is
     raw = list(sys.argv[1:] if argv is None else argv)
@@ -161,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     skip_feature_scan()  # before the UI's modules are imported
     from app.ui.shell.application import run_gui
 
-    return run_gui(paths, smoke_test=args.smoke_test, argv=[sys.argv[0]])
+    return run_gui(
+        paths, smoke_test=args.smoke_test, argv=[sys.argv[0]], on_first_frame=on_first_frame
+    )
 
 
 def _import_core_before_qt() -> None:

@@ -1,18 +1,20 @@
 """Start-up cost against the limit: the app's window vs a bare QMainWindow, same machine.
 
-Each round starts a fresh process that opens a window offscreen, lets the event loop paint
-the first frame and quits: once a bare ``QMainWindow`` (the floor: Python + Qt), once the
-app (``completion-playground --smoke-test`` with a fresh config folder). Printed: CPU time
-(user + system) and peak memory (max RSS) of each, medians over the rounds, and the ratios
-(targets: CPU ≤ 2×, memory ≤ 1.5×). Also which heavy modules the app imported before its
-first frame (it should not load the HTTP stack, keyring or dialogs yet).
+Each round starts a fresh process that opens a window offscreen and quits once its first
+frame has been painted (the window's first paint event, then one loop turn): once a bare
+``QMainWindow`` (the floor: Python + Qt), once the app (``completion-playground
+--smoke-test`` with a fresh config folder, measured through ``main(on_first_frame=...)`` at
+the same point). Printed: CPU time (user + system) and peak memory (max RSS) of each,
+medians over the rounds, and the ratios (targets: CPU ≤ 2×, memory ≤ 1.5×). Also which
+heavy modules the app imported before its first frame (not the HTTP stack, keyring, dialogs
+or asyncio), and the app's figures at exit: the smoke test then has started asyncio
+(qasync), which the app does right after the first frame.
 
-Three more floors show what any window of this kind pays before its own code: the bare window
-showing one line of text (Qt loads its fonts and text engine only when text is painted), that
-window on the event loop the app is built on (asyncio with qasync, a fixed choice; asyncio
-imports ``ssl`` and with it OpenSSL), and that window naming Qt's ``Qt`` namespace, as any
-real window does for an alignment or a key (PySide makes its 93 enum classes then, with
-Python's ``enum``). Their ratios to the bare window are printed too.
+Two more floors show what any window of this kind pays before its own code: the bare window
+showing one line of text (Qt loads its fonts and text engine for it), and that window
+naming Qt's ``Qt`` namespace, as any real window does for an alignment or a key (PySide
+makes its 93 enum classes then, with Python's ``enum``). Their ratios to the bare window
+are printed too.
 
 Both start with their bytecode cached, as every start after the first does (pip and the
 .deb compile it at install; a checkout writes ``__pycache__`` on the first start): one
@@ -37,13 +39,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BARE = """
 import sys
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
 window = QMainWindow()
 window.resize(1280, 800)
+
+
+class FirstPaint(QObject):  # quit once the window has been painted
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            window.removeEventFilter(self)
+            QTimer.singleShot(0, app.quit)
+        return False
+
+
+first_paint = FirstPaint()
+window.installEventFilter(first_paint)
 window.show()
-QTimer.singleShot(0, app.quit)
 app.exec()
 import resource
 u = resource.getrusage(resource.RUSAGE_SELF)
@@ -57,33 +70,35 @@ TEXT = BARE.replace(
     "window.resize(1280, 800)",
 )
 
-LOOP = TEXT.replace(
-    "app.exec()",
-    "import asyncio, qasync\n"
-    "loop = qasync.QEventLoop(app)\n"
-    "asyncio.set_event_loop(loop)\n"
-    "with loop:\n"
-    "    loop.run_forever()",
-)
+NAMESPACE = TEXT.replace("import sys", "import sys\nfrom PySide6.QtCore import Qt")
 
-NAMESPACE = LOOP.replace("import sys", "import sys\nfrom PySide6.QtCore import Qt")
-
+#: The app's window, measured when its first frame has been painted (asyncio and the rest
+#: of start-up's deferred work begin after it), and again at exit, one loop turn later.
 PROBE = """
 import sys
 from app.main import main
-code = main(sys.argv[1:])
-from app.ui.shell.application import NOT_AT_START
-heavy = sorted(m for m in NOT_AT_START if m in sys.modules)
-print("LOADED:", ",".join(heavy) or "none")
+first = []
+
+
+def first_frame():
+    import resource
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    first.append(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
+    from app.ui.shell.application import NOT_AT_START
+    heavy = sorted(m for m in NOT_AT_START if m in sys.modules)
+    print("LOADED:", ",".join(heavy) or "none")
+
+
+code = main(sys.argv[1:], on_first_frame=first_frame)
+print(first[0])
 import resource
 u = resource.getrusage(resource.RUSAGE_SELF)
-print(f"USAGE: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
+print(f"EXIT: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
 
 
-#: The floors, cheapest first: an empty window, one showing text, that on asyncio + qasync,
-#: that naming Qt's namespace.
-FLOORS = ("bare QMainWindow", "+ a line of text", "+ text on asyncio/qasync", "+ the Qt namespace")
+#: The floors, cheapest first: an empty window, one showing text, that naming Qt's namespace.
+FLOORS = ("bare QMainWindow", "+ a line of text", "+ the Qt namespace")
 
 
 def measure(argv: list[str], pycache: str) -> tuple[float, float, str]:
@@ -98,6 +113,13 @@ def measure(argv: list[str], pycache: str) -> tuple[float, float, str]:
     return cpu, mem, proc.stdout
 
 
+def at_exit(out: str) -> tuple[float, float]:
+    """The app's (CPU seconds, max RSS in MB) at exit, from the probe's output."""
+    line = next(line for line in out.splitlines() if line.startswith("EXIT:"))
+    cpu, mem = (float(x) for x in line.split()[1:3])
+    return cpu, mem
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
@@ -109,11 +131,12 @@ def main() -> None:
     cpu: dict[str, list[float]] = {name: [] for name in (*FLOORS, "app")}
     mem: dict[str, list[float]] = {name: [] for name in cpu}
     loaded = ""
+    exits: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as pycache:
         for round_ in range(args.rounds + 1):  # alternate: all see the same conditions
             figures = {
                 name: measure([sys.executable, "-c", script], pycache)
-                for name, script in zip(FLOORS, (BARE, TEXT, LOOP, NAMESPACE), strict=True)
+                for name, script in zip(FLOORS, (BARE, TEXT, NAMESPACE), strict=True)
             }
             with tempfile.TemporaryDirectory() as home:
                 argv = [sys.executable, "-c", PROBE, "--config-dir", home, "--smoke-test"]
@@ -124,6 +147,7 @@ def main() -> None:
                 cpu[name].append(c)
                 mem[name].append(m)
             out = figures["app"][2]
+            exits.append(at_exit(out))
             loaded = next((line for line in out.splitlines() if line.startswith("LOADED")), "")
     c = {name: statistics.median(v) for name, v in cpu.items()}
     m = {name: statistics.median(v) for name, v in mem.items()}
@@ -139,6 +163,12 @@ def main() -> None:
         f"{m['app'] / m[b]:.2f}× (target ≤ 1.5)"
     )
     print(f"heavy modules at the first frame: {loaded.removeprefix('LOADED: ')}")
+    exit_cpu = statistics.median(e[0] for e in exits)
+    exit_mem = statistics.median(e[1] for e in exits)
+    print(
+        f"the app at exit (asyncio started after the first frame): CPU {exit_cpu:.3f} s "
+        f"({exit_cpu / c[b]:.2f}×), max RSS {exit_mem:.0f} MB ({exit_mem / m[b]:.2f}×)"
+    )
     print(f"(medians of {args.rounds} rounds)")
 
 

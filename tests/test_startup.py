@@ -20,17 +20,25 @@ from app.ui.shell.application import NOT_AT_START
 PROBE = """
 import json, sys
 from app.main import main
-main(["--config-dir", sys.argv[1], "--smoke-test"])
-from PySide6 import QtWidgets
-try:
-    maps = open("/proc/self/maps").read()
-except OSError:
-    maps = None
-print(json.dumps({
-    "modules": sorted(sys.modules),
-    "widget_classes": sorted(QtWidgets.__dict__),
-    "svg": None if maps is None else "libQt6Svg" in maps,
-}))
+seen = {}
+
+
+def first_frame():
+    from PySide6 import QtWidgets
+    try:
+        maps = open("/proc/self/maps").read()
+    except OSError:
+        maps = None
+    seen.update(
+        modules=sorted(sys.modules),
+        widget_classes=sorted(QtWidgets.__dict__),
+        svg=None if maps is None else "libQt6Svg" in maps,
+    )
+
+
+main(["--config-dir", sys.argv[1], "--smoke-test"], on_first_frame=first_frame)
+seen["after"] = sorted(sys.modules)
+print(json.dumps(seen))
 """
 
 
@@ -52,6 +60,8 @@ def test_what_comes_later_is_not_imported(first_frame):
     loaded = [name for name in NOT_AT_START if name in first_frame["modules"]]
     assert loaded == []
     assert "app.ui.shell.main_window" in first_frame["modules"]  # the probe did start
+    # The event loop came right after the first frame (the smoke test ran on it).
+    assert {"asyncio", "qasync"} <= set(first_frame["after"])
 
 
 def test_pyside_made_only_the_classes_the_window_names(first_frame):

@@ -8,7 +8,6 @@ client). Without a proxy in the profile the system's proxy variables are honoure
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,6 +19,8 @@ from app.core.messages import Message
 from app.core.profiles import Profile
 
 if TYPE_CHECKING:  # the HTTP stack loads on first use, not at start-up
+    import asyncio
+
     from app.core.client import CompletionClient
 
 __all__ = ["PROBE_TIMEOUT", "Connections"]
@@ -38,6 +39,8 @@ class Connections:
 
     def probe_keys(self) -> asyncio.Task[KeyStatus]:
         """Check the keyring once, off the event loop's thread, with a time limit."""
+        import asyncio
+
         if self._probe is None:
             self._probe = asyncio.get_running_loop().create_task(
                 probe_in_background(self.keys, PROBE_TIMEOUT)
@@ -59,6 +62,8 @@ class Connections:
         """The profile's HTTP client (one per proxy setting); a new one is made in a worker
         thread. Importing the HTTP stack and loading the system's certificates cost the
         event loop 57-170 ms on the first run; the window asks for it after start-up."""
+        import asyncio
+
         proxy = self._proxy(profile)
         if proxy not in self._clients:
             making = self._making.get(proxy)
@@ -77,6 +82,8 @@ class Connections:
 
     async def key_for(self, profile: Profile) -> str | None:
         """The key to send: ``$OPENAI_API_KEY`` (remote profiles), else the stored one."""
+        import asyncio
+
         if profile.is_local_model:
             return None
         env = self.keys.environment_key()
@@ -99,6 +106,8 @@ class Connections:
         return profile.endpoint(await self.key_for(profile))
 
     async def aclose(self) -> None:
+        import asyncio
+
         for making in list(self._making.values()):  # clients still being made: wait for them
             with contextlib.suppress(Exception):
                 await asyncio.shield(making)

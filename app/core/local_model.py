@@ -12,19 +12,21 @@ The server goes through exactly the same client code as remote servers.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import contextlib
 import os
-import socket
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.errors import CompletionError
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "BUNDLED_MODEL_NAME",
@@ -112,6 +114,8 @@ def server_available() -> bool:
 
 
 def _free_port() -> int:
+    import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -164,6 +168,8 @@ class LocalModelServer:
         on_progress: Callable[[Message], None] | None = None,
     ) -> LocalServerInfo:
         """Start the server if needed (concurrent callers share one start) and return it."""
+        import asyncio
+
         wanted = Path(model_path) if model_path else bundled_model_path()
         info = self.info
         if info is not None and (wanted is None or info.model_path == wanted):
@@ -177,6 +183,8 @@ class LocalModelServer:
     async def _start(
         self, model_path: Path | None, on_progress: Callable[[Message], None] | None
     ) -> LocalServerInfo:
+        import asyncio
+
         progress = on_progress or (lambda _message: None)
         if not server_available():
             raise LocalModelError(NOT_INSTALLED())
@@ -236,6 +244,8 @@ class LocalModelServer:
     async def _wait_ready(
         self, base_url: str, key: str, progress: Callable[[Message], None]
     ) -> None:
+        import asyncio
+
         import httpx  # the HTTP stack loads when the model starts, not with the window
 
         deadline = time.monotonic() + self.start_timeout
@@ -260,6 +270,8 @@ class LocalModelServer:
 
     async def stop(self) -> None:
         """Stop the server (terminate, then kill after 5 s). Idempotent."""
+        import asyncio
+
         process, self._process = self._process, None
         self._info = None
         if process is not None and process.returncode is None:

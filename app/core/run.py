@@ -12,7 +12,6 @@ streamed response leaves the pooled connection marked active for ever (httpx iss
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -80,6 +79,8 @@ async def execute(
     :class:`OutputLimitError`, the text kept. Request validation errors propagate
     (nothing was sent).
     """
+    import asyncio
+
     request.validate()
     if builder is None:
         builder = ResultBuilder(request.choice_count, streamed=request.stream)

@@ -14,12 +14,10 @@ The window, Compare, the batch runner and the CLI all run requests the same way:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.capabilities import without_unsupported
 from app.core.connections import Connections
@@ -32,6 +30,9 @@ from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import execute
 from app.core.settings import DEFAULT_OUTPUT_LIMIT
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["HistorySink", "RunOutcome", "RunPlan", "Runner", "prepare"]
 
@@ -123,6 +124,8 @@ class Runner:
 
         ``on_outcome`` sees the outcome as the run ends, a cancelled run's too (before the
         cancellation goes on up). ``record=False``: not recorded (see :meth:`record`)."""
+        import asyncio
+
         request = plan.request
         if builder is None:
             builder = ResultBuilder(request.choice_count, streamed=request.stream)
@@ -170,6 +173,8 @@ class Runner:
         return outcome
 
     async def _record(self, outcome: RunOutcome) -> None:
+        import asyncio
+
         if self.history is None:
             return
         history = self.history

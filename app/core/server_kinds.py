@@ -13,7 +13,6 @@ tokens with the server's own tokenizer where it has one, else estimates
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import math
 import re
@@ -317,6 +316,8 @@ async def detect(client: CompletionClient, endpoint: Endpoint) -> Detection:
     server that refuses every question "OpenAI". Any other failure of the model list
     (a relay that forbids listing, a 500) does not stop the detection.
     """
+    import asyncio
+
     probing = replace(endpoint, read_timeout=min(endpoint.read_timeout, PROBE_READ_TIMEOUT))
     kinds = [KINDS[k] for k in PROBE_ORDER]
     models_error, *answers = await asyncio.gather(
@@ -430,6 +431,8 @@ async def count_tokens(
     propagates. The estimate of a long text is made in a worker thread (in slices), so
     the event loop's thread stays free.
     """
+    import asyncio
+
     tokenizer = get_kind(kind_id).tokenizer
     if tokenizer is not None:
         try:

@@ -17,7 +17,6 @@ imports only what the first frame needs).
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -36,6 +35,8 @@ from app.ui.common.workspace import Workspace
 from app.ui.profiles.profile_manager import ProfileManager
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.core.curl_parse import ImportedCurl
     from app.ui.code.code_view import CodeViewDialog, CurlImportDialog
 

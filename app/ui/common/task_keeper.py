@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["TaskKeeper"]
 
@@ -15,6 +17,8 @@ class TaskKeeper:
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` as a task (raises RuntimeError when no event loop is running)."""
+        import asyncio
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

@@ -8,7 +8,7 @@ ignore ``echo`` get a plain sentence saying so.
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,6 +23,9 @@ from app.ui.common.workspace import Workspace
 from app.ui.document.editor import DocumentEditor
 from app.ui.document.spans import layout_units
 from app.ui.runs.controller import RunController
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["PromptScorer"]
 

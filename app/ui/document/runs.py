@@ -12,8 +12,6 @@ undoable edit; nothing is lost.
 
 from __future__ import annotations
 
-import asyncio
-
 from PySide6.QtCore import QObject, Signal
 
 from app.core.branches import Branch, BranchTree, ForkError
@@ -248,6 +246,8 @@ class DocumentRuns(QObject):
     async def reload_tokens(self, span: Span, history: HistoryStore) -> bool:
         """Read a compacted completion's tokens from its history record again (off the GUI
         thread); ``True`` when the span has its alternatives back."""
+        import asyncio
+
         record_id, layout = span.record_id, span.layout
         if record_id is None or layout is None or not layout.compacted:
             return False

@@ -8,7 +8,6 @@ dropped.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
@@ -87,6 +86,8 @@ class TokenCounter(QObject):
             return
 
     async def _estimate(self, generation: int, profile: Profile, text: str, model: str) -> None:
+        import asyncio
+
         count = await asyncio.to_thread(estimate_tokens, text)
         if generation != self._generation or not (isValid(self) and isValid(self.label)):
             return
@@ -95,6 +96,8 @@ class TokenCounter(QObject):
             await self._exact(generation, profile, text, model)
 
     async def _exact(self, generation: int, profile: Profile, text: str, model: str) -> None:
+        import asyncio
+
         if profile.is_local_model and self.connections.local_model.info is None:
             return  # do not start the model just to count
         if get_kind(profile.server_kind).tokenizer is None:

@@ -8,7 +8,7 @@ the window.
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,6 +17,9 @@ from app.core.endpoint import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 from app.core.keys import KeyStatus, KeyStore
 from app.core.paths import AppPaths
 from app.core.profiles import LoadedProfiles, Profile, ProfileError, ProfileStore, new_id
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["ProfileManager"]
 
@@ -59,6 +62,8 @@ class ProfileManager(QObject):
 
     def start_key_probe(self) -> asyncio.Task[KeyStatus]:
         """Probe the keyring once, off the GUI thread, with a time limit."""
+        import asyncio
+
         if self._probe is None:
             self._probe = asyncio.get_running_loop().create_task(self._run_probe())
         return self._probe
@@ -104,6 +109,8 @@ class ProfileManager(QObject):
             self.currentChanged.emit(profile)
 
     def remove(self, name: str) -> None:
+        import asyncio
+
         profile = self.find(name)
         if profile is None or len(self._loaded.profiles) == 1:
             return
@@ -123,6 +130,8 @@ class ProfileManager(QObject):
 
         The profile keeps only ``key_ref``; call :meth:`save_profile` afterwards.
         """
+        import asyncio
+
         await self.wait_for_key_status()
         if not key:
             if profile.key_ref:
@@ -133,6 +142,8 @@ class ProfileManager(QObject):
         return await asyncio.to_thread(self.keys.set, profile.key_ref, key)
 
     async def has_key(self, profile: Profile) -> bool:
+        import asyncio
+
         if not profile.key_ref:
             return False
         await self.wait_for_key_status()

@@ -16,12 +16,10 @@ come before the history record, which a 100k-token run takes a while to encode.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -40,6 +38,10 @@ from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.runs.frames import Frames
+
+if TYPE_CHECKING:
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["RunController"]
 
@@ -69,8 +71,8 @@ class RunController(QObject):
     ) -> None:
         super().__init__(parent)
         self.connections = connections
-        self._after_run = ThreadPoolExecutor(1, thread_name_prefix="after-run")
-        self.runner = Runner(connections, history, executor=self._after_run)
+        self._after_run_pool: ThreadPoolExecutor | None = None  # made when first needed
+        self.runner = Runner(connections, history)
         self._task: asyncio.Task[RunOutcome] | None = None
         self._side_tasks = TaskKeeper()
         self._recordings = TaskKeeper()  # awaited, never cancelled, at shutdown
@@ -84,6 +86,17 @@ class RunController(QObject):
         self.last_outcome: RunOutcome | None = None
         #: Characters of output after which a run stops (Settings ▸ Output limit).
         self.output_limit: int | None = DEFAULT_OUTPUT_LIMIT
+
+    @property
+    def _after_run(self) -> ThreadPoolExecutor:
+        """The after-run worker (one thread; runs' records are written there too), made
+        when first needed: ``concurrent.futures`` is not needed for the first frame."""
+        if self._after_run_pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._after_run_pool = ThreadPoolExecutor(1, thread_name_prefix="after-run")
+            self.runner.executor = self._after_run_pool
+        return self._after_run_pool
 
     @property
     def is_running(self) -> bool:
@@ -104,6 +117,8 @@ class RunController(QObject):
 
         ``start(plan)``; ``start(profile, request)`` sends the request as it is.
         """
+        import asyncio
+
         if isinstance(plan, Profile):
             assert request is not None
             plan = RunPlan(plan, request)
@@ -132,12 +147,16 @@ class RunController(QObject):
 
     def after_run(self, work: Callable[[], T]) -> asyncio.Future[T]:
         """Run ``work`` in the after-run worker thread, after what was asked for before."""
+        import asyncio
+
         return asyncio.get_running_loop().run_in_executor(self._after_run, work)
 
     def _progress(self, message: Message | str) -> None:
         self.progress.emit(text_of(message))
 
     async def _run(self, plan: RunPlan) -> RunOutcome:
+        import asyncio
+
         builder = self._builder
         assert builder is not None
         ended: list[RunOutcome] = []
@@ -194,6 +213,8 @@ class RunController(QObject):
     async def _side_run(
         self, plan: RunPlan, on_event: Callable[[Event], None] | None, record: bool
     ) -> CompletionResult:
+        import asyncio
+
         builder = ResultBuilder(plan.request.choice_count, streamed=plan.request.stream)
         try:
             outcome = await self.runner.run(
@@ -218,6 +239,8 @@ class RunController(QObject):
         self._models_task = self._side_tasks.spawn(self._load_models(profile))
 
     async def _load_models(self, profile: Profile) -> None:
+        import asyncio
+
         try:
             endpoint = await self.connections.endpoint_for(profile)
             client = await self.connections.client(profile)
@@ -246,6 +269,8 @@ class RunController(QObject):
         return self._side_tasks.spawn(self._test_connection(profile, key))
 
     async def _test_connection(self, profile: Profile, key: str | None = None) -> None:
+        import asyncio
+
         try:
             if key and not profile.is_local_model:
                 endpoint = profile.endpoint(key)
@@ -281,6 +306,8 @@ class RunController(QObject):
     async def _detect_server(
         self, profile: Profile, key: str | None
     ) -> Detection | CompletionError:
+        import asyncio
+
         try:
             if key and not profile.is_local_model:
                 endpoint = profile.endpoint(key)
@@ -304,6 +331,8 @@ class RunController(QObject):
     async def shutdown(self) -> None:
         """Cancel everything, stop the local model and close the clients (at quit); the
         runs that ended are still recorded."""
+        import asyncio
+
         self.cancel()
         for task in (self._task, *self._side_tasks.tasks):
             if task is not None and not task.done():
@@ -315,4 +344,5 @@ class RunController(QObject):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await self.connections.aclose()
-        self._after_run.shutdown(wait=True)
+        if self._after_run_pool is not None:
+            self._after_run_pool.shutdown(wait=True)

@@ -10,7 +10,6 @@ side") keep this pace without a timer of their own.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -157,6 +156,8 @@ class Frames(QObject):
         """Emit what still waits, a frame at a time at the current pace. The last frame
         gets an event-loop turn of its own before this returns (what the caller does next
         does not share a turn with writing and painting it)."""
+        import asyncio
+
         if not self._pending:
             return
         self.flush()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_DISPLAY_NAME, APP_NAME, __version__
 from app.core.connections import Connections
@@ -17,12 +19,14 @@ from app.resource_files import ICON_SIZES, icon_png
 from app.ui.common.i18n import install_translators
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
-from app.ui.shell.event_loop import create_event_loop
 from app.ui.shell.gc_guard import GCGuard
 from app.ui.shell.main_window import MainWindow
 from app.ui.shell.storage import open_storage
 
-__all__ = ["NOT_AT_START", "create_window", "run_gui"]
+if TYPE_CHECKING:
+    from app.ui.shell.event_loop import AppEventLoop
+
+__all__ = ["NOT_AT_START", "after_first_paint", "create_window", "run_gui"]
 
 #: Modules the first frame does without: they load when first used (checked by a test and
 #: printed by ``bench/startup.py``).
@@ -39,6 +43,9 @@ NOT_AT_START = (
     "app.ui.history.history_panel",
     "app.ui.profiles.profile_dialog",
     "app.ui.shell.settings_dialog",
+    "asyncio",  # and with it ssl (OpenSSL) and socket: the loop starts after the first frame
+    "qasync",
+    "concurrent.futures",  # the after-run worker is made when first needed
     "html",  # its table of entities, for three characters (app.ui.common.plain escapes them)
     "uuid",  # and with it ``platform`` (ids are random bytes in hex)
 )
@@ -93,9 +100,51 @@ def guard_runs(gc_guard: GCGuard, window: MainWindow) -> None:
     window.controller.runRecorded.connect(gc_guard.settled)
 
 
-def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None = None) -> int:
+#: Milliseconds after which what waits for the window's first paint starts anyway (a window
+#: that starts minimised or on another desktop may not be painted for a while).
+FIRST_PAINT_WAIT_MS = 1000
+
+
+class _FirstPaint(QObject):
+    """Calls ``callback`` once, in the event loop's turn after ``widget``'s first paint (or
+    after :data:`FIRST_PAINT_WAIT_MS`, whichever comes first)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._call)  # after the whole frame is painted
+        return False
+
+    def _call(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            self._widget.removeEventFilter(self)
+            callback()
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once ``widget`` has been painted for the first time."""
+    _FirstPaint(widget, callback)
+
+
+def run_gui(
+    paths: AppPaths,
+    *,
+    smoke_test: bool = False,
+    argv: list[str] | None = None,
+    on_first_frame: Callable[[], None] | None = None,
+) -> int:
+    """Show the window, then (the first frame painted) start asyncio inside Qt's event loop
+    and what start-up leaves for later. ``on_first_frame``: called first (the start-up
+    benchmark reads the process's CPU time and memory there)."""
     app = _application(argv or [sys.argv[0]])
-    loop = create_event_loop(app)
     gc_guard = GCGuard(app)
     gc_guard.start(frozen_later=not smoke_test)
     settings = SettingsFile(paths.config_dir).load()
@@ -103,21 +152,34 @@ def run_gui(paths: AppPaths, *, smoke_test: bool = False, argv: list[str] | None
     window = create_window(paths, settings=settings)
     guard_runs(gc_guard, window)
     window.show()
-    if smoke_test:
-        QTimer.singleShot(0, app.quit)
-    else:
-        QTimer.singleShot(0, window.profiles.start_key_probe)
-        QTimer.singleShot(0, window.refresh_models)
+    loops: list[AppEventLoop] = []
+
+    def first_frame() -> None:
+        if on_first_frame is not None:
+            on_first_frame()
+        # asyncio (and with it ssl, OpenSSL, sockets) is not needed to paint the window.
+        from app.ui.shell.event_loop import create_event_loop
+
+        loops.append(create_event_loop(app, already_running=True))
+        if smoke_test:
+            QTimer.singleShot(0, app.quit)
+            return
+        window.profiles.start_key_probe()
+        window.refresh_models()
         # The HTTP stack is not needed for the first frame; made off the loop's thread now,
         # it is ready before the first Run.
-        QTimer.singleShot(0, lambda: window.controller.prepare(window.current_profile()))
+        window.controller.prepare(window.current_profile())
         # Once the window is up, what start-up built stays for the session: out of the
         # collector's way, so later full collections walk only what runs create.
         QTimer.singleShot(1000, gc_guard.freeze_startup)
+
+    after_first_paint(window, first_frame)
     app.lastWindowClosed.connect(app.quit)
-    with loop:
-        loop.run_forever()
-        loop.run_until_complete(window.controller.shutdown())
+    app.exec()
+    if loops:  # quit before the first frame: nothing was started
+        from app.ui.shell.event_loop import finish_event_loop
+
+        finish_event_loop(loops[0], window.controller.shutdown())
     gc_guard.stop()
     if smoke_test:
         print("ok", flush=True)

@@ -6,13 +6,16 @@ debounces change notifications and writes with :class:`app.core.session_state.Se
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from app.core.session_state import SessionFile, WorkingState
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["Autosaver"]
 
@@ -46,6 +49,8 @@ class Autosaver(QObject):
             self._timer.start()
 
     def save_now(self) -> None:
+        import asyncio
+
         if self._closed:
             return
         state = self._capture()
@@ -66,6 +71,8 @@ class Autosaver(QObject):
             self.failed.emit(self.tr("The session could not be autosaved: {0}").format(exc))
 
     async def _write(self, state: WorkingState) -> None:
+        import asyncio
+
         try:
             await asyncio.to_thread(self.session.save, state)
         except OSError as exc:

@@ -27,14 +27,20 @@ import contextlib
 import contextvars
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import qasync
 from PySide6.QtCore import QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["GUI_SWITCH_INTERVAL", "AppEventLoop", "close_event_loop", "create_event_loop"]
+__all__ = [
+    "GUI_SWITCH_INTERVAL",
+    "AppEventLoop",
+    "close_event_loop",
+    "create_event_loop",
+    "finish_event_loop",
+]
 
 #: Seconds a thread may keep the interpreter while the GUI thread waits for it.
 GUI_SWITCH_INTERVAL = 0.001
@@ -92,6 +98,18 @@ def create_event_loop(app: QApplication, *, already_running: bool = False) -> Ap
         finalizer=loop._asyncgen_finalizer_hook,
     )
     return loop
+
+
+def finish_event_loop(loop: AppEventLoop, last: Coroutine[Any, Any, Any]) -> None:
+    """After ``QApplication.exec()`` returned: run ``last`` (the shutdown) to its end on
+    ``loop`` (a loop created with ``already_running=True``; Qt's loop runs again for it),
+    then close the loop."""
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # Qt's loop ended
+    asyncio.events._set_running_loop(None)
+    try:
+        loop.run_until_complete(last)
+    finally:
+        close_event_loop(loop)
 
 
 def close_event_loop(loop: AppEventLoop) -> None:

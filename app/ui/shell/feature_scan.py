@@ -12,6 +12,9 @@ nothing happens and the scan runs as before (tests check that it is skipped).
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +48,34 @@ def _app_modules() -> list[str]:
     return names
 
 
+#: What the event loop brings right after the first frame (asyncio, qasync and theirs): not
+#: loaded yet, entered by name (packages with every module in their folder).
+LATER = (
+    "_asyncio", "_contextvars", "_posixsubprocess", "_queue", "_socket", "_ssl", "array",
+    "concurrent", "contextvars", "fcntl", "queue", "select", "selectors", "signal", "socket",
+    "ssl", "subprocess",
+)  # fmt: skip
+LATER_PACKAGES = ("asyncio", "concurrent.futures", "qasync")
+
+
+def _later_modules() -> list[str]:
+    names = list(LATER)
+    for package in LATER_PACKAGES:
+        top = package.split(".")[0]
+        root = Path(os.__file__).parent if top != "qasync" else None
+        if root is None:
+            spec = importlib.util.find_spec(top)  # finds, does not import
+            if spec is None or spec.origin is None:
+                continue
+            folder = Path(spec.origin).parent
+        else:
+            folder = root.joinpath(*package.split("."))
+        names.append(package)
+        with contextlib.suppress(OSError):
+            names.extend(f"{package}.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__")
+    return names
+
+
 def skip_feature_scan() -> int:
     """Enter the loaded modules and the app's in PySide's feature table; how many."""
     table = _table()
@@ -52,6 +83,7 @@ def skip_feature_scan() -> int:
         return 0
     names = set(sys.modules)
     names.update(_app_modules())
+    names.update(_later_modules())
     before = len(table)
     for name in names:
         pyside = name.startswith(("app.ui", "PySide6", "qasync"))

@@ -8,7 +8,6 @@ are shown in the dialog, which keeps the user's choices.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -27,6 +26,8 @@ from app.ui.runs.controller import RunController
 from app.ui.shell.storage import WindowStorage
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.ui.shell.settings_dialog import SettingsDialog
 
 __all__ = ["SettingsActions"]
@@ -117,6 +118,8 @@ class SettingsActions(QObject):
         settings = self.settings
 
         async def prune() -> int:
+            import asyncio
+
             deleted = await asyncio.to_thread(
                 store.prune,
                 older_than_days=settings.history_days,
