@@ -93,3 +93,30 @@ def test_the_cheap_viewport_is_the_area_s_viewport(qtbot, kind):
     assert found is area.viewport()
     if kind == "custom viewport":
         assert found is custom
+
+
+def test_what_waits_for_the_first_paint_runs_once_after_it(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.shell import application
+
+    monkeypatch.setattr(application, "FIRST_PAINT_WAIT_MS", 300)
+    painted: list[bool] = []
+
+    class Painted(QWidget):
+        def paintEvent(self, event):
+            painted.append(True)
+
+    shown, hidden = Painted(), QWidget()
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    calls: list[int] = []
+    late: list[bool] = []
+    application.after_first_paint(shown, lambda: calls.append(len(painted)))
+    application.after_first_paint(hidden, lambda: late.append(True))  # never painted
+    shown.show()
+    qtbot.waitUntil(lambda: bool(calls), timeout=250)  # the paint, not the fallback
+    assert calls[0] >= 1
+    shown.repaint()
+    qtbot.waitUntil(lambda: bool(late), timeout=2000)  # the fallback: past the wait
+    assert calls == [calls[0]]  # once: neither the second paint nor the wait called again
