@@ -120,3 +120,47 @@ def test_what_waits_for_the_first_paint_runs_once_after_it(qtbot, monkeypatch):
     shown.repaint()
     qtbot.waitUntil(lambda: bool(late), timeout=2000)  # the fallback: past the wait
     assert calls == [calls[0]]  # once: neither the second paint nor the wait called again
+
+
+LATER_PROBE = """
+import sys
+from app.main import main
+
+
+def first_frame():
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.shell.main_window import MainWindow
+
+    app = QApplication.instance()
+    window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+
+    def check():
+        if not window.controller.connections._clients:
+            QTimer.singleShot(20, check)
+            return
+        print("prepared", "asyncio" in sys.modules, flush=True)
+        window.close()  # the last window: the app quits and shuts the controller down
+
+    QTimer.singleShot(0, check)
+
+
+main(["--config-dir", sys.argv[1]], on_first_frame=first_frame)
+print("shut down", flush=True)
+"""
+
+
+def test_after_the_first_frame_the_loop_starts_and_the_client_is_made(tmp_path):
+    """Without --smoke-test: the asyncio loop starts after the first paint, the HTTP client
+    is made in the background, and closing the window runs the shutdown on that loop."""
+    proc = subprocess.run(
+        [sys.executable, "-c", LATER_PROBE, str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["prepared True", "shut down"]
+    assert "Traceback" not in proc.stderr
