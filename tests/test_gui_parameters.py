@@ -478,3 +478,21 @@ def test_rows_are_built_when_a_kind_shows_them_in_the_registrys_order(qtbot):
         openai_rows = [p for p in registry.PARAMS if registry.OPENAI in p.kinds]
         expected = [p.name for p in openai_rows if p.group == group]
         assert shown == expected
+
+
+def test_a_panel_made_for_a_kind_is_the_panel_switched_to_it(qtbot):
+    """The window makes its sidebar for the profile's kind at once (no OpenAI rows first)."""
+    from app.core.parameters import LLAMA_CPP_PYTHON
+
+    direct = ParameterPanel(kind=LLAMA_CPP_PYTHON)
+    switched = ParameterPanel()
+    qtbot.addWidget(direct)
+    qtbot.addWidget(switched)
+    switched.set_server_kind(LLAMA_CPP_PYTHON)
+    assert direct.server_kind() == switched.server_kind() == LLAMA_CPP_PYTHON
+    assert direct.built_rows() <= switched.built_rows()
+    assert direct.fields() == switched.fields()
+    assert {r.param.name for r in direct.rows() if not r.isHidden()} == {
+        r.param.name for r in switched.rows() if not r.isHidden()
+    }
+    assert direct.own_fold.isVisibleTo(direct) and switched.own_fold.isVisibleTo(switched)

@@ -85,7 +85,9 @@ class _Section:
 class ParameterPanel(QScrollArea):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, kind: str | None = None) -> None:
+        """``kind``: the server kind shown first (default: OpenAI-style); its rows are the
+        ones built now."""
         super().__init__(parent)
         self.setWidgetResizable(True)
         self._kind = DEFAULT_KIND
@@ -128,7 +130,7 @@ class ParameterPanel(QScrollArea):
         stream = self.row("stream").check
         stream.toggled.connect(self.row("include_usage").check.setEnabled)
         self.row("include_usage").check.setEnabled(stream.isChecked())
-        self.set_server_kind(DEFAULT_KIND)
+        self.set_server_kind(kind or DEFAULT_KIND)
 
     def _build(self, param: Param) -> ParamRow:
         """Make ``param``'s row, in its place (the registry's order) in its fold."""

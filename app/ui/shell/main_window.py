@@ -124,8 +124,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageArea(self.view)  # floats over the document's top edge
         self.messages.installEventFilter(self)
         self.view.installEventFilter(self)
-        self.parameters = ParameterPanel()
-        self.parameters.set_server_kind(self.profiles.current.server_kind)
+        self.parameters = ParameterPanel(kind=self.profiles.current.server_kind)
         self.output = OutputView()
         self.status = RunStatus()
         self.setStatusBar(self.status)
