@@ -26,6 +26,8 @@ class ForkError(ValueError):
 
 @dataclass
 class Branch:
+    """One continuation of the document: the text it forks from and its run's result."""
+
     id: int
     parent: int | None
     label: str

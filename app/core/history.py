@@ -194,6 +194,8 @@ def _private(path: Path) -> None:
 
 @dataclass
 class RunRecord:
+    """One run as the history keeps it: request, prompt, output, result and status."""
+
     created: float
     profile: str | None
     base_url: str | None

@@ -58,6 +58,8 @@ TIMED_OUT = kind(
 
 @dataclass(frozen=True)
 class KeyStatus:
+    """Whether API keys are kept securely, and in which keyring backend."""
+
     secure: bool
     backend: str
     #: Why keys are not stored securely, or ``None`` when they are.

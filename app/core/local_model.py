@@ -123,6 +123,9 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class LocalServerInfo:
+    """The running local model server: its address, the key it was started with, its model
+    file and process id."""
+
     base_url: str
     api_key: str
     model_path: Path

@@ -35,6 +35,8 @@ FOLDERS_UNUSABLE = kind(
 
 @dataclass(frozen=True)
 class AppPaths:
+    """Where the app keeps its settings, data (history, presets) and cache."""
+
     config_dir: Path
     data_dir: Path
     cache_dir: Path

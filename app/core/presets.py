@@ -57,6 +57,8 @@ def parameter_type_errors(params: dict[str, Any]) -> list[str]:
 
 @dataclass
 class Preset:
+    """A saved prompt with its parameters (and optionally a profile and model)."""
+
     name: str
     prompt: Any = ""  # text, or a list for JSON prompts
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -188,6 +190,8 @@ BUILTIN_PRESETS: tuple[Preset, ...] = (
 
 @dataclass
 class PresetLoad:
+    """The presets read from their folder, and the files that could not be read."""
+
     presets: list[Preset]
     #: One sentence per file that could not be read (the files are left as they are).
     problems: list[str]

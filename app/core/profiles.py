@@ -194,6 +194,8 @@ def new_id(size: int = 16) -> str:
 
 @dataclass
 class Profile:
+    """A server to talk to: its address, model, headers, proxy, timeouts and key name."""
+
     name: str
     base_url: str = ""
     default_model: str = ""
@@ -391,6 +393,8 @@ def default_profiles() -> list[Profile]:
 
 @dataclass
 class LoadedProfiles:
+    """The profiles read from their file, the current one's name, and any problem."""
+
     profiles: list[Profile]
     current: str
     #: What to tell the user when the file could not be used as it was (else ``None``).

@@ -95,6 +95,8 @@ def scoring_request(
 
 @dataclass
 class PromptScore:
+    """The prompt's own tokens with their log probabilities, as the server scored them."""
+
     prompt: str
     tokens: list[TokenLogprob]
     units: list[TokenUnit]

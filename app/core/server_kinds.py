@@ -83,6 +83,8 @@ def _int_field(key: str) -> Callable[[Any], int | None]:
 
 @dataclass(frozen=True)
 class ServerKind:
+    """A kind of server: what it is called, which parameters it takes, its quirks."""
+
     id: str
     label: str
     #: How the server reads ``max_tokens: 0``: "nothing" (generate nothing: OpenAI, vLLM)

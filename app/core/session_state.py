@@ -42,6 +42,8 @@ SESSION_UNREADABLE_NOT_MOVED = kind(
 
 @dataclass
 class WorkingState:
+    """What the window is working on: the document, parameters, profile and model."""
+
     prompt: str = ""
     prompt_mode: str = "text"
     parameters: dict[str, Any] = field(default_factory=dict)

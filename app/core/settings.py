@@ -79,6 +79,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The app's settings (Settings dialog), with their defaults."""
+
     language: str = "system"
     theme: str = "system"
     #: Timeouts (seconds) given to new profiles.
@@ -120,6 +122,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class LoadedSettings:
+    """The settings read from their file, and what was wrong with it."""
+
     settings: Settings
     #: What was wrong with the file, or ``None``.
     problem: Message | None = None

@@ -24,6 +24,8 @@ __all__ = ["WindowStorage", "open_storage"]
 
 @dataclass
 class WindowStorage:
+    """Everything the window keeps on disk, opened, with the problems found opening it."""
+
     presets: PresetStore
     history: HistoryStore | None
     session: SessionFile
