@@ -10,76 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QInputDialog,
-    QLineEdit,
-    QListView,
-    QMenu,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
 
 from app.core.presets import Preset, PresetError, PresetStore
 from app.ui.common.plain import make_labels_plain
 
-__all__ = ["PresetActions", "PresetPicker"]
+if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
+    from PySide6.QtWidgets import QDialog
 
+    from app.ui.presets.preset_picker import PresetPicker
 
-class PresetPicker(QDialog):
-    """Type to filter, Enter or double-click to load."""
-
-    chosen = Signal(object)  # Preset
-
-    def __init__(self, presets: list[Preset], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Open preset"))
-        self.resize(460, 420)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("Search presets"))
-        self.filter.setAccessibleName(self.tr("Search presets"))
-        self.items = QStandardItemModel(self)
-        for preset in presets:
-            label = preset.name + (self.tr("  (built in)") if preset.builtin else "")
-            item = QStandardItem(label)
-            item.setData(preset, Qt.ItemDataRole.UserRole)
-            item.setEditable(False)
-            self.items.appendRow(item)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.items)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.list = QListView()
-        self.list.setModel(self.proxy)
-        self.list.setAccessibleName(self.tr("Presets"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-        self.filter.textChanged.connect(self._filter)
-        self.filter.returnPressed.connect(self.accept)
-        self.list.doubleClicked.connect(lambda _i: self.accept())
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self._filter("")
-
-    def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
-        if self.proxy.rowCount():
-            self.list.setCurrentIndex(self.proxy.index(0, 0))
-
-    def accept(self) -> None:
-        index = self.list.currentIndex()
-        if index.isValid():
-            self.chosen.emit(index.data(Qt.ItemDataRole.UserRole))
-        super().accept()
+__all__ = ["PresetActions"]
 
 
 class PresetActions(QObject):
@@ -134,6 +79,8 @@ class PresetActions(QObject):
         return loaded.presets
 
     def _ask_text(self, title: str, label: str, value: str, done: Callable[[str], None]) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(self._parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
@@ -181,6 +128,8 @@ class PresetActions(QObject):
             self.presetLoaded.emit(preset)  # the window title names it from now on
 
     def open_picker(self) -> PresetPicker:
+        from app.ui.presets.preset_picker import PresetPicker
+
         picker = PresetPicker(self.presets(), self._parent)
         picker.chosen.connect(self.load)
         self.dialog = picker
@@ -190,6 +139,8 @@ class PresetActions(QObject):
     def load(self, preset: Preset) -> None:
         names = self._profile_names()
         if preset.profile and preset.profile not in names:
+            from PySide6.QtWidgets import QInputDialog
+
             dialog = QInputDialog(self._parent)
             dialog.setWindowTitle(self.tr("Choose a profile"))
             dialog.setLabelText(
@@ -241,6 +192,8 @@ class PresetActions(QObject):
             self.presetLoaded.emit(None)
 
     def import_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         dialog = QFileDialog(self._parent, self.tr("Import preset"))
         dialog.setNameFilter(self.tr("Presets (*.json)"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
@@ -259,6 +212,8 @@ class PresetActions(QObject):
 
     def export_dialog(self) -> None:
         name = self.current.name if self.current else self.tr("preset")
+        from PySide6.QtWidgets import QFileDialog
+
         dialog = QFileDialog(self._parent, self.tr("Export preset"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")

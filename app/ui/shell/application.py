@@ -41,6 +41,7 @@ NOT_AT_START = (
     "app.ui.code.code_view",
     "app.ui.compare.compare_window",
     "app.ui.history.history_panel",
+    "app.ui.presets.preset_picker",
     "app.ui.profiles.profile_dialog",
     "app.ui.shell.settings_dialog",
     "asyncio",  # and with it ssl (OpenSSL) and socket: the loop starts after the first frame
