@@ -134,13 +134,18 @@ def main() -> None:
     exits: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as pycache:
         for round_ in range(args.rounds + 1):  # alternate: all see the same conditions
-            figures = {
-                name: measure([sys.executable, "-c", script], pycache)
-                for name, script in zip(FLOORS, (BARE, TEXT, NAMESPACE), strict=True)
-            }
-            with tempfile.TemporaryDirectory() as home:
-                argv = [sys.executable, "-c", PROBE, "--config-dir", home, "--smoke-test"]
-                figures["app"] = measure(argv, pycache)
+            scripts = dict(zip(FLOORS, (BARE, TEXT, NAMESPACE), strict=True))
+            order = [*FLOORS, "app"]
+            if round_ % 2:  # every other round backwards: the first of a round ran slower
+                order.reverse()
+            figures = {}
+            for name in order:
+                if name == "app":
+                    with tempfile.TemporaryDirectory() as home:
+                        argv = [sys.executable, "-c", PROBE, "--config-dir", home, "--smoke-test"]
+                        figures[name] = measure(argv, pycache)
+                else:
+                    figures[name] = measure([sys.executable, "-c", scripts[name]], pycache)
             if not round_:
                 continue  # the bytecode cache was being filled
             for name, (c, m, _out) in figures.items():

@@ -285,6 +285,7 @@ def test_geometry_docks_and_splitters_are_remembered(qtbot, qloop, open_window):
     paths = AppPaths.resolve()
     w = open_window()
     assert not w.history_dock.isVisible() and not w.output_dock.isVisible()  # closed at first
+    assert w._output is None  # the side-by-side view is built when first shown
     assert w.view.details.visibleRegion().isEmpty()  # the parameters are in front
     # The docks: the side-by-side view open (with its token panel), the Tokens tab in front.
     w.output_dock.show()

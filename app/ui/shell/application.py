@@ -36,6 +36,7 @@ NOT_AT_START = (
     "app.core.client",
     "app.core.code_export",
     "app.core.curl_parse",
+    "app.ui.analysis.output_view",
     "app.ui.analysis.wire_inspector",
     "app.ui.batch.batch_window",
     "app.ui.code.code_view",

@@ -42,7 +42,6 @@ from app.core.session_state import WorkingState
 from app.core.token_stats import alternatives
 from app.core.wire_log import WireLog
 from app.ui.analysis.capability_actions import CapabilityActions
-from app.ui.analysis.output_view import OutputView
 from app.ui.analysis.token_view import ProbabilityMode, visible_token
 from app.ui.code.code_actions import CodeActions
 from app.ui.common.i18n import display_name
@@ -71,7 +70,9 @@ from app.ui.shell.settings_actions import SettingsActions
 from app.ui.shell.storage import WindowStorage
 from app.ui.shell.window_state import WindowState
 
-if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, history
+if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, history,
+    # the choices side by side
+    from app.ui.analysis.output_view import OutputView
     from app.ui.analysis.wire_inspector import WireInspector
     from app.ui.batch.batch_window import BatchWindow
     from app.ui.compare.compare_window import CompareWindow
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         self._dirty = False
         self._testing = False
         self._tasks = TaskKeeper()
+        self._output: OutputView | None = None
+        self.window_state: WindowState | None = None
         self.setWindowTitle(display_name())
         self.resize(1280, 800)
         self._build_parts()
@@ -125,7 +128,6 @@ class MainWindow(QMainWindow):
         self.messages.installEventFilter(self)
         self.view.installEventFilter(self)
         self.parameters = ParameterPanel(kind=self.profiles.current.server_kind)
-        self.output = OutputView()
         self.status = RunStatus()
         self.setStatusBar(self.status)
         self.runs = DocumentRuns(self.document, self.controller, self)
@@ -166,9 +168,11 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.history_dock.hide()  # opens with Ctrl+F or View ▸ History
         self.history_dock.visibilityChanged.connect(lambda shown: shown and self.history)
-        self.output_dock = self._dock(self.tr("Choices side by side"), "output", self.output,
+        # Built the first time it is shown or used, like history.
+        self.output_dock = self._dock(self.tr("Choices side by side"), "output", QWidget(),
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.output_dock.hide()
+        self.output_dock.visibilityChanged.connect(lambda shown: shown and self.output)
 
     def _action(self, text: str, slot: Callable[[], Any], *keys: str) -> QAction:
         action = QAction(text, self)
@@ -278,7 +282,6 @@ class MainWindow(QMainWindow):
         )
         self.presets.presetLoaded.connect(self._on_preset_loaded)
         self.capabilities.retryRequested.connect(self.run_plan)
-        self.output.useChoice.connect(self._use_choice)
         # A run writing into the document changes it every frame: View code and autosave
         # follow at its end (_on_finished), not frame by frame.
         self.document.textChanged.connect(
@@ -320,7 +323,24 @@ class MainWindow(QMainWindow):
         self.document.setFocus()
 
     def _splitters(self) -> dict[str, QSplitter]:
-        return {"body": self.view.body, "side": self.view.side, "output": self.output.body}
+        splitters = {"body": self.view.body, "side": self.view.side}
+        if self._output is not None:  # else its remembered sizes stay as they were
+            splitters["output"] = self._output.body
+        return splitters
+
+    @property
+    def output(self) -> OutputView:
+        """The choices side by side (its dock), built when first shown or used."""
+        if self._output is None:
+            from app.ui.analysis.output_view import OutputView
+
+            output = self._output = OutputView()
+            output.set_mode(self.view.mode)
+            output.useChoice.connect(self._use_choice)
+            if self.window_state is not None:
+                self.window_state.restore_splitter("main", "output", output.body)
+            self.output_dock.setWidget(output)
+        return self._output
 
     # -- the Workspace interface (what features may ask of the window) ------------------------
 
@@ -544,7 +564,8 @@ class MainWindow(QMainWindow):
 
     def set_probability_mode(self, mode: ProbabilityMode) -> None:
         self.document.set_probability_mode(mode)
-        self.output.set_mode(mode)
+        if self._output is not None:
+            self._output.set_mode(mode)
         if self.view.mode != mode:
             self.view.set_mode(mode)
 

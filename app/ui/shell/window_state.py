@@ -36,9 +36,13 @@ class WindowState:
             if state is not None:
                 widget.restoreState(state)
         for key, splitter in splitters.items():
-            sizes = self._bytes(f"{name}/splitter/{key}")
-            if sizes is not None:
-                splitter.restoreState(sizes)
+            self.restore_splitter(name, key, splitter)
+
+    def restore_splitter(self, name: str, key: str, splitter: QSplitter) -> None:
+        """One splitter's remembered sizes (a part built after the window was restored)."""
+        sizes = self._bytes(f"{name}/splitter/{key}")
+        if sizes is not None:
+            splitter.restoreState(sizes)
 
     def value(self, key: str, default: int = 0) -> int:
         """A small remembered choice (e.g. the colouring mode)."""
