@@ -252,9 +252,7 @@ def _open_history(args: argparse.Namespace, err: TextIO) -> HistoryStore | None:
     if args.no_history:
         return None
     try:
-        return HistoryStore(
-            AppPaths.resolve(getattr(args, "config_dir", None)).data_dir / HistoryStore.FILE_NAME
-        )
+        return HistoryStore(AppPaths.resolve(getattr(args, "config_dir", None)).history_file)
     except HistoryError as exc:
         err.write(f"note: {exc}\n")
         return None

@@ -790,3 +790,30 @@ def test_tokens_kept_as_rows_come_back_the_same_and_exports_show_objects(tmp_pat
         "offset": 0,
     }
     store.close()
+
+
+def test_the_window_opens_its_history_when_first_asked_for(tmp_path):
+    """Not at start-up (SQLite is not needed for the first frame); once, then kept."""
+    from app.ui.shell.storage import open_storage
+
+    paths = AppPaths.resolve(tmp_path / "home")
+    storage = open_storage(paths)
+    assert not paths.history_file.exists()
+    store = storage.history
+    assert store is not None and paths.history_file.exists()
+    assert storage.history is store and storage.history_problem is None
+    store.close()
+
+
+def test_a_damaged_history_is_reported_when_the_window_asks_for_it(tmp_path):
+    from app.ui.shell.storage import open_storage
+
+    paths = AppPaths.resolve(tmp_path / "home")
+    paths.prepare()
+    damaged = b"SQLite format 3\x00" + b"\x07" * 4000
+    paths.history_file.write_bytes(damaged)
+    storage = open_storage(paths)
+    assert storage.history is None and storage.history is None  # asked twice, opened once
+    assert storage.history_problem is not None
+    assert "History is disabled" in str(storage.history_problem)
+    assert paths.history_file.read_bytes() == damaged

@@ -40,6 +40,7 @@ from app.core import json_text
 from app.core.atomic import PRIVATE_FILE_MODE, atomic_write_text, make_private_dir
 from app.core.logprobs import tokens_from_json
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
+from app.core.paths import HISTORY_FILE_NAME
 from app.core.profiles import strip_credentials
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult
@@ -414,7 +415,7 @@ class HistoryStore:
     after that is tried again with backoff until twice that time has passed.
     """
 
-    FILE_NAME = "history.sqlite3"
+    FILE_NAME = HISTORY_FILE_NAME
 
     def __init__(self, path: Path, *, timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)

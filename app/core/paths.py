@@ -19,7 +19,7 @@ from app import APP_NAME
 from app.core.atomic import make_private_dir
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 
-__all__ = ["FOLDERS_UNUSABLE", "HOME_ENV", "AppPaths"]
+__all__ = ["FOLDERS_UNUSABLE", "HISTORY_FILE_NAME", "HOME_ENV", "AppPaths"]
 
 HOME_ENV = "COMPLETION_PLAYGROUND_HOME"
 
@@ -31,6 +31,10 @@ FOLDERS_UNUSABLE = kind(
         "settings, profiles, presets or history may not be saved.",
     ),
 )
+
+
+#: The run history's SQLite database, in the data folder.
+HISTORY_FILE_NAME = "history.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class AppPaths:
             Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
             Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
         )
+
+    @property
+    def history_file(self) -> Path:
+        return self.data_dir / HISTORY_FILE_NAME
 
     def prepare(self) -> Message | None:
         """Create the folders (0700) as far as possible; what could not be, as a message.

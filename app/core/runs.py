@@ -23,7 +23,6 @@ from app.core.capabilities import without_unsupported
 from app.core.connections import Connections
 from app.core.errors import CompletionError, UnexpectedError
 from app.core.events import Event
-from app.core.history import HistoryError, RunRecord, record_for
 from app.core.messages import Message
 from app.core.profiles import Profile
 from app.core.request import CompletionRequest
@@ -33,6 +32,8 @@ from app.core.settings import DEFAULT_OUTPUT_LIMIT
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from app.core.history import RunRecord
 
 __all__ = ["HistorySink", "RunOutcome", "RunPlan", "Runner", "prepare"]
 
@@ -94,6 +95,8 @@ class Runner:
     """Runs plans through one :class:`Connections`; records them in ``history``.
 
     Records are written in ``executor`` (default: asyncio's own), off the loop's thread.
+    ``open_history``, when set, gives the history the first time a run is recorded without
+    one (the window opens its database after the first frame, not at start-up).
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class Runner:
         self.connections = connections
         self.history = history
         self.executor = executor
+        self.open_history: Callable[[], HistorySink | None] | None = None
 
     async def run(
         self,
@@ -175,6 +179,10 @@ class Runner:
     async def _record(self, outcome: RunOutcome) -> None:
         import asyncio
 
+        from app.core.history import HistoryError, record_for  # (sqlite3: not at start-up)
+
+        if self.history is None and self.open_history is not None:
+            self.history = self.open_history()  # on the loop's thread
         if self.history is None:
             return
         history = self.history

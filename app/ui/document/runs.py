@@ -12,10 +12,11 @@ undoable edit; nothing is lost.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from app.core.branches import Branch, BranchTree, ForkError
-from app.core.history import HistoryError, HistoryStore
 from app.core.logprobs import TokenLogprob
 from app.core.request import CompletionRequest
 from app.core.result import CompletionResult, result_from_json
@@ -26,6 +27,9 @@ from app.ui.common.task_keeper import TaskKeeper
 from app.ui.document.editor import DocumentEditor
 from app.ui.document.spans import COMPLETION, Span, UnitLayout, layout_units
 from app.ui.runs.controller import RunController
+
+if TYPE_CHECKING:
+    from app.core.history import HistoryStore
 
 __all__ = ["DocumentRuns"]
 
@@ -247,6 +251,8 @@ class DocumentRuns(QObject):
         """Read a compacted completion's tokens from its history record again (off the GUI
         thread); ``True`` when the span has its alternatives back."""
         import asyncio
+
+        from app.core.history import HistoryError
 
         record_id, layout = span.record_id, span.layout
         if record_id is None or layout is None or not layout.compacted:

@@ -48,6 +48,8 @@ NOT_AT_START = (
     "asyncio",  # and with it ssl (OpenSSL) and socket: the loop starts after the first frame
     "qasync",
     "concurrent.futures",  # the after-run worker is made when first needed
+    "sqlite3",  # the history's database opens right after the first frame
+    "app.core.history",
     "html",  # its table of entities, for three characters (app.ui.common.plain escapes them)
     "uuid",  # and with it ``platform`` (ids are random bytes in hex)
 )
@@ -171,6 +173,7 @@ def run_gui(
         # The HTTP stack is not needed for the first frame; made off the loop's thread now,
         # it is ready before the first Run.
         window.controller.prepare(window.current_profile())
+        window.storage.history  # noqa: B018 - its database opened now, not as the first run ends
         # Once the window is up, what start-up built stays for the session: out of the
         # collector's way, so later full collections walk only what runs create.
         QTimer.singleShot(1000, gc_guard.freeze_startup)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from app.core.document_text import plan_prompt
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
 from app.core.errors import RedirectError
-from app.core.history import HistoryError, RunRecord
 from app.core.keys import KeyStatus
 from app.core.local_model import LocalModelError
 from app.core.presets import Preset
@@ -72,6 +71,7 @@ from app.ui.shell.window_state import WindowState
 
 if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, history,
     # the choices side by side
+    from app.core.history import RunRecord
     from app.ui.analysis.output_view import OutputView
     from app.ui.analysis.wire_inspector import WireInspector
     from app.ui.batch.batch_window import BatchWindow
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.profiles = profiles
         self.storage = storage
-        controller.runner.history = storage.history
+        controller.runner.open_history = lambda: storage.history  # opened when first needed
         self.profile_dialog: ProfileDialog | None = None
         self.compare_window: CompareWindow | None = None
         self.batch_window: BatchWindow | None = None
@@ -759,6 +759,8 @@ class MainWindow(QMainWindow):
 
     def open_history_run(self, record_id: int) -> None:
         """Put run ``record_id`` from history into the document (a batch cell's run)."""
+        from app.core.history import HistoryError
+
         store = self.storage.history
         if store is None:
             return
