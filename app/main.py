@@ -177,7 +177,6 @@ def _import_core_before_qt() -> None:
     the start-up."""
     import app.core.branches
     import app.core.document_text
-    import app.core.heap
     import app.core.prompt_score
     import app.core.runs
     import app.core.session_state  # noqa: F401

@@ -151,3 +151,13 @@ def test_a_runs_aftermath_is_left_alone_until_it_settles(guard):
     more = [[] for _ in range(gc.get_threshold()[0] * 2)]
     assert guard.collect_if_due() >= 1 and garbage() is None
     del keep, more
+
+
+def test_large_blocks_get_their_own_pages_from_the_first_run_on(guard, monkeypatch):
+    from app.core import heap
+
+    calls: list[int] = []
+    monkeypatch.setattr(heap, "keep_large_blocks_apart", lambda: calls.append(1) or True)
+    guard.hold()
+    guard.release()
+    assert calls == [1]  # before the run's blocks (not at start-up: ctypes loads then)

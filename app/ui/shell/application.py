@@ -48,6 +48,7 @@ NOT_AT_START = (
     "asyncio",  # and with it ssl (OpenSSL) and socket: the loop starts after the first frame
     "qasync",
     "concurrent.futures",  # the after-run worker is made when first needed
+    "ctypes",  # app.core.heap: from the first run on
     "sqlite3",  # the history's database opens right after the first frame
     "app.core.history",
     "html",  # its table of entities, for three characters (app.ui.common.plain escapes them)

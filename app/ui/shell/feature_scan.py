@@ -51,11 +51,11 @@ def _app_modules() -> list[str]:
 #: What comes right after the first frame (asyncio, qasync and theirs; SQLite for the
 #: history): not loaded yet, entered by name (packages with every module in their folder).
 LATER = (
-    "_asyncio", "_contextvars", "_datetime", "_posixsubprocess", "_queue", "_socket",
+    "_asyncio", "_contextvars", "_ctypes", "_datetime", "_posixsubprocess", "_queue", "_socket",
     "_sqlite3", "_ssl", "array", "concurrent", "contextvars", "datetime", "fcntl", "queue",
     "select", "selectors", "signal", "socket", "ssl", "subprocess",
 )  # fmt: skip
-LATER_PACKAGES = ("asyncio", "concurrent.futures", "qasync", "sqlite3")
+LATER_PACKAGES = ("asyncio", "concurrent.futures", "ctypes", "qasync", "sqlite3")
 
 
 def _later_modules() -> list[str]:

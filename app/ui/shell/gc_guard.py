@@ -21,8 +21,9 @@ window here and more after long sessions, which is a visible stall while streami
   objects get a full collection of their own only while the window is in the background
   (the application is not active), where a pause is not seen. So cycles that die later
   are still freed, and memory stays bounded;
-* large blocks get pages of their own and a settled run's free heap pages go back to the
-  system (:mod:`app.core.heap`), so what a run copies is not kept after it.
+* large blocks get pages of their own (from the first run on) and a settled run's free
+  heap pages go back to the system (:mod:`app.core.heap`, loaded then: ``ctypes`` is not
+  needed for the first frame), so what a run copies is not kept after it.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-
-from app.core import heap
 
 __all__ = ["GCGuard"]
 
@@ -63,7 +62,6 @@ class GCGuard(QObject):
         """Collect from the timer from now on (``frozen_later``: not before
         :meth:`freeze_startup`, which the caller has scheduled)."""
         self._until_frozen = frozen_later
-        heap.keep_large_blocks_apart()
         gc.disable()
         self._timer.start()
         app = QGuiApplication.instance()
@@ -85,6 +83,9 @@ class GCGuard(QObject):
 
     def hold(self, *_: object) -> None:
         """A run started: no full collection until it ends (young ones go on)."""
+        from app.core import heap
+
+        heap.keep_large_blocks_apart()  # before the run's large blocks (idempotent)
         self._held += 1
 
     def release(self, *_: object) -> None:
@@ -102,6 +103,8 @@ class GCGuard(QObject):
         if not self._held and self._quiet_until:
             gc.freeze()
             self._quiet_until = 0.0
+            from app.core import heap
+
             heap.release_free_memory()
 
     def collect_deep(self) -> int:
