@@ -25,19 +25,18 @@ seen = {}
 
 def first_frame():
     from PySide6 import QtWidgets
-    try:
-        maps = open("/proc/self/maps").read()
-    except OSError:
-        maps = None
-    seen.update(
-        modules=sorted(sys.modules),
-        widget_classes=sorted(QtWidgets.__dict__),
-        svg=None if maps is None else "libQt6Svg" in maps,
-    )
+    seen.update(modules=sorted(sys.modules), widget_classes=sorted(QtWidgets.__dict__))
 
 
 main(["--config-dir", sys.argv[1], "--smoke-test"], on_first_frame=first_frame)
 seen["after"] = sorted(sys.modules)
+try:
+    maps = open("/proc/self/maps").read()  # the icon is set right after the first frame
+except OSError:
+    maps = None
+seen["svg"] = None if maps is None else "libQt6Svg" in maps
+from PySide6.QtGui import QGuiApplication
+seen["icon"] = not QGuiApplication.windowIcon().isNull()
 print(json.dumps(seen))
 """
 
@@ -75,6 +74,7 @@ def test_the_window_icon_does_not_load_the_svg_module(first_frame):
     if first_frame["svg"] is None:
         pytest.skip("no /proc/self/maps here")
     assert first_frame["svg"] is False
+    assert first_frame["icon"]  # set (after the first frame)
 
 
 @pytest.mark.parametrize("kind", ["QPlainTextEdit", "QScrollArea", "custom viewport"])

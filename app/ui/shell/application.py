@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_DISPLAY_NAME, APP_NAME, __version__
@@ -24,6 +23,8 @@ from app.ui.shell.main_window import MainWindow
 from app.ui.shell.storage import open_storage
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from app.ui.shell.event_loop import AppEventLoop
 
 __all__ = ["NOT_AT_START", "after_first_paint", "create_window", "run_gui"]
@@ -72,6 +73,8 @@ def _application(argv: list[str]) -> QApplication:
 def app_icon() -> QIcon:
     """The app icon: its rendered PNG sizes, 16 to 512 pixels (Qt scales the nearest; the
     SVG, for the desktop's icon theme, would load Qt's SVG module at start-up: 3 MB)."""
+    from PySide6.QtGui import QIcon  # (its class and enum classes: after the first frame)
+
     icon = QIcon()
     for size in ICON_SIZES:
         png = icon_png(APP_NAME, size)
@@ -81,12 +84,17 @@ def app_icon() -> QIcon:
 
 
 def create_window(
-    paths: AppPaths, keys: KeyStore | None = None, settings: LoadedSettings | None = None
+    paths: AppPaths,
+    keys: KeyStore | None = None,
+    settings: LoadedSettings | None = None,
+    *,
+    icon: bool = True,
 ) -> MainWindow:
     """A main window with its own controller, profiles and clients (``settings``: already
-    loaded, so a broken file is reported by the window rather than kept aside unseen)."""
+    loaded, so a broken file is reported by the window rather than kept aside unseen;
+    ``icon``: set the app's icon now, unless set already)."""
     app = QApplication.instance()
-    if isinstance(app, QApplication) and app.windowIcon().isNull():
+    if icon and isinstance(app, QApplication) and app.windowIcon().isNull():
         app.setWindowIcon(app_icon())
     connections = Connections(keys or KeyStore())
     controller = RunController(connections)
@@ -154,7 +162,7 @@ def run_gui(
     gc_guard.start(frozen_later=not smoke_test)
     settings = SettingsFile(paths.config_dir).load()
     install_translators(settings.settings.language)
-    window = create_window(paths, settings=settings)
+    window = create_window(paths, settings=settings, icon=False)  # the icon: after the frame
     guard_runs(gc_guard, window)
     window.show()
     loops: list[AppEventLoop] = []
@@ -162,6 +170,7 @@ def run_gui(
     def first_frame() -> None:
         if on_first_frame is not None:
             on_first_frame()
+        app.setWindowIcon(app_icon())
         # asyncio (and with it ssl, OpenSSL, sockets) is not needed to paint the window.
         from app.ui.shell.event_loop import create_event_loop
 
