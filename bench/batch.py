@@ -219,6 +219,7 @@ async def window_run(
     window.parameters.stream.setChecked(False)
     window.resize(1200, 800)
     window.show()
+    window.storage.history  # noqa: B018 - opened right after the first frame, as the app does
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)
     gc_guard.freeze_startup()  # as the app does a second after its window is shown
     batch = window.show_batch()

@@ -67,6 +67,7 @@ async def runs(server: str, stream: Stream, count: int, home: str) -> list[tuple
     window.prompt.setPlainText("Once upon a time")
     window.resize(1200, 800)
     window.show()
+    window.storage.history  # noqa: B018 - opened right after the first frame, as the app does
     await asyncio.sleep(0.5)
     guard.freeze_startup()
     figures = [(rss_mb(), len(gc.get_objects()), gc.get_freeze_count())]

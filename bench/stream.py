@@ -396,8 +396,9 @@ async def window_run(
         guard_runs(gc_guard, window)  # as the app does
     window.show()
     # As the app does right after its first frame: the HTTP client is made in the
-    # background, not on the first Run's path.
+    # background, not on the first Run's path, and the history's database is opened.
     window.controller.prepare(window.current_profile())
+    window.storage.history  # noqa: B018
     loop = asyncio.get_running_loop()
     await asyncio.sleep(0.5)  # let the window settle (model list, token count, first paint)
     if gc_guard is not None:
