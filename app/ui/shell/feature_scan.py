@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -61,15 +60,11 @@ LATER_PACKAGES = ("asyncio", "concurrent.futures", "ctypes", "qasync", "sqlite3"
 def _later_modules() -> list[str]:
     names = list(LATER)
     for package in LATER_PACKAGES:
-        top = package.split(".")[0]
-        root = Path(os.__file__).parent if top != "qasync" else None
-        if root is None:
-            spec = importlib.util.find_spec(top)  # finds, does not import
-            if spec is None or spec.origin is None:
-                continue
-            folder = Path(spec.origin).parent
-        else:
-            folder = root.joinpath(*package.split("."))
+        top, *inner = package.split(".")
+        spec = importlib.util.find_spec(top)  # finds the top package, does not import it
+        if spec is None or spec.origin is None:
+            continue
+        folder = Path(spec.origin).parent.joinpath(*inner)
         names.append(package)
         with contextlib.suppress(OSError):
             names.extend(f"{package}.{p.stem}" for p in folder.glob("*.py") if p.stem != "__init__")
