@@ -22,7 +22,11 @@ timing), so the figures measure reading and decoding only. Printed, never assert
     longest event-loop stall seen by a 1 ms ``QTimer`` during the run and after it, until
     the end-of-run work is done and the loop has been idle for 200 ms (target <= 50 ms).
     Each row up to 100k tokens is the median of three rounds (``--window-rounds``), each
-    figure on its own; the 500k rows run once.
+    figure on its own; the 500k rows run once. Next to it, Qt's own time to take the same
+    text in as many frames (:func:`qt_floor`: a bare ``QPlainTextEdit``, no Python between
+    frames) and the window's time over the core client's plus Qt's: Qt holds the GIL while
+    it inserts, lays out and paints, so a window that decodes and shows in one process
+    cannot go below that sum.
     ``--stall-stacks`` also samples the GUI thread's stack during stalls and prints where
     they were spent.
 
@@ -270,6 +274,11 @@ class WindowFigures:
     worst_at: float  # when the longest stall ended, from Run
     chars: int
     sampler: StallSampler | None = None
+    #: Frames that carried text, and what the document's editor showed them in (the Qt
+    #: floor repeats them; see :func:`qt_floor`).
+    frames: int = 0
+    text: str = ""
+    editor_size: tuple[int, int] = (0, 0)
 
 
 class Ticker:
@@ -451,7 +460,9 @@ async def window_run(
         sampler.stop()
     during, worst_during = ticker.longest(start, end)
     after, worst_after = ticker.longest(end, settled)
-    chars = len(window.completion_text())
+    text = window.completion_text()
+    frames = window.controller.frames.count
+    editor_size = (window.document.width(), window.document.height())
     await window.controller.shutdown()
     window.close()
     window.deleteLater()
@@ -463,8 +474,11 @@ async def window_run(
         stall_after=after,
         settle=settled - end,
         worst_at=(worst_during if during >= after else worst_after) - start,
-        chars=chars,
+        chars=len(text),
         sampler=sampler,
+        frames=frames,
+        text=text,
+        editor_size=editor_size,
     )
 
 
@@ -480,7 +494,57 @@ def _median_figures(runs: list[WindowFigures]) -> WindowFigures:
         worst_at=middle.worst_at,
         chars=min(f.chars for f in runs),
         sampler=middle.sampler,
+        frames=middle.frames,
+        text=middle.text,
+        editor_size=middle.editor_size,
     )
+
+
+def with_soft_breaks(text: str) -> str:
+    """``text`` with a line break wherever the document puts a soft break (a line longer
+    than :data:`app.core.document_text.SOFT_LIMIT` is cut into blocks by the core's own
+    :func:`~app.core.document_text.soft_pieces`), so the floor lays out the same blocks."""
+    from app.core.document_text import SOFT_LIMIT, soft_pieces
+
+    lines = text.split("\n")
+    if max(map(len, lines), default=0) <= SOFT_LIMIT:
+        return text
+    return "\n".join("\n".join(soft_pieces(line, SOFT_LIMIT)) for line in lines)
+
+
+def qt_floor(text: str, frames: int, size: tuple[int, int]) -> float:
+    """Qt's own time to take ``text`` as the window did: a bare ``QPlainTextEdit`` of the
+    document editor's size gets it in ``frames`` equal pieces (long lines cut into blocks as
+    the document cuts them), scrolled to its end and painted after each, with no Python in
+    between but this loop. No window that shows the text in one process can beat this plus
+    the decoding: it is the floor the window's time is compared to besides the core client."""
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from app.ui.common.editor_font import mark_editor
+
+    text = with_soft_breaks(text)
+    frames = max(1, frames)
+    editor = QPlainTextEdit()
+    mark_editor(editor)  # the document's font
+    editor.resize(*size)
+    editor.show()
+    editor.repaint()
+    step = -(-len(text) // frames)
+    cursor = QTextCursor(editor.document())
+    bar = editor.verticalScrollBar()
+    viewport = editor.viewport()
+    start = time.perf_counter()
+    for first in range(0, len(text), step):
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text[first : first + step])
+        bar.setValue(bar.maximum())
+        viewport.repaint()
+        bar.repaint()
+    elapsed = time.perf_counter() - start
+    editor.close()
+    editor.deleteLater()
+    return elapsed
 
 
 def window_table(
@@ -524,8 +588,10 @@ def window_table(
     gc_guard = GCGuard(app)  # as the app does: collect on the GUI thread, from a timer
     gc_guard.start()
     figures: dict[Stream, WindowFigures] = {}
+    floors: dict[Stream, float] = {}
     print(
-        f"    {'stream':28} {'window s':>9} {'finish s':>9} {'/core':>6} {'µs/token':>9}"
+        f"    {'stream':28} {'window s':>9} {'finish s':>9} {'/core':>6} {'Qt s':>7}"
+        f" {'/core+Qt':>8} {'frames':>6} {'µs/token':>9}"
         f" {'stall run':>10} {'stall end':>10} {'settle':>7} {'worst at':>9}",
         flush=True,
     )
@@ -548,15 +614,22 @@ def window_table(
                 gc.collect()
             f = _median_figures(runs)
             figures[stream] = f
+            floor_rounds = window_rounds if stream.tokens <= 100_000 else 1
+            floors[stream] = statistics.median(
+                qt_floor(f.text, f.frames, f.editor_size) for _ in range(floor_rounds)
+            )
+            limit = core[stream] + floors[stream]
             expected = chars[stream]
             flag = "" if f.chars == expected else f"  ({f.chars:,} of {expected:,} characters!)"
             print(
                 f"    {stream.label():28} {f.total:9.3f} {f.finished:9.3f}"
-                f" {f.total / core[stream]:6.2f} {f.total / stream.tokens * 1e6:9.1f}"
+                f" {f.total / core[stream]:6.2f} {floors[stream]:7.3f} {f.total / limit:8.2f}"
+                f" {f.frames:6d} {f.total / stream.tokens * 1e6:9.1f}"
                 f" {f.stall_during * 1000:8.1f}ms {f.stall_after * 1000:8.1f}ms"
                 f" {f.settle:6.2f}s {f.worst_at:8.2f}s{flag}",
                 flush=True,
             )
+            f.text = ""  # the floor had it; a 500k row's text need not stay
             if f.sampler is not None:
                 f.sampler.report()
             gc.collect()
@@ -567,6 +640,12 @@ def window_table(
     gc_guard.stop()
 
     print("    targets: /core <= 1.3; longest stall <= 50 ms (during the run and after it)")
+    print(
+        "    Qt s: Qt's own time to take the same text in the same number of frames (a bare"
+        " QPlainTextEdit,\n    no Python between frames: qt_floor); /core+Qt: the window's"
+        " time over the core client's plus that,\n    the limit of a window that decodes"
+        " and shows the text in one process (Qt keeps Python's GIL while it does)"
+    )
     small, large = min(sizes), max(sizes)
     if small != large:
         print(f"    per-token time {large // 1000}k / {small // 1000}k (target <= 1.5):")
