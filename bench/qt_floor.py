@@ -4,11 +4,13 @@
 
 The same token texts as ``bench/stream.py`` (with a newline in every token, or none), put
 into a plain ``QPlainTextEdit`` (word wrap, 1200×800, offscreen) a frame's worth at a
-time (32K characters, as the app's run controller does), the event loop painting after
-each: no colouring, no spans, no Python per line. Printed: seconds and µs per token. No
-window can do less on the GUI thread, so window time ≥ core time + this while both share
-the interpreter lock. The last line shows that lock: how much a spinning Python thread
-gets done while ``insertText`` works, against while the main thread sleeps.
+time (32K characters, as the app's run controller does), scrolled to the end and painted
+after each (``stream.qt_floor``, which ``bench/stream.py`` runs beside each window row with
+that row's text and frames): no colouring, no spans, no Python per line. Printed: seconds
+and µs per token. No window can do less on the GUI thread, so window time ≥ core time +
+this while both share the interpreter lock. The last line shows that lock: how much a
+spinning Python thread gets done while ``insertText`` works, against while the main thread
+sleeps.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from stream import machine  # bench/stream.py
+from stream import machine, qt_floor  # bench/stream.py
 
 FRAME = 32_768
 
@@ -33,34 +35,13 @@ def token_text(i: int, newline: bool) -> str:
 
 
 def fill(tokens: int, newline: bool) -> float:
-    from PySide6.QtGui import QTextCursor
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    """Seconds for ``tokens`` token texts in frames of :data:`FRAME` characters, as one
+    paragraph when there are no newlines (no soft breaks: the bare widget's own cost)."""
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([])
-    editor = QPlainTextEdit()
-    editor.resize(1200, 800)
-    editor.show()
-    app.processEvents()
-    started = time.perf_counter()
-    cursor = QTextCursor(editor.document())
-    frame: list[str] = []
-    size = 0
-    for i in range(tokens):
-        text = token_text(i, newline)
-        frame.append(text)
-        size += len(text)
-        if size >= FRAME:
-            cursor.insertText("".join(frame))
-            frame, size = [], 0
-            editor.verticalScrollBar().setValue(editor.verticalScrollBar().maximum())
-            app.processEvents()
-    cursor.insertText("".join(frame))
-    app.processEvents()
-    took = time.perf_counter() - started
-    editor.close()
-    editor.deleteLater()
-    app.processEvents()
-    return took
+    QApplication.instance() or QApplication([])
+    text = "".join(token_text(i, newline) for i in range(tokens))
+    return qt_floor(text, -(-len(text) // FRAME), (1200, 800), soft_breaks=False)
 
 
 def gil_during_insert(lines: int = 200_000) -> tuple[float, float]:

@@ -512,18 +512,20 @@ def with_soft_breaks(text: str) -> str:
     return "\n".join("\n".join(soft_pieces(line, SOFT_LIMIT)) for line in lines)
 
 
-def qt_floor(text: str, frames: int, size: tuple[int, int]) -> float:
+def qt_floor(text: str, frames: int, size: tuple[int, int], *, soft_breaks: bool = True) -> float:
     """Qt's own time to take ``text`` as the window did: a bare ``QPlainTextEdit`` of the
     document editor's size gets it in ``frames`` equal pieces (long lines cut into blocks as
-    the document cuts them), scrolled to its end and painted after each, with no Python in
-    between but this loop. No window that shows the text in one process can beat this plus
-    the decoding: it is the floor the window's time is compared to besides the core client."""
+    the document cuts them, unless ``soft_breaks`` is false), scrolled to its end and
+    painted after each, with no Python in between but this loop. No window that shows the
+    text in one process can beat this plus the decoding: it is the floor the window's time
+    is compared to besides the core client."""
     from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QPlainTextEdit
 
     from app.ui.common.editor_font import mark_editor
 
-    text = with_soft_breaks(text)
+    if soft_breaks:
+        text = with_soft_breaks(text)
     frames = max(1, frames)
     editor = QPlainTextEdit()
     mark_editor(editor)  # the document's font
