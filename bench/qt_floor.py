@@ -2,15 +2,14 @@
 
     python bench/qt_floor.py [--tokens N [N ...]]
 
-The same token texts as ``bench/stream.py`` (with a newline in every token, or none), put
-into a plain ``QPlainTextEdit`` (word wrap, 1200×800, offscreen) a frame's worth at a
-time (32K characters, as the app's run controller does), scrolled to the end and painted
-after each (``stream.qt_floor``, which ``bench/stream.py`` runs beside each window row with
-that row's text and frames): no colouring, no spans, no Python per line. Printed: seconds
-and µs per token. No window can do less on the GUI thread, so window time ≥ core time +
-this while both share the interpreter lock. The last line shows that lock: how much a
-spinning Python thread gets done while ``insertText`` works, against while the main thread
-sleeps.
+Short token texts (``" tok{i}"``, with a newline in every token or none), put into a plain
+``QPlainTextEdit`` (word wrap, 1200×800, offscreen) a frame's worth at a time (32K
+characters, as the app's run controller does), scrolled to the end and painted after each
+(``stream.qt_floor``, which ``bench/stream.py`` runs beside each window row with that row's
+own text and frames): no colouring, no spans, no Python per line. Printed: seconds and µs
+per token. No window can do less on the GUI thread, so window time ≥ core time + this while
+both share the interpreter lock. The last line shows that lock: how much a spinning Python
+thread gets done while ``insertText`` works, against while the main thread sleeps.
 """
 
 from __future__ import annotations
