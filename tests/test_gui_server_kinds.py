@@ -73,6 +73,8 @@ def test_detect_uses_the_key_typed_in_the_dialog(qtbot, open_window, api):
     task = dialog.detect()
     assert task is not None
     qtbot.waitUntil(task.done, timeout=10000)
+    # The answer is shown by the task's done callback, on the loop's next turn.
+    qtbot.waitUntil(dialog.detect_button.isEnabled, timeout=5000)
     assert dialog.server_kind.currentData() == "llamacpp"
     props = [r for r in api.requests if r.path == "/props"]
     assert props and props[0].headers.get("authorization") == "Bearer sk-typed-123"
