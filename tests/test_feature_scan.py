@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from app.ui.shell import feature_scan
+from tests.probe import run_probe
 
 # Runs the app's start-up (window, first frame, quit) and lists the modules whose source
 # PySide6 read after the app had filled in its table.
@@ -36,13 +34,7 @@ print(json.dumps({"marked": marked, "read": read}))
 
 
 def test_the_app_starts_without_pyside_reading_its_modules(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "cfg")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
+    proc = run_probe(PROBE, str(tmp_path / "cfg"))
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout.splitlines()[-1])
     assert report["marked"][0] > 150  # the loaded modules and the app's own

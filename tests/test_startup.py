@@ -9,13 +9,11 @@ the window icon does not load Qt's SVG module.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from app.ui.shell.application import NOT_AT_START
+from tests.probe import run_probe
 
 PROBE = """
 import json, sys
@@ -44,13 +42,7 @@ print(json.dumps(seen))
 @pytest.fixture(scope="module")
 def first_frame(tmp_path_factory):
     home = tmp_path_factory.mktemp("startup")
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(home)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
+    proc = run_probe(PROBE, str(home))
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
 
@@ -154,13 +146,7 @@ print("shut down", flush=True)
 def test_after_the_first_frame_the_loop_starts_and_the_client_is_made(tmp_path):
     """Without --smoke-test: the asyncio loop starts after the first paint, the HTTP client
     is made in the background, and closing the window runs the shutdown on that loop."""
-    proc = subprocess.run(
-        [sys.executable, "-c", LATER_PROBE, str(tmp_path / "home")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
+    proc = run_probe(LATER_PROBE, str(tmp_path / "home"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["prepared True", "shut down"]
     assert "Traceback" not in proc.stderr
