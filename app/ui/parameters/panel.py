@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.core import parameters as registry
@@ -131,22 +131,6 @@ class ParameterPanel(QScrollArea):
         stream.toggled.connect(self.row("include_usage").check.setEnabled)
         self.row("include_usage").check.setEnabled(stream.isChecked())
         self.set_server_kind(kind or DEFAULT_KIND)
-
-    def minimumSizeHint(self) -> QSize:
-        """As wide as the widest row needs, beside the vertical scroll bar: the dock is
-        never narrower than the rows, so they never scroll sideways."""
-        hint = super().minimumSizeHint()
-        body = self.widget()
-        if body is None:
-            return hint
-        width = body.minimumSizeHint().width()
-        width += self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
-        return QSize(max(hint.width(), width), hint.height())
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # the rows' sizes changed (polished,
-            self.updateGeometry()  # a kind's rows shown): the minimum width follows
-        return super().event(event)
 
     def _build(self, param: Param) -> ParamRow:
         """Make ``param``'s row, in its place (the registry's order) in its fold."""

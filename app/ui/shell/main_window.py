@@ -81,7 +81,7 @@ if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, h
 
 __all__ = ["MainWindow"]
 
-SIDEBAR_WIDTH = 330
+SIDEBAR_WIDTH = 380
 
 
 class MainWindow(QMainWindow):
