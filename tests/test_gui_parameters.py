@@ -432,7 +432,7 @@ def test_no_kind_makes_the_rows_scroll_sideways(qtbot, window):
     "Ask for usage at the end of the stream" scrolled sideways by 2 px)."""
     window.resize(1280, 800)
     panel = window.parameters
-    panel.rows()  # every row built (the widest are a kind's own)
+    qtbot.waitUntil(lambda: not panel._later)  # painted: every row of its kind is built
     bar = panel.horizontalScrollBar()
     for kind in KIND_IDS:
         panel.set_server_kind(kind)
@@ -511,3 +511,47 @@ def test_a_panel_made_for_a_kind_is_the_panel_switched_to_it(qtbot):
         r.param.name for r in switched.rows() if not r.isHidden()
     }
     assert direct.own_fold.isVisibleTo(direct) and switched.own_fold.isVisibleTo(switched)
+
+
+def test_the_window_s_panel_builds_its_kind_s_own_rows_after_its_first_paint(qtbot):
+    """``later``: the rows of the kind's own fold (below the first screen) come the loop's
+    turn after the first paint; nothing changes for what is sent, nothing is announced, and
+    a row asked for before that is there at once."""
+    from app.core.parameters import LLAMACPP
+
+    now = ParameterPanel(kind=LLAMACPP)
+    later = ParameterPanel(kind=LLAMACPP, later=True)
+    for panel in (now, later):
+        qtbot.addWidget(panel)
+    own = [
+        p.name
+        for p in registry.PARAMS
+        if p.accepted_by(LLAMACPP) and registry.OPENAI not in p.kinds
+    ]
+    assert len(own) >= 5
+    assert later.built_rows() == now.built_rows() - len(own)
+    assert later.fields() == now.fields()
+    assert later.row(own[0]).isVisibleTo(later)  # asked for: built now, in its place
+    assert later.built_rows() == now.built_rows() - len(own) + 1
+    changes: list[None] = []
+    later.changed.connect(lambda: changes.append(None))
+    later.resize(380, 700)
+    later.show()
+    qtbot.waitUntil(lambda: later.built_rows() == now.built_rows())
+    assert changes == []
+    assert later.fields() == now.fields()
+    section = later._sections[registry.Group.SAMPLING].layout  # in the registry's order
+    names = [section.itemAt(i).widget().param.name for i in range(1, section.count())]
+    assert names == [n for n in own if registry.get(n).group == registry.Group.SAMPLING]
+    assert [r.param.name for r in later.rows() if not r.isHidden()] == [
+        r.param.name for r in now.rows() if not r.isHidden()
+    ]
+
+
+def test_the_window_builds_its_panel_s_rows_after_the_first_frame(qtbot, open_window):
+    """The window's panel is made with ``later``: once shown, every row its kind takes."""
+    window = open_window()  # the default profile: the local model (llama.cpp's server)
+    panel = window.parameters
+    kind = panel.server_kind()
+    taken = [p.name for p in registry.PARAMS if p.accepted_by(kind)]
+    qtbot.waitUntil(lambda: panel.built_rows() == len(taken))

@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.messages = MessageArea(self.view)  # floats over the document's top edge
         self.messages.installEventFilter(self)
         self.view.installEventFilter(self)
-        self.parameters = ParameterPanel(kind=self.profiles.current.server_kind)
+        self.parameters = ParameterPanel(kind=self.profiles.current.server_kind, later=True)
         self.status = RunStatus()
         self.setStatusBar(self.status)
         self.runs = DocumentRuns(self.document, self.controller, self)
