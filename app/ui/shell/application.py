@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
 
     from app.ui.shell.event_loop import AppEventLoop
+    from app.ui.shell.quit_signals import QuitSignals
 
 __all__ = ["NOT_AT_START", "after_first_paint", "create_window", "run_gui"]
 
@@ -54,6 +55,7 @@ NOT_AT_START = (
     "app.core.history",
     "html",  # its table of entities, for three characters (app.ui.common.plain escapes them)
     "uuid",  # and with it ``platform`` (ids are random bytes in hex)
+    "app.ui.shell.quit_signals",  # Ctrl+C and SIGTERM: taken over once the loop runs
 )
 
 
@@ -166,6 +168,11 @@ def run_gui(
     guard_runs(gc_guard, window)
     window.show()
     loops: list[AppEventLoop] = []
+    signals: list[QuitSignals] = []
+
+    def quit_on_signal(signum: int) -> None:
+        window.close()  # as Quit does: the run cancelled, the autosave and state written
+        app.exit(128 + signum)
 
     def first_frame() -> None:
         if on_first_frame is not None:
@@ -173,8 +180,11 @@ def run_gui(
         app.setWindowIcon(app_icon())
         # asyncio (and with it ssl, OpenSSL, sockets) is not needed to paint the window.
         from app.ui.shell.event_loop import create_event_loop
+        from app.ui.shell.quit_signals import QuitSignals
 
         loops.append(create_event_loop(app, already_running=True))
+        signals.append(QuitSignals(quit_on_signal, app))
+        signals[0].install()
         if smoke_test:
             QTimer.singleShot(0, app.quit)
             return
@@ -190,12 +200,14 @@ def run_gui(
 
     after_first_paint(window, first_frame)
     app.lastWindowClosed.connect(app.quit)
-    app.exec()
+    code = app.exec()
     if loops:  # quit before the first frame: nothing was started
         from app.ui.shell.event_loop import finish_event_loop
 
         finish_event_loop(loops[0], window.controller.shutdown())
+    for quit_signals in signals:
+        quit_signals.uninstall()
     gc_guard.stop()
     if smoke_test:
         print("ok", flush=True)
-    return 0
+    return code
