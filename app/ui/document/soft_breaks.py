@@ -83,8 +83,14 @@ class SoftBreaks:
 
     def rescan(self, first: int, last: int) -> None:
         """The user changed positions ``first:last`` (typing, paste, undo): soft blocks that
-        came back there (an undone deletion) are tracked again."""
+        came back there (an undone deletion) are tracked again, and the cursors there are
+        checked again (an undone deletion puts back the block that a soft block's cursor
+        had moved into: an insertion, which does not move that cursor off its start)."""
         document = self._document
+        for index, cursor in enumerate(self._cursors):
+            if first <= cursor.position() <= last:
+                self._suspects.add(index)
+        self._cache = None
         known = set(self.positions())
         block = document.findBlock(first)
         while block.isValid() and block.position() <= last:
