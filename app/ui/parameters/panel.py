@@ -152,12 +152,19 @@ class ParameterPanel(QScrollArea):
         dirty = self._dirty
         self._loading += 1
         try:
-            for param in registry.PARAMS:
-                if param.accepted_by(self._kind) and param.name not in self._rows:
-                    self._build(param)
+            self._build_rows_of(self._kind)
         finally:
             self._loading -= 1
             self._dirty = dirty
+
+    def _build_rows_of(self, kind: str) -> None:
+        """Build the rows ``kind`` shows that are not built yet (with ``later``, before the
+        first paint: not the unsent ones of its own fold)."""
+        for param in registry.PARAMS:
+            if param.accepted_by(kind) and param.name not in self._rows:
+                if self._later and not is_openai(param) and not param.initially_sent:
+                    continue  # after the first paint (eventFilter)
+                self._build(param)
 
     def _build(self, param: Param) -> ParamRow:
         """Make ``param``'s row, in its place (the registry's order) in its fold."""
@@ -267,11 +274,7 @@ class ParameterPanel(QScrollArea):
             self._kind = kind
             for row in self._rows.values():
                 row.set_kind(kind)
-            for param in registry.PARAMS:  # the rows this kind shows, built if they are not
-                if param.accepted_by(kind) and param.name not in self._rows:
-                    if self._later and not is_openai(param) and not param.initially_sent:
-                        continue  # after the first paint (eventFilter)
-                    self._build(param)
+            self._build_rows_of(kind)
             for row in moved:
                 row.clear_to_start()
             self.custom.set_kind(kind)
