@@ -16,7 +16,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.core import parameters as registry
 from app.core.document_text import SOFT_LIMIT
+from app.ui.document.view import DocumentView
 from app.ui.runs.frames import FLOOD_FRAME_MS, FRAME_MS
 from tests.conftest import loopback_profile, shut_down
 from tests.loopback_server import TOKENS
@@ -189,6 +191,58 @@ def test_the_document_keeps_its_share_of_the_window(qtbot, window, size, share):
     # The message floats over the document, the strip sits in the Run bar, the panel is
     # tabbed with the parameters: nothing takes room from the text.
     assert editor.width() >= before.width() and editor.height() >= before.height()
+
+
+def _resized(qtbot, window, width: int, height: int = 700) -> None:
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_narrow_window_keeps_the_sidebar_whole(qtbot, window, width):
+    """At 1024 px the Run bar and the connection bar held the document at >= 770 px and
+    the sidebar got ~245 px, scrolling sideways. The bars are narrower now, and the Run
+    bar drops the captions that repeat a tooltip (the shortcut hint, then "Colours:")
+    rather than squeeze anything."""
+    panel = window.parameters
+    taken = [p for p in registry.PARAMS if p.accepted_by(panel.server_kind())]
+    qtbot.waitUntil(lambda: panel.built_rows() == len(taken))  # painted: every row
+    _resized(qtbot, window, width)
+    assert panel.widget().minimumSizeHint().width() <= panel.viewport().width()
+    assert not panel.horizontalScrollBar().isVisible()
+    view = window.view
+    for control in (view.prompt_mode, view.insert, view.colouring, view.run_button,
+                    window.connection.profile, window.connection.model,
+                    window.connection.test):  # fmt: skip
+        assert control.width() >= control.minimumSizeHint().width(), control.accessibleName()
+    for caption in (view.colour_label, view.shortcut_hint):  # whole or not shown
+        assert caption.isHidden() or caption.width() >= caption.sizeHint().width()
+    if width == 1280:
+        assert view.colour_label.isVisible() and view.shortcut_hint.isVisible()
+
+
+def test_the_run_bar_drops_its_captions_one_by_one_and_brings_them_back(qtbot):
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    hint, label = view.shortcut_hint, view.colour_label
+
+    def at(width: int) -> tuple[bool, bool]:
+        view.resize(width, 300)
+        QApplication.processEvents()
+        for caption in (hint, label):  # whole or not shown
+            assert caption.isHidden() or caption.width() >= caption.sizeHint().width()
+        for control in (view.prompt_mode, view.insert, view.colouring, view.run_button):
+            assert control.width() >= control.minimumSizeHint().width()
+        return hint.isVisible(), label.isVisible()
+
+    assert at(1200) == (True, True)
+    compact = view.minimumSizeHint().width()  # the bar without either caption
+    assert at(compact) == (False, False)
+    assert at(compact + label.sizeHint().width() + view.bar.spacing()) == (False, True)
+    assert at(1200) == (True, True)
 
 
 def test_a_long_status_text_never_widens_the_window(qtbot, window):

@@ -147,3 +147,23 @@ def test_the_local_model_with_two_choices_reads_in_chinese(qtbot, zh_window):
     assert progress and all(not english_words(p.split("(")[0]) for p in progress), progress
     assert "1" in window.messages.text() and "2" in window.messages.text()  # fewer choices
     assert not english_on_screen(window), english_on_screen(window)
+
+
+def test_a_1024_px_window_keeps_the_sidebar_whole_in_chinese(qtbot, zh_window, api):
+    from PySide6.QtWidgets import QApplication
+
+    from app.core import parameters as registry
+    from tests.conftest import loopback_profile
+
+    window = zh_window([loopback_profile(api)])
+    panel = window.parameters
+    taken = [p for p in registry.PARAMS if p.accepted_by(panel.server_kind())]
+    qtbot.waitUntil(lambda: panel.built_rows() == len(taken))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    QApplication.processEvents()
+    assert panel.widget().minimumSizeHint().width() <= panel.viewport().width()
+    assert not panel.horizontalScrollBar().isVisible()
+    view = window.view
+    for caption in (view.colour_label, view.shortcut_hint):
+        assert caption.isHidden() or caption.width() >= caption.sizeHint().width()

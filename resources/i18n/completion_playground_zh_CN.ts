@@ -1898,6 +1898,10 @@
         <translation>文本</translation>
     </message>
     <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
         <source>JSON: strings or token ids</source>
         <translation>JSON：字符串或词元 ID</translation>
     </message>

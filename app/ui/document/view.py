@@ -8,7 +8,7 @@ window decides what a run is.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -99,7 +99,10 @@ class DocumentView(QWidget):
 
         self.prompt_mode = QComboBox()
         self.prompt_mode.addItem(self.tr("Text"), "text")
-        self.prompt_mode.addItem(self.tr("JSON: strings or token ids"), "json")
+        self.prompt_mode.addItem(self.tr("JSON"), "json")
+        self.prompt_mode.setItemData(
+            1, self.tr("JSON: strings or token ids"), Qt.ItemDataRole.ToolTipRole
+        )
         self.prompt_mode.setAccessibleName(self.tr("Prompt format"))
         self.prompt_mode.setToolTip(
             self.tr('JSON mode sends e.g. ["first", "second"], [1212, 318] or [[1212], [13]]')
@@ -121,7 +124,7 @@ class DocumentView(QWidget):
         self.colouring.currentIndexChanged.connect(
             lambda: self.modeChanged.emit(int(self.colouring.currentData()))
         )
-        colour_label = QLabel(self.tr("Colours:"))
+        self.colour_label = colour_label = QLabel(self.tr("Colours:"))
         colour_label.setTextFormat(Qt.TextFormat.PlainText)
         colour_label.setBuddy(self.colouring)
         self.token_count = plain_label()
@@ -141,8 +144,10 @@ class DocumentView(QWidget):
         self.run_button.clicked.connect(self.runClicked)
         self.shortcut_hint = plain_label(self.tr("Ctrl+Enter"))
         self.shortcut_hint.setEnabled(False)
+        for caption in (colour_label, self.shortcut_hint):
+            caption.setMinimumWidth(1)  # dropped when tight (_fit_bar), never squeezing
 
-        bar = QHBoxLayout()
+        self.bar = bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         # The choice strip sits in the bar: showing it never takes height from the text.
         bar.addWidget(self.choices)
@@ -160,6 +165,27 @@ class DocumentView(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.body, 1)
         layout.addLayout(bar)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_bar()
+
+    def _fit_bar(self) -> None:
+        """In a narrow window the bar drops the captions that only repeat a tooltip, the
+        shortcut hint first, then "Colours:": they do not hold the window wider than the
+        document and the sidebar need (at 1024 px the sidebar was squeezed). Their
+        minimum width is 1 px, so the bar's minimum never counts them."""
+        optional = (self.shortcut_hint, self.colour_label)  # in the order they go
+        spacing = max(0, self.bar.spacing())
+        room = [w.sizeHint().width() + spacing for w in optional]
+        need = self.bar.sizeHint().width() + sum(
+            extra for w, extra in zip(optional, room, strict=True) if w.isHidden()
+        )
+        for widget, extra in zip(optional, room, strict=True):
+            fits = self.width() >= need
+            if widget.isHidden() == fits:
+                widget.setHidden(not fits)
+            need -= extra
 
     def set_running(self, running: bool) -> None:
         self.run_button.setText(self.tr("Stop") if running else self.tr("Run"))

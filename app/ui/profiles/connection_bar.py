@@ -37,7 +37,7 @@ class ConnectionBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.profile = QComboBox()
-        self.profile.setMinimumWidth(180)
+        self.profile.setMinimumWidth(120)
         self.profile.setAccessibleName(self.tr("Profile"))
         self.manage = QToolButton()
         self.manage.setText(self.tr("Profiles…"))
@@ -45,7 +45,7 @@ class ConnectionBar(QWidget):
         self.manage.setAccessibleName(self.tr("Manage profiles"))
         self.model = QComboBox()
         self.model.setEditable(True)
-        self.model.setMinimumWidth(220)
+        self.model.setMinimumWidth(160)
         self.model.setAccessibleName(self.tr("Model"))
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.refresh = QToolButton()
