@@ -286,7 +286,8 @@ def test_geometry_docks_and_splitters_are_remembered(qtbot, qloop, open_window):
     w = open_window()
     assert not w.history_dock.isVisible() and not w.output_dock.isVisible()  # closed at first
     assert w._output is None  # the side-by-side view is built when first shown
-    assert w.view.details.visibleRegion().isEmpty()  # the parameters are in front
+    assert w._tokens is None  # and the Tokens panel (a tab behind the parameters)
+    assert w.tokens.details.visibleRegion().isEmpty()  # the parameters are in front
     # The docks: the side-by-side view open (with its token panel), the Tokens tab in front.
     w.output_dock.show()
     w.tokens_dock.raise_()
@@ -296,27 +297,27 @@ def test_geometry_docks_and_splitters_are_remembered(qtbot, qloop, open_window):
     qtbot.waitUntil(
         lambda: (
             w.height() == 620
-            and not w.view.details.visibleRegion().isEmpty()
+            and not w.tokens.details.visibleRegion().isEmpty()
             and w.output.body.sizes()[1] > 0
         )
     )
     QApplication.processEvents()
     size = (w.width(), w.height())
-    defaults = (w.view.side.sizes(), w.output.body.sizes())
-    w.view.side.setSizes([300, 60])  # token details tall, branches short
+    defaults = (w.tokens.sizes(), w.output.body.sizes())
+    w.tokens.setSizes([300, 60])  # token details tall, branches short
     w.output.body.setSizes([350, 400])  # a wide token panel beside the choices
-    sizes = (w.view.side.sizes(), w.output.body.sizes())
+    sizes = (w.tokens.sizes(), w.output.body.sizes())
     assert sizes[0] != defaults[0] and sizes[1] != defaults[1]
     shut_down(qtbot, qloop, w)
     assert (paths.config_dir / "window.ini").exists()
     again = open_window()
     assert (again.width(), again.height()) == size
     assert again.output_dock.isVisible() and not again.history_dock.isVisible()
-    assert not again.view.details.visibleRegion().isEmpty()  # the Tokens tab in front
+    assert not again.tokens.details.visibleRegion().isEmpty()  # the Tokens tab in front
     assert again.parameters.visibleRegion().isEmpty()
     _show_output_tokens(again)
     qtbot.waitUntil(lambda: again.output.body.sizes()[1] > 0)
-    assert (again.view.side.sizes(), again.output.body.sizes()) == sizes
+    assert (again.tokens.sizes(), again.output.body.sizes()) == sizes
 
 
 # -- Chinese text ------------------------------------------------------------------------------

@@ -290,7 +290,7 @@ def test_older_completions_keep_colours_not_token_objects(qtbot, window, api):
     editor = window.prompt
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.unit_point(older, 1))
     # The alternatives come back from the run's history record.
-    qtbot.waitUntil(lambda: len(window.view.details.alternative_items()) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(window.tokens.details.alternative_items()) == 3, timeout=5000)
     assert not older.layout.compacted
 
 

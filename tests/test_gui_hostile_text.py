@@ -233,7 +233,7 @@ def test_models_output_finish_history_and_wire_are_literal(qtbot, open_window, a
         assert editor.text_between(*span.unit_range(i)).strip() in shown(tip)
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton,
                      pos=editor.unit_point(span, 2))  # fmt: skip
-    details = window.view.details
+    details = window.tokens.details
     assert HOSTILE_TEXTS[2] in label_shows(details.title)
     assert any(HOSTILE_TEXTS[0] in item.text() for item in details.alternative_items())
 

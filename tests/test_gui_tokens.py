@@ -60,7 +60,7 @@ def test_tokens_are_coloured_in_every_mode_in_the_document(qtbot, window):
         assert colours, mode
         if mode == ProbabilityMode.FULL:
             assert len(colours) > 2  # different probabilities, different colours
-    assert "Perplexity" in window.view.details.stats.text()
+    assert "Perplexity" in window.tokens.details.stats.text()
 
 
 def test_the_colours_do_not_wait_for_the_statistics(qtbot, window, monkeypatch):
@@ -88,7 +88,7 @@ def test_the_colours_do_not_wait_for_the_statistics(qtbot, window, monkeypatch):
     with qtbot.waitSignal(window.runs.statsReady, timeout=10000):
         release.set()
     assert order == ["painted", "stats True"]
-    assert "Perplexity" in window.view.details.stats.text()
+    assert "Perplexity" in window.tokens.details.stats.text()
 
 
 def test_hover_shows_probability_and_alternatives(qtbot, window):
@@ -110,7 +110,7 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     original = editor.text()
     span = window.runs.span
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.unit_point(span, 2))
-    details = window.view.details
+    details = window.tokens.details
     assert window.tokens_dock.isVisible()
     items = details.alternative_items()
     assert len(items) == 3
@@ -135,7 +135,7 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     assert editor.text() == original
     window.redo_action.trigger()
     assert editor.text() == forked
-    panel = window.view.branches
+    panel = window.tokens.branches
     assert panel.topLevelItemCount() == 1
     root = panel.topLevelItem(0)
     assert root.childCount() == 1 and alt_text in root.child(0).text(0)

@@ -259,7 +259,7 @@ def test_window_runs_the_local_model_by_default(qtbot, qloop):
         assert span.layout is not None and span.layout.units, "the real tokens must line up"
         point = editor.unit_point(span, 0)
         qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=point)
-        items = window.view.details.alternative_items()
+        items = window.tokens.details.alternative_items()
         assert len(items) >= 2
         alternative = items[1].data(Qt.ItemDataRole.UserRole)
         with qtbot.waitSignal(window.controller.runFinished, timeout=120000) as forked:

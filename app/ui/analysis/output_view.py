@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.logprobs import TokenLogprob
 from app.core.token_stats import RunStats, run_stats
-from app.ui.analysis.branch_panel import BranchPanel
-from app.ui.analysis.token_details import TokenDetails
+from app.ui.analysis.token_side import TokenSide
 from app.ui.analysis.token_view import ProbabilityMode, TokenTextView
 from app.ui.common.plain import plain_label
 
@@ -129,11 +128,8 @@ class OutputView(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.columns)
 
-        self.details = TokenDetails()
-        self.branches = BranchPanel()
-        self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.addWidget(self.details)
-        self.side.addWidget(self.branches)
+        self.side = TokenSide()
+        self.details, self.branches = self.side.details, self.side.branches
         self.side.hide()
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.addWidget(self.stack)

@@ -17,15 +17,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.core.branches import Branch
-from app.ui.analysis.branch_panel import BranchPanel
-from app.ui.analysis.token_details import TokenDetails
 from app.ui.analysis.token_view import ProbabilityMode
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.document.editor import DocumentEditor
@@ -75,7 +72,7 @@ class ChoiceStrip(QWidget):
 
 
 class DocumentView(QWidget):
-    """The document with its strip, token panel and Run bar."""
+    """The document above its Run bar (with the choice strip)."""
 
     runClicked = Signal()
     modeChanged = Signal(int)
@@ -84,18 +81,6 @@ class DocumentView(QWidget):
         super().__init__(parent)
         self.editor = DocumentEditor()
         self.choices = ChoiceStrip()
-        self.details = TokenDetails()
-        self.branches = BranchPanel()
-        self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.addWidget(self.details)
-        self.side.addWidget(self.branches)
-        self.side.hide()
-        self.body = QSplitter(Qt.Orientation.Horizontal)
-        self.body.addWidget(self.editor)
-        self.body.addWidget(self.side)
-        self.body.setStretchFactor(0, 4)
-        self.body.setStretchFactor(1, 1)
-        self.body.setChildrenCollapsible(False)
 
         self.prompt_mode = QComboBox()
         self.prompt_mode.addItem(self.tr("Text"), "text")
@@ -163,7 +148,7 @@ class DocumentView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(self.editor, 1)
         layout.addLayout(bar)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -39,6 +39,9 @@ NOT_AT_START = (
     "app.core.code_export",
     "app.core.curl_parse",
     "app.ui.analysis.output_view",
+    "app.ui.analysis.token_side",  # the Tokens panel: a tab behind the parameters
+    "app.ui.analysis.token_details",
+    "app.ui.analysis.branch_panel",
     "app.ui.analysis.wire_inspector",
     "app.ui.batch.batch_window",
     "app.ui.code.code_view",

@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, h
     # the choices side by side
     from app.core.history import RunRecord
     from app.ui.analysis.output_view import OutputView
+    from app.ui.analysis.token_side import TokenSide
     from app.ui.analysis.wire_inspector import WireInspector
     from app.ui.batch.batch_window import BatchWindow
     from app.ui.compare.compare_window import CompareWindow
@@ -158,7 +159,9 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.parameters_dock = self._dock(self.tr("Parameters"), "parameters", self.parameters,
                                           right)  # fmt: skip
-        self.tokens_dock = self._dock(self.tr("Tokens"), "tokens", self.view.side, right)
+        # Built the first time it is shown or used (a tab behind the parameters at start).
+        self._tokens: TokenSide | None = None
+        self.tokens_dock = self._dock(self.tr("Tokens"), "tokens", QWidget(), right)
         self.tabifyDockWidget(self.parameters_dock, self.tokens_dock)
         self.parameters_dock.raise_()
         self.resizeDocks([self.parameters_dock], [SIDEBAR_WIDTH], Qt.Orientation.Horizontal)
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.output_dock.hide()
         self.output_dock.visibilityChanged.connect(lambda shown: shown and self.output)
+        self.tokens_dock.visibilityChanged.connect(lambda shown: shown and self.tokens)
 
     def _action(self, text: str, slot: Callable[[], Any], *keys: str) -> QAction:
         action = QAction(text, self)
@@ -252,13 +256,11 @@ class MainWindow(QMainWindow):
         view.runClicked.connect(self._toggle_run)
         view.modeChanged.connect(lambda mode: self.set_probability_mode(ProbabilityMode(mode)))
         view.choices.choiceSelected.connect(self.runs.show_branch)
-        view.branches.branchSelected.connect(self.runs.show_branch)
-        view.details.forkRequested.connect(self.fork)
         self.document.unitClicked.connect(self._on_unit_clicked)
         self.document.unitMenuRequested.connect(self._on_unit_menu)
         self.document.edited.connect(self.counter.schedule)
         self.runs.branchesChanged.connect(self._show_branches)
-        self.runs.statsReady.connect(self.view.details.show_stats)
+        self.runs.statsReady.connect(lambda stats: self.tokens.details.show_stats(stats))
         controller.runStarted.connect(self._on_started)
         controller.runFinished.connect(self._on_finished)
         controller.runRecorded.connect(self._on_recorded)
@@ -323,10 +325,26 @@ class MainWindow(QMainWindow):
         self.document.setFocus()
 
     def _splitters(self) -> dict[str, QSplitter]:
-        splitters = {"body": self.view.body, "side": self.view.side}
-        if self._output is not None:  # else its remembered sizes stay as they were
+        splitters = {}  # a part not built yet: its remembered sizes stay as they were
+        if self._tokens is not None:
+            splitters["side"] = self._tokens
+        if self._output is not None:
             splitters["output"] = self._output.body
         return splitters
+
+    @property
+    def tokens(self) -> TokenSide:
+        """The Tokens panel (its dock), built when first shown or used."""
+        if self._tokens is None:
+            from app.ui.analysis.token_side import TokenSide
+
+            side = self._tokens = TokenSide()
+            side.branches.branchSelected.connect(self.runs.show_branch)
+            side.details.forkRequested.connect(self.fork)
+            if self.window_state is not None:
+                self.window_state.restore_splitter("main", "side", side)
+            self.tokens_dock.setWidget(side)
+        return self._tokens
 
     @property
     def output(self) -> OutputView:
@@ -587,8 +605,8 @@ class MainWindow(QMainWindow):
         self._selected = (span, unit)
         token_unit = layout.units[unit]
         start, end = span.unit_range(unit)
-        self.view.details.can_fork = span is self.runs.span
-        self.view.details.show_unit(
+        self.tokens.details.can_fork = span is self.runs.span
+        self.tokens.details.show_unit(
             token_unit, layout.tokens[token_unit.first], self.document.text_between(start, end)
         )
         self.tokens_dock.show()
@@ -636,8 +654,11 @@ class MainWindow(QMainWindow):
         self.view.choices.set_choices(runs.choices(), runs.shown)
         tree = runs.tree
         forked = tree is not None and len(tree.branches) > len(tree.roots)
-        self.view.branches.set_tree(tree if forked else None, runs.shown)
-        self.view.branches.setVisible(forked)  # the list only matters once there are forks
+        if self._tokens is None and not forked:
+            return  # nothing to show or clear in a panel not built yet
+        branches = self.tokens.branches
+        branches.set_tree(tree if forked else None, runs.shown)
+        branches.setVisible(forked)  # the list only matters once there are forks
         if forked:
             self.tokens_dock.show()
 

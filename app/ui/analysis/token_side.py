@@ -1,0 +1,27 @@
+"""The Tokens panel: the clicked token's details above the run's branches.
+
+The document's window builds it the first time it is shown or used (it sits in a tab
+behind the parameters at start-up); the choices side by side have their own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QWidget
+
+from app.ui.analysis.branch_panel import BranchPanel
+from app.ui.analysis.token_details import TokenDetails
+
+__all__ = ["TokenSide"]
+
+
+class TokenSide(QSplitter):
+    """``details`` (a token's probability, alternatives and fork, the run's statistics)
+    above ``branches`` (the run's choices and forks)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.details = TokenDetails()
+        self.branches = BranchPanel()
+        self.addWidget(self.details)
+        self.addWidget(self.branches)
