@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core import parameters as registry
 from app.core.document_text import SOFT_LIMIT
+from app.core.presets import Preset
+from app.ui.analysis.token_view import ProbabilityMode
 from app.ui.document.view import DocumentView
 from app.ui.runs.frames import FLOOD_FRAME_MS, FRAME_MS
 from tests.conftest import loopback_profile, shut_down
@@ -389,3 +391,23 @@ def test_the_http_client_is_ready_before_the_first_run(qtbot, window, api):
     window.prompt.setPlainText("A")
     run(qtbot, window)
     assert list(connections._clients.values()) == ready  # the run used it, made none
+
+
+def test_colours_alone_are_not_an_edit(qtbot, window):
+    """Re-colouring blocks (another colour mode, or scrolling a coloured document, which
+    colours the blocks it brings into view) made Qt emit ``textChanged``: the preset's
+    title got its "edited" mark and the autosave wrote an unchanged document."""
+    window.presets.load(Preset(name="mine", prompt="line\n" * 200, profile="loopback"))
+    assert window.windowTitle().startswith("mine — ")
+    window.autosave._timer.stop()  # loading the preset itself was a change
+    saves: list[bool] = []
+    window.autosave.saved.connect(lambda: saves.append(True))
+    for mode in (ProbabilityMode.FULL, ProbabilityMode.LEAST_LIKELY, ProbabilityMode.OFF):
+        window.set_probability_mode(mode)
+    window.prompt.verticalScrollBar().setValue(window.prompt.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    assert window.windowTitle().startswith("mine — ")  # no " *"
+    assert not window.autosave._timer.isActive() and not saves
+    qtbot.keyClicks(window.prompt, "typed")  # a real edit still counts
+    assert window.windowTitle().startswith("mine * — ")
+    assert window.autosave._timer.isActive()

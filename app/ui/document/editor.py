@@ -80,6 +80,11 @@ class DocumentEditor(QPlainTextEdit):
     unitMenuRequested = Signal(object, object, int)
     #: The user changed the text (not a completion being written).
     edited = Signal()
+    #: The text changed: typed, written by a run, undone. Unlike ``textChanged`` never for
+    #: colours alone (re-colouring a block, as scrolling or another colour mode does, emits
+    #: ``textChanged`` too: the window's autosave, View code and the preset's "edited" mark
+    #: follow this one).
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +124,7 @@ class DocumentEditor(QPlainTextEdit):
         self.highlighter.configure(ProbabilityMode.OFF, is_dark(self.palette()))
         self.highlighter.coloured = lambda number: self._coloured.add(number)
         self.document().contentsChange.connect(self._on_contents_change)
+        self.document().contentsChange.connect(self._emit_changed)
         self.updateRequest.connect(self._colour_visible)
 
     # -- text -----------------------------------------------------------------------------
@@ -515,6 +521,10 @@ class DocumentEditor(QPlainTextEdit):
             self.invalidate_colours()
 
     # -- edits by the user --------------------------------------------------------------------
+
+    def _emit_changed(self, _position: int, removed: int, added: int) -> None:
+        if removed or added:
+            self.changed.emit()
 
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
         if self._writing:

@@ -286,23 +286,21 @@ class MainWindow(QMainWindow):
         self.capabilities.retryRequested.connect(self.run_plan)
         # A run writing into the document changes it every frame: View code and autosave
         # follow at its end (_on_finished), not frame by frame.
-        self.document.textChanged.connect(
-            lambda: self.controller.is_running or self.code.schedule()
-        )
+        self.document.changed.connect(lambda: self.controller.is_running or self.code.schedule())
         for signal in (self.parameters.changed, self.prompt_mode.currentIndexChanged,
                        self.view.insert.toggled, self.profiles.currentChanged):  # fmt: skip
             signal.connect(self.code.schedule)
         self.connection.model.currentTextChanged.connect(lambda _: self.code.schedule())
         self.autosave = Autosaver(self.storage.session, self.capture_state, self)
         self.autosave.failed.connect(lambda text: self.tell(text, Severity.ERROR))
-        self.document.textChanged.connect(
+        self.document.changed.connect(
             lambda: self.controller.is_running or self.autosave.schedule()
         )
         for signal in (self.parameters.changed, self.prompt_mode.currentIndexChanged):
             signal.connect(self.autosave.schedule)
         self.connection.model.currentTextChanged.connect(self.autosave.schedule)
         self.parameters.changed.connect(self._mark_edited)
-        self.document.textChanged.connect(self._mark_edited)
+        self.document.changed.connect(self._mark_edited)
 
     def _start(self) -> None:
         self.window_state = (
