@@ -48,6 +48,10 @@ class Autosaver(QObject):
         if not self._closed:
             self._timer.start()
 
+    def cancel(self) -> None:
+        """Nothing to save after all (what is shown is what was just loaded)."""
+        self._timer.stop()
+
     def save_now(self) -> None:
         import asyncio
 

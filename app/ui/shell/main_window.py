@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         if self.storage.restored is not None:
             self.apply_state(self.storage.restored)
         self.undo.reset()  # the restored session is the starting point, not an edit
+        self.autosave.cancel()  # nor something to write again
         self.counter.schedule()
         self.document.setFocus()
 
