@@ -22,13 +22,22 @@ unmeasured round fills a private cache (``PYTHONPYCACHEPREFIX`` in a temporary f
 where ``PYTHONDONTWRITEBYTECODE`` is set. Without it the app's ~100 modules are compiled
 on every start (~0.2 s here), which measures the compiler, not the start-up.
 
-    python bench/startup.py [--rounds 7]
+``--instructions`` counts instead, once each, the instructions the bare window, the floor
+naming the ``Qt`` namespace and the app execute up to their first frame, under valgrind's
+callgrind (a minute or two): the same count on every run whatever else the machine does,
+where CPU time here moves by ±5% from one hour to the next. Instructions are not time
+(system calls, cache misses and page faults are not in them), so the CPU ratio stays the
+target; the count shows whether a change made start-up cheaper.
+
+    python bench/startup.py [--rounds 7] [--instructions]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -97,6 +106,47 @@ print(f"EXIT: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 """
 
 
+#: For ``--instructions``: each ends the process at its first frame (no teardown counted).
+BARE_AT_FIRST_FRAME = BARE.replace(
+    "QTimer.singleShot(0, app.quit)", "QTimer.singleShot(0, lambda: os._exit(0))"
+).replace("import sys\n", "import os\nimport sys\n", 1)
+NAMESPACE_AT_FIRST_FRAME = BARE_AT_FIRST_FRAME.replace(
+    "import sys\n", "import sys\nfrom PySide6.QtCore import Qt\n", 1
+).replace(
+    "window.resize(1280, 800)",
+    "from PySide6.QtWidgets import QPlainTextEdit\n"
+    "window.setCentralWidget(QPlainTextEdit('Once upon a time'))\n"
+    "window.resize(1280, 800)",
+)
+APP_AT_FIRST_FRAME = """
+import os
+import sys
+
+
+class WaitForThePaint:
+    # Under valgrind the first paint comes after the app's fallback (a second): wait for it.
+    def find_spec(self, name, path=None, target=None):
+        if name != "app.ui.shell.application":
+            return None
+        sys.meta_path.remove(self)
+        from importlib.util import find_spec
+
+        spec = find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def patched(module):
+            exec_module(module)
+            module.FIRST_PAINT_WAIT_MS = 10**8
+
+        spec.loader.exec_module = patched
+        return spec
+
+
+sys.meta_path.insert(0, WaitForThePaint())
+from app.main import main
+main(sys.argv[1:], on_first_frame=lambda: os._exit(0))
+"""
+
 #: The floors, cheapest first: an empty window, one showing text, that naming Qt's namespace.
 FLOORS = ("bare QMainWindow", "+ a line of text", "+ the Qt namespace")
 
@@ -120,14 +170,53 @@ def at_exit(out: str) -> tuple[float, float]:
     return cpu, mem
 
 
+def instructions(argv: list[str], pycache: str) -> int:
+    """Instructions one child process executes, counted by callgrind (after one run
+    uncounted that fills the bytecode cache)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": pycache}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run(argv, capture_output=True, env=env, cwd=ROOT, timeout=120, check=True)
+    with tempfile.TemporaryDirectory() as out:
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}/callgrind.out", *argv],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
+        )  # fmt: skip
+    found = re.search(r"Collected\s*:\s*(\d+)", proc.stderr)
+    if proc.returncode != 0 or found is None:
+        raise RuntimeError(proc.stderr[-2000:])
+    return int(found.group(1))
+
+
+def count_instructions() -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as pycache, tempfile.TemporaryDirectory() as home:
+        bare = instructions([sys.executable, "-c", BARE_AT_FIRST_FRAME], pycache)
+        floor = instructions([sys.executable, "-c", NAMESPACE_AT_FIRST_FRAME], pycache)
+        app = instructions(
+            [sys.executable, "-c", APP_AT_FIRST_FRAME, "--config-dir", home, "--smoke-test"],
+            pycache,
+        )
+    print("instructions to the first frame (callgrind, one run each):")
+    for label, count in (("bare QMainWindow", bare), ("+ text and the Qt namespace", floor),
+                         ("the app's window", app)):  # fmt: skip
+        print(f"{label + ':':38} {count / 1e6:8.1f} M ({count / bare:.2f}×)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind instead"
+    )
     args = parser.parse_args()
     from machine import describe  # bench/machine.py (this script's folder)
     from PySide6 import __version__ as pyside
 
     print(describe(f"PySide6 {pyside}"))
+    if args.instructions:
+        count_instructions()
+        return
     cpu: dict[str, list[float]] = {name: [] for name in (*FLOORS, "app")}
     mem: dict[str, list[float]] = {name: [] for name in cpu}
     loaded = ""
