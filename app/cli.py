@@ -20,7 +20,7 @@ import asyncio
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -446,15 +446,7 @@ def run_complete(
     except (RequestValidationError, InvalidBaseURL, _UsageError) as exc:
         err.write(f"error: invalid parameters: {exc}\n")
         return EXIT_USAGE
-    try:
-        return asyncio.run(_complete(args, profile, request, out, err))
-    except KeyboardInterrupt:
-        out.flush()
-        err.write("\nInterrupted.\n")
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # never a traceback: one sentence, as for every other failure
-        err.write(f"error: {UnexpectedError(exc).user_message()}\n")
-        return EXIT_API
+    return _run(_complete(args, profile, request, out, err), out, err)
 
 
 # -- detect ---------------------------------------------------------------------------------
@@ -535,14 +527,7 @@ def run_detect(
     except (InvalidBaseURL, _UsageError) as exc:
         err.write(f"error: invalid parameters: {exc}\n")
         return EXIT_USAGE
-    try:
-        return asyncio.run(_detect(args, profile, out, err))
-    except KeyboardInterrupt:
-        err.write("\nInterrupted.\n")
-        return EXIT_INTERRUPTED
-    except Exception as exc:  # never a traceback: one sentence, as for every other failure
-        err.write(f"error: {UnexpectedError(exc).user_message()}\n")
-        return EXIT_API
+    return _run(_detect(args, profile, out, err), out, err)
 
 
 # -- batch ----------------------------------------------------------------------------------
@@ -809,12 +794,19 @@ def run_batch(
         return EXIT_USAGE
     for note in batch.notes:
         err.write(f"note: {note}\n")
+    return _run(_batch(args, batch, profile, out, err), out, err)
+
+
+def _run(command: Coroutine[Any, Any, int], out: TextIO, err: TextIO) -> int:
+    """Run a command's coroutine to its exit code: Ctrl+C is "Interrupted." (exit 130), and
+    anything unforeseen one sentence (exit 1), never a traceback."""
     try:
-        return asyncio.run(_batch(args, batch, profile, out, err))
+        return asyncio.run(command)
     except KeyboardInterrupt:
+        out.flush()
         err.write("\nInterrupted.\n")
         return EXIT_INTERRUPTED
-    except Exception as exc:  # never a traceback: one sentence, as for every other failure
+    except Exception as exc:
         err.write(f"error: {UnexpectedError(exc).user_message()}\n")
         return EXIT_API
 

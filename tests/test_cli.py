@@ -355,3 +355,18 @@ def test_profile_learned_limits_are_left_out(api, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "suffix" not in api.requests[-1].body
     assert "not sent" in proc.stderr and "suffix" in proc.stderr
+
+
+def test_an_unforeseen_failure_is_one_sentence_and_exit_1():
+    """Every command's coroutine runs through one place (``_run``): no traceback."""
+    import io
+
+    from app import cli as cli_module
+
+    async def broken() -> int:
+        raise RuntimeError("something nobody foresaw")
+
+    out, err = io.StringIO(), io.StringIO()
+    assert cli_module._run(broken(), out, err) == cli_module.EXIT_API
+    text = err.getvalue()
+    assert text.startswith("error: ") and text.count("\n") == 1 and "Traceback" not in text
