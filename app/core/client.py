@@ -273,6 +273,18 @@ class CompletionClient:
     async def get_json(self, endpoint: Endpoint, url: str, *, what: str = "json") -> Any:
         """``GET url`` with the endpoint's headers; the decoded JSON, or a CompletionError."""
         response = await self._send(endpoint, "GET", url, headers=endpoint.wire_headers())
+        return await self._json_answer(endpoint, response, what)
+
+    @_guarded
+    async def post_json(self, endpoint: Endpoint, url: str, payload: Any) -> Any:
+        """``POST url`` with a JSON body (tokenizers and the like); the decoded answer."""
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        headers = {**endpoint.wire_headers(), "Content-Type": "application/json"}
+        response = await self._send(endpoint, "POST", url, body=body, headers=headers)
+        return await self._json_answer(endpoint, response, "json")
+
+    async def _json_answer(self, endpoint: Endpoint, response: httpx.Response, what: str) -> Any:
+        """A non-streamed answer's JSON (at most 16 MB read), the response closed."""
         try:
             body = await _read_limited(response, 16 * 1024 * 1024)
         except httpx.RequestError as exc:
@@ -284,24 +296,6 @@ class CompletionClient:
             return json.loads(body)
         except ValueError:
             raise malformed_body(body, response.headers.get("content-type", ""), what) from None
-
-    @_guarded
-    async def post_json(self, endpoint: Endpoint, url: str, payload: Any) -> Any:
-        """``POST url`` with a JSON body (tokenizers and the like); the decoded answer."""
-        body = json.dumps(payload, ensure_ascii=False).encode()
-        headers = {**endpoint.wire_headers(), "Content-Type": "application/json"}
-        response = await self._send(endpoint, "POST", url, body=body, headers=headers)
-        try:
-            data = await _read_limited(response, 16 * 1024 * 1024)
-        except httpx.RequestError as exc:
-            error = self._transport_error(exc, endpoint, endpoint.base_url, streaming=True)
-            raise error.redacted(endpoint.redactor) from None
-        finally:
-            await asyncio.shield(response.aclose())
-        try:
-            return json.loads(data)
-        except ValueError:
-            raise malformed_body(data, response.headers.get("content-type", ""), "json") from None
 
     async def event_batches(
         self, endpoint: Endpoint, request: CompletionRequest, wire: WireLog | None = None
