@@ -112,6 +112,8 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.unit_point(span, 2))
     details = window.tokens.details
     assert window.tokens_dock.isVisible()
+    # Built on this click, after the run: no forks yet, so no (empty) branches list.
+    assert details.isVisible() and window.tokens.branches.isHidden()
     items = details.alternative_items()
     assert len(items) == 3
     alternative = next(i for i in items if i.data(Qt.ItemDataRole.UserRole) != " world")
@@ -136,7 +138,7 @@ def test_click_an_alternative_in_the_document_forks_and_nothing_is_lost(qtbot, w
     window.redo_action.trigger()
     assert editor.text() == forked
     panel = window.tokens.branches
-    assert panel.topLevelItemCount() == 1
+    assert panel.isVisible() and panel.topLevelItemCount() == 1
     root = panel.topLevelItem(0)
     assert root.childCount() == 1 and alt_text in root.child(0).text(0)
     # Walk back to the original: it is unchanged.

@@ -343,6 +343,8 @@ class MainWindow(QMainWindow):
             if self.window_state is not None:
                 self.window_state.restore_splitter("main", "side", side)
             self.tokens_dock.setWidget(side)
+            if self.runs.tree is not None:  # after a run: the branches list only with forks
+                self._show_branches()
         return self._tokens
 
     @property
