@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from app.core.compare import CompareTarget, parse_overrides
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
 
 __all__ = ["VariantRow"]
@@ -35,6 +36,7 @@ class VariantRow(QWidget):
         self.model = QComboBox()
         self.model.setEditable(True)
         self.model.setMinimumContentsLength(14)
+        show_start(self.model)
         self.model.setAccessibleName(self.tr("Model of variant {0}").format(number))
         self.overrides = QLineEdit()
         self.overrides.setPlaceholderText('{"temperature": 0.2}')

@@ -39,6 +39,7 @@ from app.core.events import ChoiceDelta, Event
 from app.core.request import CompletionRequest, RequestValidationError
 from app.core.result import CompletionResult
 from app.core.runs import prepare
+from app.ui.common.fields import show_start
 from app.ui.common.plain import escape_html, plain_label
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
@@ -61,6 +62,7 @@ class CompareColumn(QWidget):
         self.profile.setAccessibleName(self.tr("Profile of column {0}").format(index + 1))
         self.model = QComboBox()
         self.model.setEditable(True)
+        show_start(self.model)
         self.model.setAccessibleName(self.tr("Model of column {0}").format(index + 1))
         self.overrides = QLineEdit()
         self.overrides.setPlaceholderText('{"temperature": 0.2}')

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.profiles import LOCAL_MODEL_NAME
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
 
 __all__ = ["ConnectionBar", "shown_profile_name"]
@@ -45,6 +46,7 @@ class ConnectionBar(QWidget):
         self.manage.setAccessibleName(self.tr("Manage profiles"))
         self.model = QComboBox()
         self.model.setEditable(True)
+        show_start(self.model)
         self.model.setMinimumWidth(160)
         self.model.setAccessibleName(self.tr("Model"))
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
