@@ -201,6 +201,24 @@ def test_n_choices_side_by_side_with_use_this(qtbot, window, api):
     assert output.tabs.count() == 3
 
 
+def test_the_choices_token_details_stay_readable_in_a_narrow_dock(qtbot, window, api):
+    """Beside the choices the details were squeezed to ~70 px (their text cut, under
+    them an always-empty branches list): they keep 200 px, and the branches are only
+    the document's (the window's Tokens panel)."""
+    from PySide6.QtWidgets import QTreeWidget
+
+    window.parameters.n.set_value(2)
+    run_and_wait(qtbot, window)
+    window.resize(1024, 700)
+    window.history_dock.show()  # shares the bottom with the choices
+    window.output_dock.show()
+    output = window.output
+    qtbot.waitUntil(output.details.isVisible)
+    QApplication.processEvents()
+    assert output.details.width() >= 200
+    assert not output.findChildren(QTreeWidget)
+
+
 def test_multibyte_tokens_are_grouped(qtbot, window):
     from app.core.logprobs import TokenLogprob
 

@@ -1,4 +1,4 @@
-"""The output area: one pane per choice (tabs or side by side), token colouring, branches.
+"""The output area: one pane per choice (tabs or side by side), token colouring, details.
 
 Tokens can arrive thousands of times a second; touching the document for each would
 freeze the window. :class:`OutputView` is handed the run controller's frames (the text of
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.core.logprobs import TokenLogprob
 from app.core.token_stats import RunStats, run_stats
-from app.ui.analysis.token_side import TokenSide
+from app.ui.analysis.token_details import TokenDetails
 from app.ui.analysis.token_view import ProbabilityMode, TokenTextView
 from app.ui.common.plain import plain_label
 
@@ -86,7 +86,7 @@ class ChoicePane(QWidget):
 
 
 class OutputView(QWidget):
-    """Choice panes with batched appends, a probability-colour mode and side panels."""
+    """Choice panes with batched appends, a probability-colour mode and token details."""
 
     useChoice = Signal(int)
     #: (pane index, unit index) of a clicked token.
@@ -128,12 +128,14 @@ class OutputView(QWidget):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.columns)
 
-        self.side = TokenSide()
-        self.details, self.branches = self.side.details, self.side.branches
-        self.side.hide()
+        # The clicked token's details beside the choices (the run's branches are the
+        # document's: in the window's Tokens panel). Never squeezed below a readable width.
+        self.details = TokenDetails()
+        self.details.setMinimumWidth(200)
+        self.details.hide()
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.addWidget(self.stack)
-        self.body.addWidget(self.side)
+        self.body.addWidget(self.details)
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 1)
 
@@ -237,7 +239,7 @@ class OutputView(QWidget):
         else:
             pane.clear_summary()  # the status bar already says how it ended
         if tokens:
-            self.side.show()
+            self.details.show()
             if index == self.currentIndex():
                 self.details.show_stats(pane.stats)
 
@@ -264,5 +266,5 @@ class OutputView(QWidget):
             unit, view.tokens[unit.first], view.toPlainText()[unit.start : unit.end]
         )
         self.details.show_stats(self._panes[pane_index].stats)
-        self.side.show()
+        self.details.show()
         self.unitClicked.emit(pane_index, unit_index)

@@ -1,7 +1,7 @@
 """The Tokens panel: the clicked token's details above the run's branches.
 
 The document's window builds it the first time it is shown or used (it sits in a tab
-behind the parameters at start-up); the choices side by side have their own.
+behind the parameters at start-up).
 """
 
 from __future__ import annotations
