@@ -64,6 +64,23 @@ EXIT_INTERRUPTED = 130
 KEY_ENV = "OPENAI_API_KEY"
 
 
+def _add_target(
+    p: argparse.ArgumentParser,
+    profile_holds: str,
+    *,
+    required: bool = False,
+    example: str = "https://api.openai.com/v1",
+) -> None:
+    """``--base-url URL | --profile NAME``: where a command sends its requests."""
+    target = p.add_mutually_exclusive_group(required=required)
+    target.add_argument("--base-url", help=f"e.g. {example}")
+    target.add_argument(
+        "--profile",
+        metavar="NAME",
+        help=f"a saved profile ({profile_holds}; 'Local model' starts the built-in model)",
+    )
+
+
 def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "complete",
@@ -77,14 +94,7 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="a preset file (prompt, parameters, profile, model); flags given here override it",
     )
     p.add_argument("--no-history", action="store_true", help="do not record this run")
-    target = p.add_mutually_exclusive_group()
-    target.add_argument("--base-url", help="e.g. https://api.openai.com/v1")
-    target.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="a saved profile (its URL, key from the keyring, headers, proxy, timeouts; "
-        "'Local model' starts the built-in model)",
-    )
+    _add_target(p, "its URL, key from the keyring, headers, proxy, timeouts")
     p.add_argument("--model", help="model name (default: the profile's default model)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--prompt", help="prompt text (default: read standard input)")
@@ -462,14 +472,10 @@ def add_detect_parser(subparsers: Any) -> argparse.ArgumentParser:
         f"${KEY_ENV} (or the profile's keyring entry). Exit 3 when the server cannot be "
         "reached.",
     )
-    target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--base-url", help="e.g. http://127.0.0.1:8080/v1")
-    target.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="a saved profile (its URL, key, headers, proxy, timeouts; 'Local model' starts "
-        "the built-in model)",
-    )
+    _add_target(
+        p, "its URL, key, headers, proxy, timeouts", required=True,
+        example="http://127.0.0.1:8080/v1",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help='print {"kind", "version", "message"}')
     p.add_argument(
         "--timeout",
@@ -566,14 +572,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="a preset file (prompt template, parameters, profile, model); flags override it",
     )
     p.add_argument("--no-history", action="store_true", help="do not record the runs")
-    target = p.add_mutually_exclusive_group()
-    target.add_argument("--base-url", help="e.g. https://api.openai.com/v1")
-    target.add_argument(
-        "--profile",
-        metavar="NAME",
-        help="a saved profile (its URL, key, headers, proxy, timeouts, prices; "
-        "'Local model' starts the built-in model)",
-    )
+    _add_target(p, "its URL, key, headers, proxy, timeouts, prices")
     p.add_argument("--model", help="model name (default: the profile's default model)")
     p.add_argument(
         "--prompt",
