@@ -38,7 +38,7 @@ from app.core.request import CompletionRequest, RequestValidationError, parse_st
 from app.core.result import result_from_json
 from app.core.runs import RunOutcome, RunPlan, prepare
 from app.core.session_state import WorkingState
-from app.core.token_stats import alternatives
+from app.core.token_stats import RunStats, alternatives
 from app.core.wire_log import WireLog
 from app.ui.analysis.capability_actions import CapabilityActions
 from app.ui.analysis.token_view import ProbabilityMode, visible_token
@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
                                           right)  # fmt: skip
         # Built the first time it is shown or used (a tab behind the parameters at start).
         self._tokens: TokenSide | None = None
+        self._stats: RunStats | None = None  # the last run's, for a panel built later
         self.tokens_dock = self._dock(self.tr("Tokens"), "tokens", QWidget(), right)
         self.tabifyDockWidget(self.parameters_dock, self.tokens_dock)
         self.parameters_dock.raise_()
@@ -260,7 +261,7 @@ class MainWindow(QMainWindow):
         self.document.unitMenuRequested.connect(self._on_unit_menu)
         self.document.edited.connect(self.counter.schedule)
         self.runs.branchesChanged.connect(self._show_branches)
-        self.runs.statsReady.connect(lambda stats: self.tokens.details.show_stats(stats))
+        self.runs.statsReady.connect(self._show_stats)
         controller.runStarted.connect(self._on_started)
         controller.runFinished.connect(self._on_finished)
         controller.runRecorded.connect(self._on_recorded)
@@ -343,9 +344,16 @@ class MainWindow(QMainWindow):
             if self.window_state is not None:
                 self.window_state.restore_splitter("main", "side", side)
             self.tokens_dock.setWidget(side)
+            side.details.show_stats(self._stats)
             if self.runs.tree is not None:  # after a run: the branches list only with forks
                 self._show_branches()
         return self._tokens
+
+    def _show_stats(self, stats: RunStats | None) -> None:
+        """The run's statistics in the Tokens panel (kept for it until it is built)."""
+        self._stats = stats
+        if self._tokens is not None:
+            self._tokens.details.show_stats(stats)
 
     @property
     def output(self) -> OutputView:
