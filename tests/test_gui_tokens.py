@@ -64,6 +64,24 @@ def test_tokens_are_coloured_in_every_mode_in_the_document(qtbot, window):
     assert "Perplexity" in window.tokens.details.stats.text()  # …which shows the run's figures
 
 
+def test_colours_reach_the_end_of_a_completion_with_emoji(qtbot, window):
+    """Document positions count UTF-16 units: the highlighter measured a block by its
+    Python length, so after each emoji (two units) one more unit at the block's end went
+    uncoloured (a 256-token run with 32 emoji: its last 32 characters)."""
+    window.parameters.max_tokens.set_value(24)  # three times the loopback's tokens, 3 emoji
+    run_and_wait(qtbot, window)
+    span = window.runs.span
+    assert span.end - span.start == sum(len(t.encode("utf-16-le")) // 2 for t in TOKENS) * 3
+    for mode in (ProbabilityMode.OFF, ProbabilityMode.FULL):
+        window.set_probability_mode(mode)
+        QApplication.processEvents()
+        formats = block_formats(window)
+        assert max(f.start + f.length for f in formats) == span.end, mode  # block 0 at 0
+        if mode == ProbabilityMode.FULL:
+            coloured = {f.start for f in formats if f.start >= span.start}
+            assert len(coloured) == len(span.layout.units)  # every token its own colour
+
+
 def test_the_colours_do_not_wait_for_the_statistics(qtbot, window, monkeypatch):
     """At the end of a run the colours come first; the Tokens panel's statistics (a pass
     over every token) follow from the same worker."""

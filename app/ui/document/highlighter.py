@@ -63,7 +63,8 @@ class DocumentHighlighter(QSyntaxHighlighter):
         block = self.currentBlock()
         self.coloured(block.blockNumber())
         first = block.position()
-        last = first + len(text)
+        # Document positions count UTF-16 units: an emoji is two of them, one in ``text``.
+        last = first + block.length() - 1
         for span in self._spans(first, last):
             start, end = max(span.start, first), min(span.end, last)
             if end <= start and not (span.start == span.end == first):
