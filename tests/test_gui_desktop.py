@@ -281,6 +281,26 @@ def _show_output_tokens(window) -> None:
     window.output.show_tokens(0, [TokenLogprob("a", -0.1)], "length")
 
 
+def test_the_bottom_docks_share_a_1024_px_window_as_tabs(qtbot, open_window):
+    """Side by side the history and the choices need ~1,150 px: opening both grew a 1,024-px
+    window past its screen. They are tabs; View ▸ … brings the chosen one forward."""
+    w = open_window()
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    w.history_dock.toggleViewAction().trigger()
+    w.output_dock.toggleViewAction().trigger()
+    QApplication.processEvents()
+    assert w.width() == 1024
+    assert w.tabifiedDockWidgets(w.output_dock) == [w.history_dock]
+    assert not w.output_dock.visibleRegion().isEmpty()  # the one just opened is in front
+    assert w.history_dock.visibleRegion().isEmpty()
+    w.history_dock.toggleViewAction().trigger()  # closes it
+    w.history_dock.toggleViewAction().trigger()  # and opens it again, in front
+    QApplication.processEvents()
+    assert not w.history_dock.visibleRegion().isEmpty()
+    assert w.width() == 1024
+
+
 def test_geometry_docks_and_splitters_are_remembered(qtbot, qloop, open_window):
     paths = AppPaths.resolve()
     w = open_window()

@@ -167,3 +167,24 @@ def test_a_1024_px_window_keeps_the_sidebar_whole_in_chinese(qtbot, zh_window, a
     view = window.view
     for caption in (view.colour_label, view.shortcut_hint):
         assert caption.isHidden() or caption.width() >= caption.sizeHint().width()
+
+
+def test_history_and_choices_fit_a_1024_px_window_in_chinese(qtbot, zh_window, api):
+    """Side by side, after a 3-choice run, they held a Chinese window at 1,162 px."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from tests.conftest import loopback_profile
+
+    window = zh_window([loopback_profile(api)])
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    window.parameters.n.set_value(3)
+    window.parameters.logprobs.set_value(3)
+    window.prompt.setPlainText("从前有座山")
+    with qtbot.waitSignal(window.controller.runRecorded, timeout=10000):
+        qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.history_dock.toggleViewAction().trigger()
+    window.output_dock.toggleViewAction().trigger()
+    QApplication.processEvents()
+    assert window.width() == 1024

@@ -177,6 +177,11 @@ class MainWindow(QMainWindow):
                                       Qt.DockWidgetArea.BottomDockWidgetArea)  # fmt: skip
         self.output_dock.hide()
         self.output_dock.visibilityChanged.connect(lambda shown: shown and self.output)
+        # Side by side they need ~1,150 px (the history's buttons, the choices' bar): as
+        # tabs a window of 1,024 px holds both (the user may still drag one beside the other).
+        self.tabifyDockWidget(self.history_dock, self.output_dock)
+        for dock in (self.history_dock, self.output_dock):  # View ▸ … brings its tab forward
+            dock.toggleViewAction().triggered.connect(lambda on, d=dock: on and d.raise_())
         self.tokens_dock.visibilityChanged.connect(lambda shown: shown and self.tokens)
 
     def _action(self, text: str, slot: Callable[[], Any], *keys: str) -> QAction:
@@ -436,6 +441,7 @@ class MainWindow(QMainWindow):
             self.runs.start(plan, insert_at)
         else:  # a JSON prompt (strings or token ids): the choices show side by side
             self.output_dock.show()
+            self.output_dock.raise_()
             self.controller.start(plan)
 
     # -- runs ---------------------------------------------------------------------------------
