@@ -229,7 +229,11 @@ def test_the_choices_token_details_stay_readable_in_a_narrow_dock(qtbot, window,
     window.parameters.n.set_value(2)
     run_and_wait(qtbot, window)
     window.resize(1024, 700)
-    window.history_dock.show()  # shares the bottom with the choices
+    # The two bottom docks are tabs; dragged apart, they share the width.
+    window.removeDockWidget(window.output_dock)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.output_dock)
+    window.splitDockWidget(window.history_dock, window.output_dock, Qt.Orientation.Horizontal)
+    window.history_dock.show()
     window.output_dock.show()
     output = window.output
     qtbot.waitUntil(output.details.isVisible)
