@@ -397,3 +397,28 @@ def test_unit_layout_positions_count_utf16_and_soft_breaks(parts, soft):
     layout = layout_units(text, units, tokens, soft)
     assert (list(layout.starts), list(layout.ends)) == _layout_one_by_one(text, units, soft)
     assert list(layout.probabilities) == [u.probability for u in units]
+
+
+def test_a_carriage_return_from_the_model_is_kept_and_shown(editor, qtbot):
+    """A model's "\\r\\n" was two line breaks in the document, and the next Run sent "\\n\\n".
+    It is one line break after a visible "␍"; the text, a copy and the next Run have the
+    "\\r"; positions and lengths are those of the text."""
+    from PySide6.QtCore import QMimeData
+
+    editor.setPlainText("P")
+    span = editor.begin_completion()
+    editor.write(span, "one\r\ntwo\r")
+    editor.write(span, "\nthree")
+    assert editor.text() == "Pone\r\ntwo\r\nthree"
+    assert editor.blockCount() == 3
+    assert editor.document().firstBlock().text() == "Pone\u240d"
+    assert span.end - span.start == len("one\r\ntwo\r\nthree")
+    editor.selectAll()
+    assert editor.createMimeDataFromSelection().text() == "Pone\r\ntwo\r\nthree"
+    editor.setPlainText("again\r\n")  # a restored session, a preset: the same
+    assert editor.text() == "again\r\n" and editor.blockCount() == 2
+    editor.setPlainText("")
+    pasted = QMimeData()
+    pasted.setText("a\r\nb\rc")  # from a clipboard: its line ends are newlines
+    editor.insertFromMimeData(pasted)
+    assert editor.text() == "a\nb\rc"

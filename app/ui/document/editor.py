@@ -41,7 +41,7 @@ from app.ui.common.editor_font import mark_editor
 from app.ui.common.theme import is_dark
 from app.ui.common.viewport import viewport
 from app.ui.document.highlighter import DocumentHighlighter
-from app.ui.document.soft_breaks import SOFT_BREAK, SoftBreaks
+from app.ui.document.soft_breaks import CARRIAGE_RETURN, SOFT_BREAK, SoftBreaks
 from app.ui.document.soft_breaks import is_soft as _is_soft
 from app.ui.document.spans import COMPLETION, SCORE, Span, SpanState, UnitLayout
 
@@ -178,7 +178,10 @@ class DocumentEditor(QPlainTextEdit):
 
     def _insert_plain(self, cursor: QTextCursor, text: str) -> list[int]:
         """Insert ``text`` at ``cursor``, newlines as blocks and long lines cut by soft
-        breaks; returns the offsets (in ``text``) that a soft break precedes."""
+        breaks; returns the offsets (in ``text``) that a soft break precedes. A carriage
+        return is kept as :data:`CARRIAGE_RETURN` (:meth:`text` gives it back)."""
+        if "\r" in text:
+            text = text.replace("\r", CARRIAGE_RETURN)
         soft: list[int] = []
         offset = 0
         lines = text.split("\n")
@@ -635,7 +638,8 @@ class DocumentEditor(QPlainTextEdit):
         cursor = self.textCursor()
         cursor.beginEditBlock()
         cursor.removeSelectedText()
-        self._insert_plain(cursor, source.text())
+        # Pasted line ends are the clipboard's convention, not text: "\r\n" is one newline.
+        self._insert_plain(cursor, source.text().replace("\r\n", "\n"))
         cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.ensureCursorVisible()

@@ -27,12 +27,16 @@ from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
 
 from app.core.document_text import utf16_len
 
-__all__ = ["PARAGRAPH_SEPARATOR", "SOFT_BREAK", "SoftBreaks", "is_soft"]
+__all__ = ["CARRIAGE_RETURN", "PARAGRAPH_SEPARATOR", "SOFT_BREAK", "SoftBreaks", "is_soft"]
 
 #: Block format property: the boundary before this block is a soft break, not a newline.
 SOFT_BREAK = int(QTextFormat.Property.UserProperty) + 1
 #: What Qt puts between blocks in raw text and selections.
 PARAGRAPH_SEPARATOR = "\u2029"
+#: How the document holds a carriage return ("\r", as in a model's "\r\n"): Qt would make
+#: it a line break of its own (one "\r\n" two of them, and the next Run would send
+#: "\n\n"). "␍" is one UTF-16 unit like "\r", so every position and length stays.
+CARRIAGE_RETURN = "\u240d"
 
 _Seq = TypeVar("_Seq", str, bytes)
 
@@ -163,7 +167,8 @@ class SoftBreaks:
                 else:
                     pieces = _join_between(data, [2 * s for s in separators], width=2)
                     raw = pieces.decode("utf-16-le", "surrogatepass")
-        return raw.replace(PARAGRAPH_SEPARATOR, "\n")
+        raw = raw.replace(PARAGRAPH_SEPARATOR, "\n")
+        return raw.replace(CARRIAGE_RETURN, "\r") if CARRIAGE_RETURN in raw else raw
 
     def position_of(self, text: str, offset: int) -> int:
         """The document position of character ``offset`` of ``text`` (the whole text).
