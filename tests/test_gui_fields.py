@@ -38,3 +38,20 @@ def test_the_connection_bar_too_but_never_under_the_users_typing(qtbot):
     assert bar.model_name() == LONG + "-x" and edit.cursorPosition() == len(LONG) + 2
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     assert edit.cursorPosition() == len(LONG) + 1
+
+
+def test_a_restored_custom_parameter_shows_its_start_and_typing_still_appends(qtbot):
+    from app.ui.parameters.custom import CustomRow
+
+    value = '{"type": "object", "properties": {"answer": {"type": "string"}}}'
+    row = CustomRow("guided_json", value)
+    qtbot.addWidget(row)
+    row.resize(360, 40)
+    row.show()
+    qtbot.waitExposed(row)
+    assert row.value_edit.text() == value and row.value_edit.cursorPosition() == 0
+    row.value_edit.setText(value + " ")  # set again by the program (a preset, a session)
+    assert row.value_edit.cursorPosition() == 0
+    row.name_edit.clear()
+    qtbot.keyClicks(row.name_edit, "top_k")  # keys go in order, with or without the focus
+    assert row.name_edit.text() == "top_k"

@@ -33,6 +33,7 @@ from app.core.request import (
     parse_logit_bias,
 )
 from app.core.server_kinds import DEFAULT_KIND
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.common.wording import text_of
 from app.ui.parameters.fold import Fold
@@ -86,6 +87,8 @@ class CustomRow(QWidget):
         self.name_edit.setPlaceholderText(self.tr("name"))
         self.name_edit.setAccessibleName(self.tr("Custom parameter name"))
         self.value_edit = QLineEdit(text)
+        show_start(self.name_edit)
+        show_start(self.value_edit)
         self.value_edit.setPlaceholderText(self.tr('JSON, e.g. 40 or "text"'))
         self.value_edit.setAccessibleName(self.tr("Custom parameter value (JSON)"))
         self.remove_button = QToolButton()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.core import parameters as registry
 from app.core.messages import Message
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
 from app.ui.common.wording import text_of
 
@@ -125,6 +126,7 @@ class IntListField(ValidatedField):
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         edit = QLineEdit()
+        show_start(edit)
         edit.setAccessibleName(label)
         super().__init__(edit, parent)
         edit.setPlaceholderText(self.tr("Whole numbers separated by commas"))

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from app.core.messages import Message
 from app.core.request import RequestValidationError, parse_logit_bias
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
 from app.ui.common.wording import text_of
 
@@ -19,6 +20,7 @@ class LogitBiasField(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit()
+        show_start(self.edit)
         self.edit.setPlaceholderText('{"50256": -100}')
         self.edit.setAccessibleName(self.tr("Logit bias (JSON)"))
         self.error_label = plain_label()  # may quote what was typed

@@ -37,6 +37,7 @@ from app.core.messages import Message
 from app.core.parameters import Param, ParamType
 from app.core.request import parse_logit_bias
 from app.core.server_kinds import DEFAULT_KIND
+from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_tooltip
 from app.ui.parameters.editors import IntListField, JsonField, ValidatedField
 from app.ui.parameters.logit_bias_field import LogitBiasField
@@ -339,6 +340,7 @@ class TextRow(ParamRow):
             self.edit.setFixedHeight(60)
         else:
             self.edit = QLineEdit()
+            show_start(self.edit)
         self.edit.setAccessibleName(self.label)
         self._lines(self.edit)
         self._set_tooltips(self.edit)
