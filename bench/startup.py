@@ -107,17 +107,17 @@ print(f"EXIT: {u.ru_utime + u.ru_stime} {u.ru_maxrss / 1024}")
 
 
 #: For ``--instructions``: each ends the process at its first frame (no teardown counted).
-BARE_AT_FIRST_FRAME = BARE.replace(
-    "QTimer.singleShot(0, app.quit)", "QTimer.singleShot(0, lambda: os._exit(0))"
-).replace("import sys\n", "import os\nimport sys\n", 1)
-NAMESPACE_AT_FIRST_FRAME = BARE_AT_FIRST_FRAME.replace(
-    "import sys\n", "import sys\nfrom PySide6.QtCore import Qt\n", 1
-).replace(
-    "window.resize(1280, 800)",
-    "from PySide6.QtWidgets import QPlainTextEdit\n"
-    "window.setCentralWidget(QPlainTextEdit('Once upon a time'))\n"
-    "window.resize(1280, 800)",
-)
+
+
+def _exit_at_first_frame(script: str) -> str:
+    """``script`` ending its process where it would quit (no teardown counted)."""
+    return script.replace(
+        "QTimer.singleShot(0, app.quit)", "QTimer.singleShot(0, lambda: os._exit(0))"
+    ).replace("import sys\n", "import os\nimport sys\n", 1)
+
+
+BARE_AT_FIRST_FRAME = _exit_at_first_frame(BARE)
+NAMESPACE_AT_FIRST_FRAME = _exit_at_first_frame(NAMESPACE)
 APP_AT_FIRST_FRAME = """
 import os
 import sys
