@@ -124,7 +124,6 @@ class DocumentEditor(QPlainTextEdit):
         self.highlighter.configure(ProbabilityMode.OFF, is_dark(self.palette()))
         self.highlighter.coloured = lambda number: self._coloured.add(number)
         self.document().contentsChange.connect(self._on_contents_change)
-        self.document().contentsChange.connect(self._emit_changed)
         self.updateRequest.connect(self._colour_visible)
 
     # -- text -----------------------------------------------------------------------------
@@ -180,8 +179,7 @@ class DocumentEditor(QPlainTextEdit):
         """Insert ``text`` at ``cursor``, newlines as blocks and long lines cut by soft
         breaks; returns the offsets (in ``text``) that a soft break precedes. A carriage
         return is kept as :data:`CARRIAGE_RETURN` (:meth:`text` gives it back)."""
-        if "\r" in text:
-            text = text.replace("\r", CARRIAGE_RETURN)
+        text = text.replace("\r", CARRIAGE_RETURN)  # the same object when there is none
         soft: list[int] = []
         offset = 0
         lines = text.split("\n")
@@ -525,11 +523,9 @@ class DocumentEditor(QPlainTextEdit):
 
     # -- edits by the user --------------------------------------------------------------------
 
-    def _emit_changed(self, _position: int, removed: int, added: int) -> None:
-        if removed or added:
-            self.changed.emit()
-
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
+        if removed or added:
+            self.changed.emit()  # any text, a run's too (a colour alone adds or removes none)
         if self._writing:
             return
         self._soft.rescan(position, position + added)

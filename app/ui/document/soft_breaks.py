@@ -167,8 +167,7 @@ class SoftBreaks:
                 else:
                     pieces = _join_between(data, [2 * s for s in separators], width=2)
                     raw = pieces.decode("utf-16-le", "surrogatepass")
-        raw = raw.replace(PARAGRAPH_SEPARATOR, "\n")
-        return raw.replace(CARRIAGE_RETURN, "\r") if CARRIAGE_RETURN in raw else raw
+        return raw.replace(PARAGRAPH_SEPARATOR, "\n").replace(CARRIAGE_RETURN, "\r")
 
     def position_of(self, text: str, offset: int) -> int:
         """The document position of character ``offset`` of ``text`` (the whole text).
