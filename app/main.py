@@ -174,11 +174,9 @@ def _import_core_before_qt() -> None:
     """Import the window's Qt-free modules before Qt: once PySide6 is imported it reads the
     source of every module imported after it, looking for ``from __feature__ import``
     (~0.2 ms a module; these ~100, the stdlib's among them, never use it). About 25 ms of
-    the start-up."""
-    import app.core.branches
+    the start-up. Not a run's modules (results, branches, statistics): the first frame has
+    no run; they load after it (:meth:`app.ui.runs.controller.RunController.prepare`)."""
     import app.core.document_text
-    import app.core.prompt_score
-    import app.core.runs
     import app.core.session_state  # noqa: F401
 
 

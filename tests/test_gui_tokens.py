@@ -87,7 +87,7 @@ def test_the_colours_do_not_wait_for_the_statistics(qtbot, window, monkeypatch):
     over every token) follow from the same worker."""
     import threading
 
-    from app.ui.document import runs as module
+    from app.core import token_stats as module  # the window imports it with its first run
 
     release = threading.Event()
     counting = module.run_stats

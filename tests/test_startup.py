@@ -22,8 +22,9 @@ seen = {}
 
 
 def first_frame():
-    from PySide6 import QtWidgets
-    seen.update(modules=sorted(sys.modules), widget_classes=sorted(QtWidgets.__dict__))
+    from PySide6 import QtGui, QtWidgets
+    seen.update(modules=sorted(sys.modules), widget_classes=sorted(QtWidgets.__dict__),
+                gui_classes=sorted(QtGui.__dict__))
 
 
 main(["--config-dir", sys.argv[1], "--smoke-test"], on_first_frame=first_frame)
@@ -60,6 +61,23 @@ def test_pyside_made_only_the_classes_the_window_names(first_frame):
     assert "QPlainTextEdit" in classes and "QMainWindow" in classes
     # Never used by the first frame: present only if PySide made every class.
     assert not classes & {"QWizard", "QCalendarWidget", "QColumnView", "QMdiArea"}
+
+
+def test_actions_do_not_make_pyside_build_the_icon_class(first_frame):
+    # QAction(text, parent) would: its sibling overload takes an icon (app/ui/common/actions.py).
+    assert "QAction" in first_frame["gui_classes"]
+    assert "QIcon" not in first_frame["gui_classes"]
+
+
+def test_text_action_has_its_text_and_parent(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.common.actions import text_action
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    action = text_action("&Run", owner)
+    assert action.text() == "&Run" and action.parent() is owner
 
 
 def test_the_window_icon_does_not_load_the_svg_module(first_frame):

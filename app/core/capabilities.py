@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core import parameters
 from app.core.errors import APIStatusError, CompletionError
 from app.core.messages import QT_TRANSLATE_NOOP, kind
 from app.core.request import CompletionRequest
-from app.core.result import CompletionResult
+
+if TYPE_CHECKING:
+    from app.core.result import CompletionResult
 
 __all__ = [
     "IGNORED_PARAMETERS",

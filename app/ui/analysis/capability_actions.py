@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
 
 from app.core.capabilities import ignored_parameters, rejected_parameter
 from app.core.profiles import Profile
-from app.core.runs import RunOutcome, RunPlan, prepare
+from app.ui.common.actions import text_action
 from app.ui.common.workspace import StatusLine
 from app.ui.parameters import ParameterPanel
 from app.ui.profiles.profile_manager import ProfileManager
+
+if TYPE_CHECKING:
+    from app.core.runs import RunOutcome, RunPlan
 
 __all__ = ["CapabilityActions"]
 
@@ -34,7 +37,7 @@ class CapabilityActions(QObject):
         super().__init__(parent)
         self.profiles = profiles
         self.panel = panel
-        self.forget_action = QAction(self.tr("Forget learned limits of this profile"), parent)
+        self.forget_action = text_action(self.tr("Forget learned limits of this profile"), parent)
         self.forget_action.setToolTip(self.tr("Send every parameter to this profile again"))
         self.forget_action.triggered.connect(self.forget)
         self.last_dropped: tuple[str, tuple[str, ...]] = ("", ())
@@ -95,6 +98,8 @@ class CapabilityActions(QObject):
 
     def retry_without(self, profile: Profile, outcome: RunOutcome, name: str) -> None:
         updated = self.learn(profile, [name])
+        from app.core.runs import prepare
+
         self.retryRequested.emit(prepare(updated, outcome.request, group_id=outcome.plan.group_id))
 
     def forget(self) -> None:

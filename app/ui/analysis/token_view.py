@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from app.core.logprobs import TokenLogprob
-from app.core.token_stats import alternatives
 from app.core.token_units import TokenUnit, align
 from app.ui.common.editor_font import mark_editor
 from app.ui.common.plain import escape_html
@@ -122,6 +121,8 @@ def describe_token(shown: str, unit: TokenUnit, token: TokenLogprob) -> str:
                 unit.size
             )
         )
+    from app.core.token_stats import alternatives  # with the first run's tokens
+
     pairs, covered = alternatives(token)
     if pairs:
         rows = "".join(

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from app.core.capabilities import without_unsupported
 from app.core.endpoint import InvalidBaseURL, normalise_base_url
 from app.core.profiles import Profile, ProfileError
 from app.core.request import CompletionRequest, RequestValidationError
+from app.ui.common.actions import text_action
 from app.ui.common.message_area import Severity
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import text_of
@@ -65,11 +66,11 @@ class CodeActions(QObject):
         self.import_dialog: CurlImportDialog | None = None
         self._secret: str | None = None
         self._tasks = TaskKeeper()
-        self.view_action = QAction(self.tr("View code…"), window)
+        self.view_action = text_action(self.tr("View code…"), window)
         self.view_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.view_action.setToolTip(self.tr("The current request as curl, Python or JavaScript"))
         self.view_action.triggered.connect(lambda: self.show_code())
-        self.import_action = QAction(self.tr("Import curl command…"), window)
+        self.import_action = text_action(self.tr("Import curl command…"), window)
         self.import_action.triggered.connect(lambda: self.show_import())
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)

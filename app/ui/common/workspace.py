@@ -9,12 +9,14 @@ their own signals; the window composes them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app.core.profiles import Profile
 from app.core.request import CompletionRequest
-from app.core.runs import RunPlan
 from app.ui.common.message_area import Severity
+
+if TYPE_CHECKING:
+    from app.core.runs import RunPlan
 
 __all__ = ["Action", "StatusLine", "Workspace"]
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 
 from app.core.capabilities import rejected_parameter
-from app.core.prompt_score import PromptScore, ScoringError, score_prompt, scoring_request
-from app.core.request import CompletionRequest, RequestValidationError
-from app.core.result import CompletionResult
+from app.core.request import RequestValidationError
+from app.ui.common.actions import text_action
 from app.ui.common.message_area import Severity
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
@@ -26,6 +25,10 @@ from app.ui.runs.controller import RunController
 
 if TYPE_CHECKING:
     import asyncio
+
+    from app.core.prompt_score import PromptScore
+    from app.core.request import CompletionRequest
+    from app.core.result import CompletionResult
 
 __all__ = ["PromptScorer"]
 
@@ -49,7 +52,7 @@ class PromptScorer(QObject):
         self.last_score: PromptScore | None = None
         self.last_error: str | None = None
         self._task: asyncio.Task[CompletionResult] | None = None
-        self.action = QAction(self.tr("Score prompt"), parent)
+        self.action = text_action(self.tr("Score prompt"), parent)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.action.setToolTip(
             self.tr("Colour the text by how surprising each token is (echo + logprobs)")
@@ -59,6 +62,8 @@ class PromptScorer(QObject):
     def score(self) -> asyncio.Task[CompletionResult] | None:
         if self._task is not None and not self._task.done():
             return None
+        from app.core.prompt_score import ScoringError, scoring_request
+
         workspace = self.workspace
         try:
             request = workspace.build_request()
@@ -79,6 +84,8 @@ class PromptScorer(QObject):
     def _done(self, request: CompletionRequest, task: asyncio.Task[CompletionResult]) -> None:
         if task.cancelled():
             return
+        from app.core.prompt_score import ScoringError, score_prompt
+
         result = task.result()
         prompt = str(request.prompt)
         try:

@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.branches import Branch, BranchTree, ForkError
-from app.core.logprobs import TokenLogprob
-from app.core.request import CompletionRequest
-from app.core.result import CompletionResult, result_from_json
-from app.core.runs import RunOutcome, RunPlan
-from app.core.token_stats import RunStats, run_stats
 from app.core.token_units import align
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.document.editor import DocumentEditor
 from app.ui.document.spans import COMPLETION, Span, UnitLayout, layout_units
 from app.ui.runs.controller import RunController
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the run's modules: loaded with the first run, not at start-up
+    from app.core.branches import Branch, BranchTree
     from app.core.history import HistoryStore
+    from app.core.logprobs import TokenLogprob
+    from app.core.request import CompletionRequest
+    from app.core.result import CompletionResult
+    from app.core.runs import RunOutcome, RunPlan
+    from app.core.token_stats import RunStats
 
 __all__ = ["DocumentRuns"]
 
@@ -103,6 +103,9 @@ class DocumentRuns(QObject):
         layout = span.layout
         if layout is None:
             return False
+        from app.core.branches import ForkError
+        from app.core.runs import RunPlan
+
         token_unit = layout.units[unit]
         try:
             branch, request = self.tree.fork(self.shown, token_unit, alternative, probability)
@@ -177,6 +180,8 @@ class DocumentRuns(QObject):
             branch.result = result
             self.shown = branch.id
         elif result.choices:
+            from app.core.branches import BranchTree
+
             self.tree = BranchTree(outcome.request, result)
             self.shown = self.tree.roots[0].id if self.tree.roots else None
         self.branchesChanged.emit()
@@ -212,6 +217,8 @@ class DocumentRuns(QObject):
             return layout_units(text, align(text, tokens), tokens, soft)
 
         def count() -> RunStats | None:
+            from app.core.token_stats import run_stats
+
             tokens = tokens_of[0] if tokens_of else None
             return run_stats(tokens) if tokens else None
 
@@ -253,6 +260,7 @@ class DocumentRuns(QObject):
         import asyncio
 
         from app.core.history import HistoryError
+        from app.core.result import result_from_json
 
         record_id, layout = span.record_id, span.layout
         if record_id is None or layout is None or not layout.compacted:
@@ -308,6 +316,8 @@ class DocumentRuns(QObject):
         """A run from history: its completion after the prompt, with its tokens."""
         if self.is_running or not result.choices:
             return
+        from app.core.branches import BranchTree
+
         self._run_number += 1
         self.tree = BranchTree(request, result)
         self.shown = self.tree.roots[0].id

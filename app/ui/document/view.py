@@ -7,6 +7,8 @@ window decides what a run is.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
@@ -22,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.branches import Branch
 from app.ui.analysis.token_view import ProbabilityMode
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.document.editor import DocumentEditor
+
+if TYPE_CHECKING:
+    from app.core.branches import Branch
 
 __all__ = ["ChoiceStrip", "DocumentView"]
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.core.presets import Preset, PresetError, PresetStore
+from app.ui.common.actions import text_action
 from app.ui.common.plain import make_labels_plain
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
@@ -49,7 +50,7 @@ class PresetActions(QObject):
         self.dialog: QDialog | None = None
 
         def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
-            act = QAction(text, parent)
+            act = text_action(text, parent)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _checked=False: slot())

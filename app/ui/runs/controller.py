@@ -29,9 +29,6 @@ from app.core.events import Event
 from app.core.local_model import bundled_model_path, model_alias
 from app.core.messages import Message
 from app.core.profiles import Profile
-from app.core.request import CompletionRequest
-from app.core.result import CompletionResult, ResultBuilder
-from app.core.runs import HistorySink, Runner, RunOutcome, RunPlan
 from app.core.server_kinds import Detection, detect
 from app.core.settings import DEFAULT_OUTPUT_LIMIT
 from app.ui.common.task_keeper import TaskKeeper
@@ -39,9 +36,13 @@ from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.runs.frames import Frames
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a run's modules load with the first run (or prepare), not at start-up
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
+
+    from app.core.request import CompletionRequest
+    from app.core.result import CompletionResult, ResultBuilder
+    from app.core.runs import HistorySink, Runner, RunOutcome, RunPlan
 
 __all__ = ["RunController"]
 
@@ -72,7 +73,9 @@ class RunController(QObject):
         super().__init__(parent)
         self.connections = connections
         self._after_run_pool: ThreadPoolExecutor | None = None  # made when first needed
-        self.runner = Runner(connections, history)
+        self._history = history
+        self._open_history: Callable[[], HistorySink | None] | None = None
+        self._runner: Runner | None = None  # made when first needed
         self._task: asyncio.Task[RunOutcome] | None = None
         self._side_tasks = TaskKeeper()
         self._recordings = TaskKeeper()  # awaited, never cancelled, at shutdown
@@ -95,8 +98,27 @@ class RunController(QObject):
             from concurrent.futures import ThreadPoolExecutor
 
             self._after_run_pool = ThreadPoolExecutor(1, thread_name_prefix="after-run")
-            self.runner.executor = self._after_run_pool
+            if self._runner is not None:
+                self._runner.executor = self._after_run_pool
         return self._after_run_pool
+
+    @property
+    def runner(self) -> Runner:
+        """The core's runner, made when first needed (:meth:`prepare` makes it right after
+        the first frame): the modules of a run and its result are not needed to paint it."""
+        if self._runner is None:
+            from app.core.runs import Runner
+
+            self._runner = Runner(self.connections, self._history, executor=self._after_run_pool)
+            self._runner.open_history = self._open_history
+        return self._runner
+
+    def set_history_opener(self, opener: Callable[[], HistorySink | None]) -> None:
+        """``opener`` gives the history the first time a run is recorded without one (the
+        window opens its database after the first frame)."""
+        self._open_history = opener
+        if self._runner is not None:
+            self._runner.open_history = opener
 
     @property
     def is_running(self) -> bool:
@@ -118,6 +140,9 @@ class RunController(QObject):
         ``start(plan)``; ``start(profile, request)`` sends the request as it is.
         """
         import asyncio
+
+        from app.core.result import ResultBuilder
+        from app.core.runs import RunPlan
 
         if isinstance(plan, Profile):
             assert request is not None
@@ -156,6 +181,8 @@ class RunController(QObject):
 
     async def _run(self, plan: RunPlan) -> RunOutcome:
         import asyncio
+
+        from app.core.runs import RunOutcome
 
         builder = self._builder
         assert builder is not None
@@ -206,6 +233,8 @@ class RunController(QObject):
         It emits no run signals; the task's result holds the error, if any. Cancel the task
         to stop it; :meth:`shutdown` cancels it too.
         """
+        from app.core.runs import RunPlan
+
         request.validate()
         plan = RunPlan(profile, request, group_id=group_id)
         return self._side_tasks.spawn(self._side_run(plan, on_event, record))
@@ -214,6 +243,8 @@ class RunController(QObject):
         self, plan: RunPlan, on_event: Callable[[Event], None] | None, record: bool
     ) -> CompletionResult:
         import asyncio
+
+        from app.core.result import ResultBuilder
 
         builder = ResultBuilder(plan.request.choice_count, streamed=plan.request.stream)
         try:
@@ -256,8 +287,10 @@ class RunController(QObject):
     def prepare(self, profile: Profile) -> asyncio.Task[None]:
         """Make the profile's HTTP client now, in the background, so that the first Run does
         not wait for it (a problem with it is reported when it is used); start the after-run
-        worker too (a thread's start waits for the thread)."""
+        worker too (a thread's start waits for the thread) and the runner, with the modules
+        of a run."""
         self._after_run.submit(lambda: None)
+        self.runner  # noqa: B018 - made now, not on the first Run's path
         return self._side_tasks.spawn(self._prepare(profile))
 
     async def _prepare(self, profile: Profile) -> None:

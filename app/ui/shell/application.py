@@ -36,6 +36,13 @@ NOT_AT_START = (
     "httpx",
     "keyring",
     "app.core.client",
+    "app.core.runs",  # a run's modules: its plan, result, branches and statistics, loaded
+    "app.core.run",  # right after the first frame (RunController.prepare)
+    "app.core.result",
+    "app.core.wire_log",
+    "app.core.branches",
+    "app.core.token_stats",
+    "app.core.prompt_score",
     "app.core.code_export",
     "app.core.curl_parse",
     "app.ui.analysis.output_view",

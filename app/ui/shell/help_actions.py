@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from app.ui.common.actions import text_action
 from app.ui.common.i18n import display_name
 
 if TYPE_CHECKING:  # built on first use
@@ -23,10 +24,10 @@ class HelpActions(QObject):
         self.window = window
         self.shortcuts: ShortcutsSheet | None = None
         self.about: AboutDialog | None = None
-        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), window)
+        self.shortcuts_action = text_action(self.tr("&Keyboard shortcuts"), window)
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+/")])
         self.shortcuts_action.triggered.connect(lambda: self.show_shortcuts())
-        self.about_action = QAction(self.tr("&About {0}").format(display_name()), window)
+        self.about_action = text_action(self.tr("&About {0}").format(display_name()), window)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(lambda: self.show_about())
         window.addAction(self.shortcuts_action)

@@ -35,14 +35,11 @@ from app.core.local_model import LocalModelError
 from app.core.presets import Preset
 from app.core.profiles import Profile
 from app.core.request import CompletionRequest, RequestValidationError, parse_structured_prompt
-from app.core.result import result_from_json
-from app.core.runs import RunOutcome, RunPlan, prepare
 from app.core.session_state import WorkingState
-from app.core.token_stats import RunStats, alternatives
-from app.core.wire_log import WireLog
 from app.ui.analysis.capability_actions import CapabilityActions
 from app.ui.analysis.token_view import ProbabilityMode, visible_token
 from app.ui.code.code_actions import CodeActions
+from app.ui.common.actions import text_action
 from app.ui.common.i18n import display_name
 from app.ui.common.message_area import MessageArea, Severity
 from app.ui.common.plain import escape_mnemonic
@@ -70,8 +67,10 @@ from app.ui.shell.storage import WindowStorage
 from app.ui.shell.window_state import WindowState
 
 if TYPE_CHECKING:  # built on first use: dialogs, Compare, the wire inspector, history,
-    # the choices side by side
+    # the choices side by side; a run's modules (its plan, result, statistics) load with it
     from app.core.history import RunRecord
+    from app.core.runs import RunOutcome, RunPlan
+    from app.core.token_stats import RunStats
     from app.ui.analysis.output_view import OutputView
     from app.ui.analysis.token_side import TokenSide
     from app.ui.analysis.wire_inspector import WireInspector
@@ -97,7 +96,7 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.profiles = profiles
         self.storage = storage
-        controller.runner.open_history = lambda: storage.history  # opened when first needed
+        controller.set_history_opener(lambda: storage.history)  # opened when first needed
         self.profile_dialog: ProfileDialog | None = None
         self.compare_window: CompareWindow | None = None
         self.batch_window: BatchWindow | None = None
@@ -185,7 +184,7 @@ class MainWindow(QMainWindow):
         self.tokens_dock.visibilityChanged.connect(lambda shown: shown and self.tokens)
 
     def _action(self, text: str, slot: Callable[[], Any], *keys: str) -> QAction:
-        action = QAction(text, self)
+        action = text_action(text, self)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(lambda: slot())
@@ -456,6 +455,8 @@ class MainWindow(QMainWindow):
             self.tell(self.tr("Not sent. Fix these parameters: {0}").format("; ".join(lines)),
                       Severity.ERROR)  # fmt: skip
             return
+        from app.core.runs import prepare
+
         self.run_plan(prepare(self.profiles.current, request), insert_at)
 
     def regenerate(self) -> None:
@@ -473,6 +474,8 @@ class MainWindow(QMainWindow):
             return
         before = self.document.text_between(0, span.start)
         request = request.with_changes(prompt=before)
+        from app.core.runs import prepare
+
         self.messages.clear()
         self.runs.regenerate(prepare(self.profiles.current, request))
 
@@ -632,6 +635,8 @@ class MainWindow(QMainWindow):
         layout = span.layout
         if layout is None or layout.compacted or span is not self.runs.span:
             return
+        from app.core.token_stats import alternatives
+
         pairs, _ = alternatives(layout.tokens[layout.units[unit].first])
         if not pairs:
             return
@@ -712,6 +717,8 @@ class MainWindow(QMainWindow):
     def restore_run(self, record: RunRecord) -> None:
         """Put a run from history back: its prompt and completion in the document, its
         parameters in the sidebar, its figures in the status line."""
+        from app.core.result import result_from_json
+
         restored = CompletionRequest.from_body({**record.request, "model": record.model or ""})
         result = result_from_json(record.result, restored.choice_count)
         text = restored.prompt if isinstance(restored.prompt, str) else ""
@@ -829,6 +836,8 @@ class MainWindow(QMainWindow):
     def inspect_record(self, record: RunRecord) -> WireInspector:
         inspector = self._inspector()
         source = self.tr("History run {0} ({1})").format(record.id, record.model or "")
+        from app.core.wire_log import WireLog
+
         inspector.show_wire(WireLog.from_json(record.result.get("wire")), source)
         return inspector
 

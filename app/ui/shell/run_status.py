@@ -5,10 +5,14 @@ Long texts are elided (whole in the tooltip), so the status line never widens th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QStatusBar, QWidget
 
-from app.core.result import CompletionResult
 from app.ui.common.plain import ElidedLabel, plain_label
+
+if TYPE_CHECKING:
+    from app.core.result import CompletionResult
 
 __all__ = ["RunStatus"]
 

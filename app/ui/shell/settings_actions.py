@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core.settings import Settings, SettingsError
+from app.ui.common.actions import text_action
 from app.ui.common.editor_font import set_editor_font
 from app.ui.common.message_area import Severity
 from app.ui.common.task_keeper import TaskKeeper
@@ -58,7 +59,7 @@ class SettingsActions(QObject):
         self.settings = loaded.settings if loaded is not None else Settings()
         self.dialog: SettingsDialog | None = None
         self._tasks = TaskKeeper()
-        self.action = QAction(self.tr("&Settings…"), window)
+        self.action = text_action(self.tr("&Settings…"), window)
         self.action.setShortcut(QKeySequence("Ctrl+,"))
         self.action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.action.triggered.connect(lambda: self.show())
