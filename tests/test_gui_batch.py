@@ -464,3 +464,21 @@ def test_export_and_batch_files(qtbot, open_window, api, tmp_path):
     assert not batch.open_file(str(broken))
     assert "broken.json" in batch.message.text()
     assert batch.template.toPlainText() == "问：{{question}}\n答："
+
+
+@pytest.mark.gui
+def test_the_data_file_field_and_the_summary_headings_have_room(qtbot, open_window, api):
+    """At the window's opening size the data file's path field is not squeezed by the
+    buttons beside it, and every summary heading is shown whole."""
+    window = open_window([loopback_profile(api)])
+    batch = open_batch(window)
+    qtbot.waitExposed(batch)
+    assert batch.path.width() >= 150  # was ~25 px beside the format and two buttons
+    table = batch.summary_table
+    table.setColumnHidden(batch.PASS_COLUMN, False)
+    table.setColumnHidden(batch.LOGLIK_COLUMN, False)
+    header = table.horizontalHeader()
+    for column in range(1, table.columnCount()):
+        heading = table.horizontalHeaderItem(column).text()
+        needed = header.fontMetrics().horizontalAdvance(heading)
+        assert header.sectionSize(column) >= needed, heading

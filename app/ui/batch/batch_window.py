@@ -315,11 +315,13 @@ class BatchWindow(QWidget):
         self.browse_button.setAccessibleName(self.tr("Choose a data file"))
         self.load_button = QPushButton(self.tr("Load"))
         self.load_button.setAccessibleName(self.tr("Load the data file"))
+        # Two lines: in the data side's width the four in one line left the path ~25 px.
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
-        row.addWidget(self.format)
         row.addWidget(self.browse_button)
-        row.addWidget(self.load_button)
+        second = QHBoxLayout()
+        second.addWidget(self.format, 1)
+        second.addWidget(self.load_button)
         self.data_model = DataModel(self)
         self.preview = QTableView()
         self.preview.setModel(self.data_model)
@@ -343,6 +345,7 @@ class BatchWindow(QWidget):
         self.notes_label.setAccessibleName(self.tr("Notes on the batch"))
         layout = QVBoxLayout(box)
         layout.addLayout(row)
+        layout.addLayout(second)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.data_info)
         layout.addWidget(self.mapping)
@@ -451,9 +454,11 @@ class BatchWindow(QWidget):
         self.summary_table.setAccessibleName(self.tr("Summary per variant"))
         self.summary_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.summary_table.verticalHeader().setVisible(False)
-        self.summary_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch
-        )
+        summary_header = self.summary_table.horizontalHeader()
+        # Each figure's column as wide as its heading or its widest figure ("Mean
+        # log-likelihood" was cut at both ends in a fixed 100 px); the variant takes the rest.
+        summary_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        summary_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self._fit_summary()
         box = QWidget()
