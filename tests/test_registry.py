@@ -229,3 +229,15 @@ def test_readme_parameter_table_is_the_registrys():
     spec.loader.exec_module(module)
     shown = module.section((root / "README.md").read_text(encoding="utf-8"))
     assert shown == module.table(), "run: python scripts/parameter_table.py --write"
+
+
+def test_no_kind_shows_two_rows_for_one_server_setting():
+    """koboldcpp reads ``repeat_penalty``, ``repetition_penalty`` and ``rep_pen`` as one
+    setting (the largest of them): a kind offers at most one row for such names."""
+    from app.core.server_kinds import KINDS
+
+    same_setting = ({"repeat_penalty", "repetition_penalty", "rep_pen"},)
+    for kind in KINDS:
+        for names in same_setting:
+            shown = [n for n in names if (p := registry.get(n)) is not None and p.accepted_by(kind)]
+            assert len(shown) <= 1, (kind, shown)

@@ -312,8 +312,8 @@ PARAMS: tuple[Param, ...] = (
           default=64),
     Param("repetition_penalty", F, _PENALTIES, QT_TRANSLATE_NOOP("Parameters", "Repetition penalty"),
           QT_TRANSLATE_NOOP("Parameters", "Penalise tokens of the prompt and the output (1 = off)."),
-          kinds=_kinds(VLLM, TEXTGEN, KOBOLDCPP), minimum=0.01, maximum=3, step=0.01,
-          default=1.0),
+          kinds=_kinds(VLLM, TEXTGEN), minimum=0.01, maximum=3, step=0.01,  # koboldcpp reads it
+          default=1.0),  # as repeat_penalty (the larger of the two): one row there
     Param("repetition_penalty_range", I, _PENALTIES, QT_TRANSLATE_NOOP("Parameters", "Repetition penalty range"),
           QT_TRANSLATE_NOOP("Parameters", "How many recent tokens the penalty looks at (0 = the whole context)."),
           kinds=_kinds(TEXTGEN), minimum=0, maximum=32768, step=1, slider_maximum=4096,
