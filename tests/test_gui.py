@@ -213,3 +213,24 @@ def test_token_id_prompt_in_json_mode(qtbot, window, api):
     window.prompt.setPlainText("[1, 2.5]")
     press_ctrl_enter(qtbot, window)
     assert "prompt" in window.messages.text()
+
+
+def test_a_message_never_hides_the_first_lines_of_the_document(qtbot, window, api):
+    """The strip floats over the document (which keeps its size) and the text starts below
+    it; dismissed, the text is back at the top."""
+    from app.ui.common.message_area import Severity
+
+    editor = window.prompt
+    editor.setPlainText("Once upon a time\nthere was a prompt")
+    size = editor.size()
+    window.tell("The server or a proxy in front of it returned an HTML error page "
+                "(HTTP 502: 502 Bad Gateway). " * 3, Severity.ERROR)  # fmt: skip
+    from PySide6.QtGui import QTextCursor
+
+    first_line = editor.cursorRect(QTextCursor(editor.document()))  # viewport coordinates
+    strip = window.messages.geometry()  # in the document view's coordinates
+    top_of_text = editor.viewport().mapTo(window.view, first_line.topLeft()).y()
+    assert top_of_text > strip.bottom()
+    assert editor.size() == size
+    window.messages.clear()
+    assert editor.viewport().geometry().top() <= editor.frameWidth()

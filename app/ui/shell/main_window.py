@@ -899,20 +899,27 @@ class MainWindow(QMainWindow):
     # -- window -------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide,
+                            QEvent.Type.LayoutRequest):  # fmt: skip
             self._place_messages()
         return super().eventFilter(watched, event)
 
     def _place_messages(self) -> None:
-        """The message strip floats over the top of the document: it never shrinks it."""
+        """The message strip floats over the top of the document: it never shrinks it (no
+        layout moves while a run streams), and the text starts below it (its first lines,
+        the prompt, were hidden under an error): the editor's viewport begins lower."""
         area = self.messages
+        editor = self.document
         if not area.isVisible():
+            editor.setViewportMargins(0, 0, 0, 0)
             return
         width = self.view.width() - 24
         area.setFixedWidth(max(200, width))
         area.adjustSize()
         area.move(12, 6)
         area.raise_()
+        below = area.geometry().bottom() + 6 - editor.geometry().top()
+        editor.setViewportMargins(0, max(0, below), 0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.cancel()
