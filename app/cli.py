@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from app.core import parameters as registry
 from app.core.capabilities import IGNORED_PARAMETERS, ignored_parameters
 from app.core.connections import Connections
+from app.core.detection import detect
 from app.core.endpoint import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -45,7 +46,6 @@ from app.core.profiles import Profile, ProfileStore
 from app.core.request import CompletionRequest, Prompt, RequestValidationError
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import DEFAULT_OUTPUT_LIMIT
-from app.core.server_kinds import detect
 
 __all__ = [
     "add_batch_parser",

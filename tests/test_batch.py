@@ -51,7 +51,7 @@ from app.core.keys import KeyStore
 from app.core.profiles import LOCAL_MODEL, Profile, ProfileError, ProfileStore
 from app.core.result import ResultBuilder
 from app.core.runs import Runner
-from app.core.server_kinds import estimate_tokens
+from app.core.token_count import estimate_tokens
 
 # -- data files -----------------------------------------------------------------------------
 

@@ -16,21 +16,13 @@ import sys
 import pytest
 
 from app.core.client import CompletionClient
+from app.core.detection import detect
 from app.core.endpoint import Endpoint
 from app.core.errors import EXIT_NETWORK_ERROR, APIConnectionError, AuthenticationError
 from app.core.local_model import LocalModelServer, bundled_model_path, server_available
 from app.core.parameters import ALL_KINDS
-from app.core.server_kinds import (
-    KINDS,
-    PROBE_ORDER,
-    TokenCount,
-    count_tokens,
-    detect,
-    estimate_tokens,
-    get_kind,
-    scoring_max_tokens,
-    server_root,
-)
+from app.core.server_kinds import KINDS, PROBE_ORDER, get_kind, scoring_max_tokens, server_root
+from app.core.token_count import TokenCount, count_tokens, estimate_tokens
 from tests.loopback_server import KIND_PROBES, KIND_TOKENIZERS, LoopbackServer, count_words
 
 #: What each fake says about its version (None: the real server does not tell).

@@ -4,7 +4,7 @@ A profile may hold prices per 1,000 tokens (``Profile.prices``, checked by
 :func:`app.core.profiles.check_prices`). :func:`tokens_for` takes a run's tokens from the
 server's ``usage`` when it reports them; otherwise the completion's tokens are counted
 (its logprob tokens, else its streamed chunks: one chunk is one token for the servers we
-know) and the prompt's are estimated (:func:`app.core.server_kinds.estimate_tokens`), as
+know) and the prompt's are estimated (:func:`app.core.token_count.estimate_tokens`), as
 is a completion that came in one piece without logprobs. A count that is not the server's
 is marked (``estimated``) so a front end can show "≈". A usage of 0 completion tokens for
 a non-empty output (some relays send zeros) counts as no usage.
@@ -18,7 +18,7 @@ from typing import Any
 
 from app.core.profiles import Profile, ProfileError, check_prices
 from app.core.result import CompletionResult
-from app.core.server_kinds import estimate_tokens
+from app.core.token_count import estimate_tokens
 
 __all__ = ["COUNTED", "ESTIMATED", "USAGE", "CellTokens", "Prices", "tokens_for"]
 

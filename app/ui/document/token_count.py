@@ -16,7 +16,7 @@ from shiboken6 import isValid
 
 from app.core.connections import Connections
 from app.core.profiles import Profile
-from app.core.server_kinds import count_tokens, estimate_tokens, get_kind
+from app.core.server_kinds import get_kind
 from app.ui.common.task_keeper import TaskKeeper
 
 __all__ = ["TokenCounter"]
@@ -72,6 +72,8 @@ class TokenCounter(QObject):
     def _count(self) -> None:
         if self.busy():
             return
+        from app.core.token_count import estimate_tokens  # after the first frame, not before
+
         text = self._text()
         generation = self._generation
         profile, model = self._profile(), self._model()
@@ -88,6 +90,8 @@ class TokenCounter(QObject):
     async def _estimate(self, generation: int, profile: Profile, text: str, model: str) -> None:
         import asyncio
 
+        from app.core.token_count import estimate_tokens
+
         count = await asyncio.to_thread(estimate_tokens, text)
         if generation != self._generation or not (isValid(self) and isValid(self.label)):
             return
@@ -97,6 +101,8 @@ class TokenCounter(QObject):
 
     async def _exact(self, generation: int, profile: Profile, text: str, model: str) -> None:
         import asyncio
+
+        from app.core.token_count import count_tokens
 
         if profile.is_local_model and self.connections.local_model.info is None:
             return  # do not start the model just to count

@@ -37,10 +37,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app.core.detection import Detection
 from app.core.errors import CompletionError
 from app.core.messages import CONTEXT as CORE_CONTEXT
 from app.core.profiles import LOCAL_MODEL, TEMPLATES, Profile, ProfileError
-from app.core.server_kinds import KINDS, Detection, get_kind
+from app.core.server_kinds import KINDS, get_kind
 from app.ui.common.plain import plain_label
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe, text_of

@@ -29,7 +29,6 @@ from app.core.events import Event
 from app.core.local_model import bundled_model_path, model_alias
 from app.core.messages import Message
 from app.core.profiles import Profile
-from app.core.server_kinds import Detection, detect
 from app.core.settings import DEFAULT_OUTPUT_LIMIT
 from app.ui.common.task_keeper import TaskKeeper
 from app.ui.common.wording import describe as describe_error
@@ -40,6 +39,7 @@ if TYPE_CHECKING:  # a run's modules load with the first run (or prepare), not a
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
+    from app.core.detection import Detection
     from app.core.request import CompletionRequest
     from app.core.result import CompletionResult, ResultBuilder
     from app.core.runs import HistorySink, Runner, RunOutcome, RunPlan
@@ -340,6 +340,8 @@ class RunController(QObject):
         self, profile: Profile, key: str | None
     ) -> Detection | CompletionError:
         import asyncio
+
+        from app.core.detection import detect  # with the first detection, not at start-up
 
         try:
             if key and not profile.is_local_model:

@@ -43,6 +43,8 @@ NOT_AT_START = (
     "app.core.branches",
     "app.core.token_stats",
     "app.core.prompt_score",
+    "app.core.detection",  # asking a server its kind (the profile dialog's Detect)
+    "app.core.token_count",  # the prompt's token count: its first count follows the frame
     "app.core.code_export",
     "app.core.curl_parse",
     "app.ui.analysis.output_view",
