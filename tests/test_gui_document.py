@@ -247,6 +247,34 @@ def test_the_run_bar_drops_its_captions_one_by_one_and_brings_them_back(qtbot):
     assert at(1200) == (True, True)
 
 
+def test_the_run_bar_fits_again_when_the_choice_strip_comes_and_goes(qtbot):
+    """The bar was fitted on resizes only: the choice strip that comes after a run with
+    n > 1 cut "Colours:" to "Colou" and the shortcut hint to "Ctrl+Ent"."""
+    from types import SimpleNamespace
+
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    hint, label = view.shortcut_hint, view.colour_label
+
+    def whole_or_hidden() -> bool:
+        QApplication.processEvents()
+        shown = [*view.choices.buttons, view.token_count, view.run_button]
+        return all(
+            c.isHidden() or c.width() >= c.sizeHint().width() for c in (hint, label)
+        ) and all(c.width() >= c.minimumSizeHint().width() for c in shown)
+
+    view.resize(view.sizeHint().width() + 10, 300)
+    assert whole_or_hidden() and hint.isVisible() and label.isVisible()
+    choices = [SimpleNamespace(id=k, generated_text="text", finish_reason="stop") for k in range(3)]
+    view.choices.set_choices(choices, 0)
+    assert view.choices.isVisible()
+    assert whole_or_hidden() and not hint.isVisible()
+    view.choices.set_choices([], None)
+    assert whole_or_hidden() and label.isVisible()
+
+
 def test_a_long_status_text_never_widens_the_window(qtbot, window):
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024)

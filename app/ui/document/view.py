@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -158,6 +158,14 @@ class DocumentView(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_bar()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            # What the bar holds changed width: the choice strip came (n > 1), the token
+            # count or the shortcut hint has new text. Fitted again, not only on a resize
+            # ("Colours:" was cut to "Colou" beside three choice buttons).
+            self._fit_bar()
+        return super().event(event)
 
     def _fit_bar(self) -> None:
         """In a narrow window the bar drops the captions that only repeat a tooltip, the
