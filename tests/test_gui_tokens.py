@@ -62,6 +62,11 @@ def test_tokens_are_coloured_in_every_mode_in_the_document(qtbot, window):
             assert len(colours) > 2  # different probabilities, different colours
     assert window._tokens is None  # a run does not build the Tokens panel behind its tab…
     assert "Perplexity" in window.tokens.details.stats.text()  # …which shows the run's figures
+    # The least likely tokens wrap only between them, never inside " world 12.3%".
+    least = next(line for line in window.tokens.details.stats.text().splitlines()
+                 if line.startswith("Least likely: "))  # fmt: skip
+    items = least.removeprefix("Least likely: ").split(", ")
+    assert len(items) > 1 and all(" " not in item and "%" in item for item in items), items
 
 
 def test_colours_reach_the_end_of_a_completion_with_emoji(qtbot, window):

@@ -81,7 +81,11 @@ class TokenDetails(QWidget):
         if stats.mean_entropy is not None:
             lines.append(self.tr("Mean entropy ≥ {0:.2f} nats (top-k)").format(stats.mean_entropy))
         if stats.lowest:
-            worst = ", ".join(f"{visible_token(t)} {p:.1%}" for _, t, p in stats.lowest)
+            # Each token with its probability is kept on one line (no-break spaces, also
+            # in a token like " leather"): the line wraps only between them.
+            worst = ", ".join(
+                f"{visible_token(t)} {p:.1%}".replace(" ", "\u00a0") for _, t, p in stats.lowest
+            )
             lines.append(self.tr("Least likely: {0}").format(worst))
         self.stats.setText("\n".join(lines))
 
