@@ -224,6 +224,39 @@ def test_a_narrow_window_keeps_the_sidebar_whole(qtbot, window, width):
         assert view.colour_label.isVisible() and view.shortcut_hint.isVisible()
 
 
+def test_a_window_narrowed_and_widened_again_gives_the_sidebar_its_width_back(qtbot, window):
+    """Snapped to half a laptop screen and back: 1,280 → 740 px squeezed the sidebar to
+    ~125 px, and widening gave all the room to the document (the sidebar scrolled sideways
+    for good). The width the narrowing took comes back, in steps as the window widens; a
+    width the user chose is the one that comes back."""
+    dock = window.parameters_dock
+    _resized(qtbot, window, 1280)
+    assert dock.width() == 380
+    _resized(qtbot, window, 740)
+    assert dock.width() < 200
+    _resized(qtbot, window, 900)
+    qtbot.waitUntil(lambda: dock.width() > 200)
+    _resized(qtbot, window, 1280)
+    qtbot.waitUntil(lambda: dock.width() == 380)
+    assert not window.parameters.horizontalScrollBar().isVisible()
+    # The user's own width: moving the dock's edge (the window keeps its width).
+    window.resizeDocks([dock], [300], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: dock.width() == 300)
+    _resized(qtbot, window, 740)
+    _resized(qtbot, window, 1280)
+    qtbot.waitUntil(lambda: dock.width() == 300)
+    qtbot.wait(50)
+    assert dock.width() == 300
+    # The Tokens tab in front (the same area): the same.
+    window.tokens_dock.show()
+    window.tokens_dock.raise_()
+    qtbot.waitUntil(window.tokens_dock.isVisible)
+    _resized(qtbot, window, 740)
+    assert window.tokens_dock.width() < 200
+    _resized(qtbot, window, 1280)
+    qtbot.waitUntil(lambda: window.tokens_dock.width() == 300)
+
+
 def test_the_run_bar_drops_its_captions_one_by_one_and_brings_them_back(qtbot):
     view = DocumentView()
     qtbot.addWidget(view)

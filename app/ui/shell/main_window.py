@@ -60,6 +60,7 @@ from app.ui.profiles.connection_bar import ConnectionBar
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
 from app.ui.shell.autosave import Autosaver
+from app.ui.shell.dock_width import SqueezedDock
 from app.ui.shell.help_actions import HelpActions
 from app.ui.shell.run_status import RunStatus
 from app.ui.shell.settings_actions import SettingsActions
@@ -316,6 +317,9 @@ class MainWindow(QMainWindow):
             mode = self.window_state.value("view/colouring", int(ProbabilityMode.OFF))
             if mode in {int(m) for m in ProbabilityMode}:
                 self.set_probability_mode(ProbabilityMode(mode))
+        # Narrowed to its minimum (a half-screen snap) and widened again, the window gives
+        # the sidebar back the width the narrowing took.
+        self.sidebar_width = SqueezedDock(self, self.parameters_dock, self.tokens_dock)
         self._show_profiles_list()
         self.connection.model.setCurrentText(self.profiles.current.default_model)
         for problem in (self.profiles.load_problem, self.storage.session_problem):
