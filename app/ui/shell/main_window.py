@@ -476,10 +476,10 @@ class MainWindow(QMainWindow):
         except RequestValidationError:
             self.run()  # says what is wrong
             return
-        before = self.document.text_between(0, span.start)
-        request = request.with_changes(prompt=before)
         from app.core.runs import prepare
 
+        before = self.document.text_between(0, span.start)
+        request = request.with_changes(prompt=before)
         self.messages.clear()
         self.runs.regenerate(prepare(self.profiles.current, request))
 
@@ -838,10 +838,10 @@ class MainWindow(QMainWindow):
         return inspector
 
     def inspect_record(self, record: RunRecord) -> WireInspector:
-        inspector = self._inspector()
-        source = self.tr("History run {0} ({1})").format(record.id, record.model or "")
         from app.core.wire_log import WireLog
 
+        inspector = self._inspector()
+        source = self.tr("History run {0} ({1})").format(record.id, record.model or "")
         inspector.show_wire(WireLog.from_json(record.result.get("wire")), source)
         return inspector
 
@@ -914,16 +914,15 @@ class MainWindow(QMainWindow):
         the prompt, were hidden under an error): the editor's viewport begins lower."""
         area = self.messages
         editor = self.document
-        if not area.isVisible():
-            editor.setViewportMargins(0, 0, 0, 0)
-            return
-        width = self.view.width() - 24
-        area.setFixedWidth(max(200, width))
-        area.adjustSize()
-        area.move(12, 6)
-        area.raise_()
-        below = area.geometry().bottom() + 6 - editor.geometry().top()
-        editor.setViewportMargins(0, max(0, below), 0, 0)
+        top = 0
+        if area.isVisible():
+            area.setFixedWidth(max(200, self.view.width() - 24))
+            area.adjustSize()
+            area.move(12, 6)
+            area.raise_()
+            top = max(0, area.geometry().bottom() + 6 - editor.geometry().top())
+        if editor.viewportMargins().top() != top:
+            editor.setViewportMargins(0, top, 0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.cancel()
