@@ -52,4 +52,14 @@ def test_endpoint_urls_and_auth_header():
     assert e.models_url == "https://h/v1/models"
     assert e.request_headers()["Authorization"] == "Bearer sk-secret"
     assert "sk-secret" not in repr(e)
+    with_header = Endpoint("https://h/v1", headers=(("X-Api-Key", "hdr-secret"),))
+    assert with_header.request_headers()["X-Api-Key"] == "hdr-secret"
+    assert "hdr-secret" not in repr(with_header)
     assert "Authorization" not in Endpoint("https://h").request_headers()
+
+
+def test_the_local_model_server_s_key_is_not_in_its_repr(tmp_path):
+    from app.core.local_model import LocalServerInfo
+
+    info = LocalServerInfo("http://127.0.0.1:1/v1", "local-secret", tmp_path / "m.gguf", 1)
+    assert "local-secret" not in repr(info) and "127.0.0.1" in repr(info)

@@ -78,12 +78,13 @@ def normalise_base_url(url: str) -> str:
 class Endpoint:
     """A server to talk to: base URL, optional key and headers, and timeouts.
 
-    The key is excluded from ``repr`` so it never reaches logs or tracebacks.
+    The key and the extra headers (which may hold a key, e.g. ``X-Api-Key``) are excluded
+    from ``repr`` so they never reach logs or tracebacks.
     """
 
     base_url: str
     api_key: str | None = field(default=None, repr=False)
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
 

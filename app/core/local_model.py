@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,7 +127,7 @@ class LocalServerInfo:
     file and process id."""
 
     base_url: str
-    api_key: str
+    api_key: str = field(repr=False)  # never in a log or a traceback
     model_path: Path
     pid: int
 
