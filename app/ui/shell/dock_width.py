@@ -73,15 +73,11 @@ class SqueezedDock(QObject):
         target = min(wanted, dock.width() + max(0, room))
         if target <= dock.width():
             return
+        # resizeDocks posts a layout request: the dock's resize comes with it, before this
+        # timer, and is known to be this one's, not the user's.
         self._growing = True
-        try:
-            self._window.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
-            # The layout request resizeDocks posts, handled now while the dock's resize is
-            # known to be this one's.
-            QTimer.singleShot(0, self, self._grown)
-        except BaseException:
-            self._growing = False
-            raise
+        self._window.resizeDocks([dock], [target], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self, self._grown)
 
     def _grown(self) -> None:
         self._growing = False
