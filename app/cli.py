@@ -81,6 +81,22 @@ def _add_target(
     )
 
 
+def _add_timeouts(p: argparse.ArgumentParser) -> None:
+    """``--timeout`` and ``--connect-timeout``, in seconds (default: the profile's)."""
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
+    )
+
+
 def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "complete",
@@ -131,18 +147,7 @@ def add_complete_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--stats", action="store_true", help="print finish reason, usage and timings to stderr"
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
-    )
-    p.add_argument(
-        "--connect-timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
-    )
+    _add_timeouts(p)
     return p
 
 
@@ -477,18 +482,7 @@ def add_detect_parser(subparsers: Any) -> argparse.ArgumentParser:
         example="http://127.0.0.1:8080/v1",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help='print {"kind", "version", "message"}')
-    p.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
-    )
-    p.add_argument(
-        "--connect-timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
-    )
+    _add_timeouts(p)
     return p
 
 
@@ -617,18 +611,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="also score the expected text's log-likelihood (needs echo + logprobs)",
     )
-    p.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"read timeout (default: the profile's, else {DEFAULT_READ_TIMEOUT:g})",
-    )
-    p.add_argument(
-        "--connect-timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"connect timeout (default: the profile's, else {DEFAULT_CONNECT_TIMEOUT:g})",
-    )
+    _add_timeouts(p)
     p.set_defaults(prompt_json=None)
     return p
 
