@@ -482,3 +482,46 @@ def test_the_data_file_field_and_the_summary_headings_have_room(qtbot, open_wind
         heading = table.horizontalHeaderItem(column).text()
         needed = header.fontMetrics().horizontalAdvance(heading)
         assert header.sectionSize(column) >= needed, heading
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_expected_column_and_the_output_have_room_in_a_narrower_window(
+    qtbot, open_window, api, tmp_path, language
+):
+    """At 1,024 px the expected column's name is not squeezed by the options beside it
+    ("answe"), every results column beside the output shows its heading and its usual
+    words whole, and the output keeps the most room (it had 130 px, 53 before a run)."""
+    from app.ui.common.i18n import install_translators
+
+    install_translators(language)
+    try:
+        window = open_window([loopback_profile(api)])
+        batch = open_batch(window)
+        qtbot.waitExposed(batch)
+        batch.resize(1024, 760)
+        data = rows_csv(tmp_path / "rows.csv", ["one", "two"], ["Hello", "world"])
+        assert batch.load_data_file(str(data))
+        batch.set_expected("answer")
+        batch.check()
+        assert not batch.table.isColumnHidden(ResultsModel.PASS)  # the set-up checks
+        assert batch.table.isColumnHidden(ResultsModel.LOGLIK)
+        combo = batch.expected
+        assert combo.width() >= combo.fontMetrics().horizontalAdvance("expected answer") + 30
+        header = batch.table.horizontalHeader()
+        metrics = header.fontMetrics()
+        results = batch.results
+        for column, samples in results.usual_texts().items():
+            if batch.table.isColumnHidden(column):  # cost, log-likelihood: not asked for
+                continue
+            heading = results.headerData(column, Qt.Orientation.Horizontal)
+            needed = max(metrics.horizontalAdvance(t) for t in [heading, *samples])
+            assert header.sectionSize(column) >= needed, (heading, samples)
+        others = [
+            header.sectionSize(c)
+            for c in range(results.columnCount())
+            if c != ResultsModel.OUTPUT and not batch.table.isColumnHidden(c)
+        ]
+        qtbot.waitUntil(lambda: header.sectionSize(ResultsModel.OUTPUT) >= 200)
+        assert header.sectionSize(ResultsModel.OUTPUT) > max(others)
+    finally:
+        install_translators("en")

@@ -280,18 +280,23 @@ class BatchWindow(QWidget):
         self.concurrency.setValue(4)
         self.concurrency.setAccessibleName(self.tr("Concurrency per profile"))
         self.concurrency.setToolTip(self.tr("Requests in flight at once, per profile"))
+        # Two lines: on one the expected column's name was squeezed to "answe" by the
+        # options beside it.
+        checks = QHBoxLayout()
+        checks.addWidget(plain_label(self.tr("Expected")))
+        checks.addWidget(self.expected, 1)
+        checks.addWidget(plain_label(self.tr("Match")))
+        checks.addWidget(self.match)
         options = QHBoxLayout()
-        options.addWidget(plain_label(self.tr("Expected")))
-        options.addWidget(self.expected, 1)
-        options.addWidget(plain_label(self.tr("Match")))
-        options.addWidget(self.match)
         options.addWidget(self.loglik)
+        options.addStretch(1)
         options.addWidget(plain_label(self.tr("Concurrency")))
         options.addWidget(self.concurrency)
 
         layout = QVBoxLayout(box)
         layout.addLayout(self.variants_layout)
         layout.addLayout(buttons)
+        layout.addLayout(checks)
         layout.addLayout(options)
         self.add_button.clicked.connect(self.add_variant)
         self.remove_button.clicked.connect(self.remove_variant)
@@ -443,9 +448,15 @@ class BatchWindow(QWidget):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
-        header.setDefaultSectionSize(110)
-        header.resizeSection(ResultsModel.ROW, 50)
         header.resizeSection(ResultsModel.VARIANT, 160)
+        # Each figure column as wide as its heading or a usual figure, once (sizing to the
+        # contents would scan every row on each update); the output takes the rest (at
+        # 1,024 px it had 130 px beside seven columns of a fixed 110 px).
+        metrics = header.fontMetrics()
+        for column, samples in self.results.usual_texts().items():
+            heading = str(self.results.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = max(metrics.horizontalAdvance(text) for text in samples)
+            header.resizeSection(column, max(metrics.horizontalAdvance(heading) + 24, widest + 14))
         header.setSectionResizeMode(ResultsModel.OUTPUT, QHeaderView.ResizeMode.Stretch)
         self.summary_table = QTableWidget(0, len(self.SUMMARY_COLUMNS))
         self.summary_table.setHorizontalHeaderLabels(
@@ -673,6 +684,8 @@ class BatchWindow(QWidget):
         self.notes_label.setText("\n".join(notes))
         self.notes_label.setVisible(bool(notes))
         self._show_mapping(spec)
+        if self.results.batch is None:
+            self._configure_columns(spec)
         self._update_buttons()
         return errors
 
@@ -737,7 +750,7 @@ class BatchWindow(QWidget):
         batch = await asyncio.to_thread(BatchRun, spec, data, output_limit=limit)
         self.batch = batch
         self.results.set_batch(batch)  # sorted as the last batch was
-        self._configure_columns(batch)
+        self._configure_columns(batch.spec)
         self.update_summary()
         return await self._run(batch)
 
@@ -850,16 +863,19 @@ class BatchWindow(QWidget):
         self.errors_label.setVisible(bool(texts))
         self._say(self.tr("Not run: fix the problems shown first."), True)
 
-    def _configure_columns(self, batch: BatchRun) -> None:
+    def _configure_columns(self, spec: BatchSpec) -> None:
+        """Show the cost, pass and log-likelihood columns only when ``spec`` fills them
+        (a batch's, or before any batch the set-up's, so the empty table looks as the
+        results will)."""
         priced = False
-        for variant in batch.variants:
+        for variant in spec.variants:
             profile = self.profiles.find(variant.profile)
             priced = priced or (profile is not None and Prices.of(profile) is not None)
         self.table.setColumnHidden(ResultsModel.COST, not priced)
-        self.table.setColumnHidden(ResultsModel.PASS, not batch.spec.expected_column)
-        self.table.setColumnHidden(ResultsModel.LOGLIK, not batch.spec.loglik)
-        self.summary_table.setColumnHidden(self.PASS_COLUMN, not batch.spec.expected_column)
-        self.summary_table.setColumnHidden(self.LOGLIK_COLUMN, not batch.spec.loglik)
+        self.table.setColumnHidden(ResultsModel.PASS, not spec.expected_column)
+        self.table.setColumnHidden(ResultsModel.LOGLIK, not spec.loglik)
+        self.summary_table.setColumnHidden(self.PASS_COLUMN, not spec.expected_column)
+        self.summary_table.setColumnHidden(self.LOGLIK_COLUMN, not spec.loglik)
 
     def _duration(self, seconds: float) -> str:
         seconds = max(0.0, seconds)

@@ -312,6 +312,21 @@ class ResultsModel(QAbstractTableModel):
     def error_text(self, cell: BatchCell) -> str:
         return text_of(cell.error) if cell.error is not None else ""
 
+    def usual_texts(self) -> dict[int, list[str]]:
+        """What the columns beside the output usually show (their words, and figures of a
+        usual size): the table sizes them once from these, never by scanning rows."""
+        return {
+            self.ROW: ["1,000"],
+            self.STATUS: [self.tr(state) for state in self.STATES.values()],
+            self.FINISH: ["length"],
+            self.TOKENS: ["≈100 + 100 = 200"],
+            self.USAGE: ["100 + 100 = 200"],
+            self.LATENCY: [self.tr("{0:.0f} ms").format(999), self.tr("{0:.2f} s").format(10)],
+            self.COST: ["0.0001 $"],
+            self.PASS: [self.tr("pass"), self.tr("fail")],
+            self.LOGLIK: ["-100.00"],
+        }
+
     def display(self, cell: BatchCell, column: int) -> str:
         """The text a column shows for ``cell`` (the search looks at some of them)."""
         if column == self.ROW:
