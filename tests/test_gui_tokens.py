@@ -247,6 +247,31 @@ def test_the_choices_token_details_stay_readable_in_a_narrow_dock(qtbot, window,
     assert not output.findChildren(QTreeWidget)
 
 
+def test_the_choices_statistics_are_never_cut_off_in_a_short_dock(qtbot, window, api):
+    """Beside the choices, in the output dock's default height, the run's statistics under
+    the alternatives were cut at the dock's bottom edge: the details scroll instead, and
+    the panels have the style's margins (they touched the window's edges)."""
+    from PySide6.QtWidgets import QStyle
+
+    window.parameters.n.set_value(2)
+    window.resize(1280, 800)
+    run_and_wait(qtbot, window)
+    window.output_dock.show()
+    window.output_dock.raise_()
+    window.tokens_dock.show()
+    window.tokens_dock.raise_()
+    output = window.output
+    qtbot.waitUntil(output.details_area.isVisible)
+    qtbot.waitUntil(lambda: bool(output.details.stats.text()))
+    QApplication.processEvents()
+    details, stats = output.details, output.details.stats
+    assert stats.height() >= stats.heightForWidth(stats.width())  # all its lines
+    assert stats.geometry().bottom() < details.height()  # inside the scrolled panel
+    margin = window.style().pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin)
+    assert output.layout().contentsMargins().left() == margin > 0
+    assert window.tokens.contentsMargins().right() == margin
+
+
 def test_multibyte_tokens_are_grouped(qtbot, window):
     from app.core.logprobs import TokenLogprob
 

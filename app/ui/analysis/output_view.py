@@ -15,7 +15,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -130,17 +132,23 @@ class OutputView(QWidget):
 
         # The clicked token's details beside the choices (the run's branches are the
         # document's: in the window's Tokens panel). Never squeezed below a readable width.
+        # In a scroll area: the dock is often short, and the statistics under the
+        # alternatives were cut off at its bottom edge.
         self.details = TokenDetails()
-        self.details.setMinimumWidth(200)
-        self.details.hide()
+        self.details_area = QScrollArea()
+        self.details_area.setWidgetResizable(True)
+        self.details_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.details_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_area.setWidget(self.details)
+        self.details_area.setMinimumWidth(200)
+        self.details_area.hide()
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.addWidget(self.stack)
-        self.body.addWidget(self.details)
+        self.body.addWidget(self.details_area)
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 1)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # the style's margins, as the history panel's
         layout.addLayout(bar)
         layout.addWidget(self.body, 1)
         self.reset(1)
@@ -239,7 +247,7 @@ class OutputView(QWidget):
         else:
             pane.clear_summary()  # the status bar already says how it ended
         if tokens:
-            self.details.show()
+            self.details_area.show()
             if index == self.currentIndex():
                 self.details.show_stats(pane.stats)
 
@@ -266,5 +274,5 @@ class OutputView(QWidget):
             unit, view.tokens[unit.first], view.toPlainText()[unit.start : unit.end]
         )
         self.details.show_stats(self._panes[pane_index].stats)
-        self.details.show()
+        self.details_area.show()
         self.unitClicked.emit(pane_index, unit_index)

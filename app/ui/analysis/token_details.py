@@ -33,6 +33,8 @@ class TokenDetails(QWidget):
         self.alternatives.setToolTip(
             self.tr("Click an alternative to fork: generation continues from it.")
         )
+        # Three lines at the least: in a short dock the statistics under it stay in view.
+        self.alternatives.setMinimumHeight(self.fontMetrics().lineSpacing() * 3 + 8)
         self.alternatives.itemClicked.connect(self._on_clicked)
         self.alternatives.itemActivated.connect(self._on_clicked)
         self.stats = QLabel()
