@@ -217,6 +217,24 @@ def test_shortcuts_sheet_lists_every_shortcut(qtbot, window):
     assert visible and all("preset" in v.lower() for v in visible)
 
 
+def test_the_shortcuts_sheet_names_each_key_once_in_chinese(qtbot, open_window, api):
+    """Ctrl+Return and Ctrl+Enter are both "Ctrl+回车" in Chinese: Run's keys read once,
+    not "Ctrl+回车, Ctrl+回车"."""
+    from app.ui.common.i18n import install_translators
+
+    install_translators("zh_CN")
+    try:
+        window = open_window([loopback_profile(api)])
+        sheet = window.help.show_shortcuts()
+        rows = dict(sheet.rows())
+        run_keys = rows[window.run_action.text().replace("&", "")].split(", ")
+        assert run_keys == ["Ctrl+回车"]
+        for action, keys in rows.items():
+            assert len(set(keys.split(", "))) == len(keys.split(", ")), (action, keys)
+    finally:
+        install_translators("en")
+
+
 # -- Keyboard reach and accessible names ------------------------------------------------
 
 

@@ -62,7 +62,9 @@ class ShortcutsSheet(QDialog):
                 keys = action.shortcuts()
                 if action.isSeparator() or not keys:
                     continue
-                shown = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+                # Once each: Ctrl+Return and Ctrl+Enter both read "Ctrl+回车" in Chinese.
+                names = (k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+                shown = ", ".join(dict.fromkeys(names))
                 rows.append((plain_text(action), shown))
             if not rows:
                 continue
