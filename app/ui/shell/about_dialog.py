@@ -58,7 +58,7 @@ COMPONENTS = (
 def _licence(dist: metadata.Distribution, fallback: str) -> str:
     meta = dist.metadata
     text = meta.get("License-Expression") or meta.get("License") or ""
-    if not text or len(text) > 60 or "\n" in text:
+    if not text or text.upper() == "UNKNOWN" or len(text) > 60 or "\n" in text:
         classifiers = [
             c.rsplit("::", 1)[-1].strip()
             for c in meta.get_all("Classifier") or []
