@@ -7,7 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QInputMethodEvent
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QInputMethodEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -192,6 +192,55 @@ def test_the_documented_shortcuts_do_what_they_say(qtbot, window, api):
     picker = window.presets.dialog
     assert picker is not None and picker.isVisible() and picker is not ask
     picker.close()
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two colours."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_error_text_stays_readable_in_the_dark_theme(qtbot, window):
+    """Error lines were a fixed red (#c62828): 2.8:1 on the dark theme's background, under
+    the 4.5:1 text needs. Each tone has a colour per theme, and a shown error takes the
+    theme's when it changes (live)."""
+    from app.ui.common.theme import dark_palette, light_palette
+    from app.ui.common.tones import ERROR, TONES
+
+    for light, dark in TONES.values():
+        for palette, colour in ((light_palette(), light), (dark_palette(), dark)):
+            for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+                assert _contrast(QColor(colour), palette.color(role)) >= 4.5, (colour, role)
+    row = window.parameters.custom.add_row("logit_bias", '{"x": 1}')
+    assert row.error_label.isVisibleTo(window)
+
+    def shown_colour() -> str:
+        return row.error_label.styleSheet().split("color:")[1].strip(" ;")
+
+    app = QApplication.instance()
+    try:
+        apply_theme(app, "light")
+        assert shown_colour() == TONES[ERROR][0]
+        apply_theme(app, "dark")
+        qtbot.waitUntil(lambda: shown_colour() == TONES[ERROR][1])
+        qtbot.waitUntil(lambda: TONES[ERROR][1] in row.value_edit.styleSheet())  # its frame
+        background = row.error_label.palette().color(QPalette.ColorRole.Window)
+        assert _contrast(QColor(shown_colour()), background) >= 4.5
+        apply_theme(app, "light")
+        qtbot.waitUntil(lambda: shown_colour() == TONES[ERROR][0])
+        row.value_edit.setText('{"50256": -100}')  # fixed: no colour left behind
+        assert row.value_edit.styleSheet() == "" and not row.error_label.isVisibleTo(window)
+    finally:
+        apply_theme(app, "system")
 
 
 def test_shortcuts_sheet_lists_every_shortcut(qtbot, window):

@@ -90,6 +90,7 @@ from app.core.request import RequestValidationError
 from app.ui.batch.models import DataModel, ResultsFilter, ResultsModel
 from app.ui.batch.variants import VariantRow
 from app.ui.common.plain import ElidedLabel, plain_label, plain_tooltip
+from app.ui.common.tones import ERROR, set_tone
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
 from app.ui.profiles.profile_manager import ProfileManager
@@ -103,7 +104,6 @@ FRAME_MS = 33
 SUMMARY_EVERY_S = 0.25
 #: How long after an edit the set-up is checked again (milliseconds).
 CHECK_DELAY_MS = 150
-_ERROR_STYLE = "color: #b02828;"
 
 
 def _money(value: float) -> str:
@@ -343,7 +343,7 @@ class BatchWindow(QWidget):
         self.mapping.setAccessibleName(self.tr("Placeholders and their columns"))
         self.errors_label = plain_label()
         self.errors_label.setWordWrap(True)
-        self.errors_label.setStyleSheet(_ERROR_STYLE)
+        set_tone(self.errors_label, ERROR)
         self.errors_label.setAccessibleName(self.tr("Problems that stop the batch"))
         self.notes_label = plain_label()
         self.notes_label.setWordWrap(True)
@@ -1140,5 +1140,5 @@ class BatchWindow(QWidget):
     # -- window --------------------------------------------------------------------------
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(_ERROR_STYLE if error else "")
+        set_tone(self.message, ERROR if error else None)
         self.message.setText(text)

@@ -55,6 +55,7 @@ from app.core.history import (
 )
 from app.ui.common.plain import plain_label, plain_tooltip
 from app.ui.common.task_keeper import TaskKeeper
+from app.ui.common.tones import ERROR, set_tone
 from app.ui.common.wording import text_of
 
 __all__ = ["PAGE", "HistoryPanel", "HistoryTableModel", "Rows"]
@@ -357,7 +358,7 @@ class HistoryPanel(QWidget):
 
     def set_disabled_notice(self, text: str) -> None:
         self.notice.setText(text)
-        self.notice.setStyleSheet("color: #b71c1c;")
+        set_tone(self.notice, ERROR)
         self.notice.show()
         for widget in (self.search, self.table, self.restore_button, self.copy_button,
                        self.delete_button, self.export_jsonl, self.export_md):  # fmt: skip

@@ -35,6 +35,7 @@ from app.core.request import (
 from app.core.server_kinds import DEFAULT_KIND
 from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label, plain_tooltip
+from app.ui.common.tones import ERROR, set_tone
 from app.ui.common.wording import text_of
 from app.ui.parameters.fold import Fold
 from app.ui.parameters.rows import label_of
@@ -43,7 +44,6 @@ __all__ = ["CustomRow", "CustomSection", "custom_problem"]
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,63}")
 RESERVED = ("model", "prompt", "stream")
-_ERROR_STYLE = "border: 1px solid #c62828;"
 
 
 def custom_problem(name: str, text: str) -> Message | None:
@@ -99,7 +99,7 @@ class CustomRow(QWidget):
         self.remove_button.clicked.connect(lambda: self.removeRequested.emit(self))
         self.error_label = plain_label()  # quotes what was typed
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        set_tone(self.error_label, ERROR)
         self.note_label = plain_label()
         self.note_label.setWordWrap(True)
         line = QHBoxLayout()
@@ -152,8 +152,9 @@ class CustomRow(QWidget):
         self.error_label.setVisible(error is not None)
         name = self.name()
         bad_name = error is not None and (not NAME.fullmatch(name) or name in RESERVED)
-        self.name_edit.setStyleSheet(_ERROR_STYLE if bad_name else "")
-        self.value_edit.setStyleSheet(_ERROR_STYLE if error is not None and not bad_name else "")
+        set_tone(self.name_edit, ERROR if bad_name else None, border=True)
+        value_bad = error is not None and not bad_name
+        set_tone(self.value_edit, ERROR if value_bad else None, border=True)
         param = self.known()
         note = ""
         if param is not None:

@@ -18,11 +18,11 @@ from app.core import parameters as registry
 from app.core.messages import Message
 from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
+from app.ui.common.tones import ERROR, set_tone
 from app.ui.common.wording import text_of
 
 __all__ = ["IntListField", "JsonField", "ValidatedField", "format_int_list", "parse_int_list"]
 
-_ERROR_STYLE = "border: 1px solid #c62828;"
 _WHOLE = re.compile(r"[+-]?\d+")
 
 
@@ -36,7 +36,7 @@ class ValidatedField(QWidget):
         self.edit = edit
         self.error_label = plain_label()  # may quote what was typed
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        set_tone(self.error_label, ERROR)
         self.error_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,7 +64,7 @@ class ValidatedField(QWidget):
         self._error = text_of(problem) if problem is not None else None
         self.error_label.setText(self._error or "")
         self.error_label.setVisible(self._error is not None)
-        self.edit.setStyleSheet(_ERROR_STYLE if self._error is not None else "")
+        set_tone(self.edit, ERROR if self._error is not None else None, border=True)
         self.changed.emit()
 
     @property

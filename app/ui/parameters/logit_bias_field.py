@@ -9,6 +9,7 @@ from app.core.messages import Message
 from app.core.request import RequestValidationError, parse_logit_bias
 from app.ui.common.fields import show_start
 from app.ui.common.plain import plain_label
+from app.ui.common.tones import ERROR, set_tone
 from app.ui.common.wording import text_of
 
 __all__ = ["LogitBiasField"]
@@ -25,7 +26,7 @@ class LogitBiasField(QWidget):
         self.edit.setAccessibleName(self.tr("Logit bias (JSON)"))
         self.error_label = plain_label()  # may quote what was typed
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828;")
+        set_tone(self.error_label, ERROR)
         self.error_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -41,11 +42,11 @@ class LogitBiasField(QWidget):
             self._error = text_of(exc.errors[0].msg)
             self.error_label.setText(self._error)
             self.error_label.show()
-            self.edit.setStyleSheet("border: 1px solid #c62828;")
+            set_tone(self.edit, ERROR, border=True)
         else:
             self._error = None
             self.error_label.hide()
-            self.edit.setStyleSheet("")
+            set_tone(self.edit, None)
         self.changed.emit()
 
     @property

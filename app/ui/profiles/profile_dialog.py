@@ -44,6 +44,7 @@ from app.core.profiles import LOCAL_MODEL, TEMPLATES, Profile, ProfileError
 from app.core.server_kinds import KINDS, get_kind
 from app.ui.common.plain import plain_label
 from app.ui.common.task_keeper import TaskKeeper
+from app.ui.common.tones import ERROR, OK, set_tone
 from app.ui.common.wording import describe, text_of
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
@@ -53,8 +54,6 @@ __all__ = ["ProfileDialog", "parse_headers"]
 #: Form rows: base URL, API key, headers, proxy (servers only); model file (local only).
 _SERVER_ROWS = (2, 5, 6, 7)
 _MODEL_FILE_ROW = 10
-_OK_STYLE = "color: #2e7d32;"
-_ERROR_STYLE = "color: #c62828;"
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -414,14 +413,14 @@ class ProfileDialog(QDialog):
             return
         self._reload(profile.name)
         if where is True:
-            self._say(self.tr("Saved. The key is in the system keyring."), _OK_STYLE)
+            self._say(self.tr("Saved. The key is in the system keyring."), OK)
         elif where is False:
             self._say(
                 self.tr("Saved. No secure storage: the key is kept for this session only."),
-                _OK_STYLE,
+                OK,
             )
         else:
-            self._say(self.tr("Saved."), _OK_STYLE)
+            self._say(self.tr("Saved."), OK)
 
     def _forget_key(self) -> None:
         if self._editing is None:
@@ -451,7 +450,7 @@ class ProfileDialog(QDialog):
         if not self._testing:
             return  # the main window's own test: it shows the answer itself
         self._testing = False
-        self._say(message, _OK_STYLE if ok else _ERROR_STYLE)
+        self._say(message, OK if ok else ERROR)
 
     def _server_field(self) -> str | None:
         """The kind to store: unchanged stays as it was (``None`` means the default)."""
@@ -463,11 +462,11 @@ class ProfileDialog(QDialog):
 
     def _error(self, message: str) -> None:
         self._failed = True
-        self._say(message, _ERROR_STYLE)
+        self._say(message, ERROR)
 
-    def _say(self, message: str, style: str = "") -> None:
+    def _say(self, message: str, tone: str | None = None) -> None:
         """Feedback in the dialog; its colour belongs to this message only."""
-        self.feedback.setStyleSheet(style)
+        set_tone(self.feedback, tone)
         self.feedback.setText(message)
 
     # -- server kind ---------------------------------------------------------------------
@@ -499,8 +498,7 @@ class ProfileDialog(QDialog):
         self._detect_serial += 1
         serial = self._detect_serial
         self.detect_button.setEnabled(False)
-        self.feedback.setStyleSheet("")
-        self.feedback.setText(self.tr("Asking the server what it is…"))
+        self._say(self.tr("Asking the server what it is…"))
         task = self.controller.detect_server(profile, self.api_key.text().strip() or None)
         task.add_done_callback(lambda done: self._on_detected(done, serial))
         self.detect_task = task
@@ -518,8 +516,7 @@ class ProfileDialog(QDialog):
             self._error(describe(result))
             return
         self.server_kind.setCurrentIndex(max(0, self.server_kind.findData(result.kind)))
-        self.feedback.setStyleSheet(_OK_STYLE)
-        self.feedback.setText(text_of(result.message))
+        self._say(text_of(result.message), OK)
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, self.tr("Choose a GGUF model"))
