@@ -213,13 +213,18 @@ def test_error_text_stays_readable_in_the_dark_theme(qtbot, window):
     """Error lines were a fixed red (#c62828): 2.8:1 on the dark theme's background, under
     the 4.5:1 text needs. Each tone has a colour per theme, and a shown error takes the
     theme's when it changes (live)."""
+    from app.ui.common.message_area import Severity
     from app.ui.common.theme import dark_palette, light_palette
-    from app.ui.common.tones import ERROR, TONES
+    from app.ui.common.tones import BOXES, ERROR, TONES
 
     for light, dark in TONES.values():
         for palette, colour in ((light_palette(), light), (dark_palette(), dark)):
             for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
                 assert _contrast(QColor(colour), palette.color(role)) >= 4.5, (colour, role)
+    for boxes in BOXES.values():
+        for box in boxes:
+            assert _contrast(QColor(box.text), QColor(box.background)) >= 4.5, box
+    window.messages.show_message("502 Bad Gateway", Severity.ERROR)
     row = window.parameters.custom.add_row("logit_bias", '{"x": 1}')
     assert row.error_label.isVisibleTo(window)
 
@@ -235,8 +240,12 @@ def test_error_text_stays_readable_in_the_dark_theme(qtbot, window):
         qtbot.waitUntil(lambda: TONES[ERROR][1] in row.value_edit.styleSheet())  # its frame
         background = row.error_label.palette().color(QPalette.ColorRole.Window)
         assert _contrast(QColor(shown_colour()), background) >= 4.5
+        # The message strip was a light pink box in the dark window: a dark one now.
+        dark_box = BOXES[ERROR][1]
+        qtbot.waitUntil(lambda: dark_box.background in window.messages.styleSheet())
         apply_theme(app, "light")
         qtbot.waitUntil(lambda: shown_colour() == TONES[ERROR][0])
+        qtbot.waitUntil(lambda: BOXES[ERROR][0].background in window.messages.styleSheet())
         row.value_edit.setText('{"50256": -100}')  # fixed: no colour left behind
         assert row.value_edit.styleSheet() == "" and not row.error_label.isVisibleTo(window)
     finally:

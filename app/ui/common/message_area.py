@@ -9,14 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
 
 from app.ui.common.plain import escape_mnemonic, plain_label
+from app.ui.common.tones import ERROR, INFO, WARNING, box_colours, on_theme_change
 
 __all__ = ["MessageArea", "Severity"]
 
 
 class Severity(Enum):
-    INFO = ("#e3f2fd", "#0d47a1")
-    WARNING = ("#fff8e1", "#8d6e00")
-    ERROR = ("#ffebee", "#b71c1c")
+    """How a message is shown: its value is its tone (:mod:`app.ui.common.tones`)."""
+
+    INFO = INFO
+    WARNING = WARNING
+    ERROR = ERROR
 
 
 class MessageArea(QFrame):
@@ -67,14 +70,22 @@ class MessageArea(QFrame):
             self.action_button.setText(escape_mnemonic(action[0]))
             self._action = action[1]
             self.action_button.show()
-        background, foreground = severity.value
-        self.setStyleSheet(
-            f"MessageArea {{ background: {background}; border-radius: 4px; }}"
-            f" QLabel {{ color: {foreground}; }}"
-        )
         self.severity = severity
+        self._restyle()
+        on_theme_change(self, self._restyle)
         self.label.setText(text)
         self.show()
+
+    def _restyle(self) -> None:
+        if self.severity is None:
+            return
+        box = box_colours(self.severity.value)
+        sheet = (
+            f"MessageArea {{ background: {box.background}; border-radius: 4px; }}"
+            f" QLabel {{ color: {box.text}; }}"
+        )
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() or self.severity else ""

@@ -38,16 +38,12 @@ from app.core.parameters import GROUPS, Group, Param
 from app.core.request import FieldError, RequestValidationError
 from app.core.server_kinds import DEFAULT_KIND, get_kind
 from app.ui.common.plain import plain_label
+from app.ui.common.tones import WARNING, box_colours, on_theme_change
 from app.ui.parameters.custom import CustomRow, CustomSection
 from app.ui.parameters.fold import Fold
 from app.ui.parameters.rows import ParamRow, make_row
 
 __all__ = ["ParameterPanel"]
-
-_NOTE_STYLE = (
-    "QLabel { background: #fff8e1; color: #8d6e00; border: 1px solid #e0c060;"
-    " border-radius: 3px; padding: 4px; }"
-)
 
 
 def is_openai(param: Param) -> bool:
@@ -108,7 +104,8 @@ class ParameterPanel(QScrollArea):
         outer.setSpacing(4)
         self.note: QLabel = plain_label()  # the kind's warning (Ollama)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(_NOTE_STYLE)
+        self._style_note()
+        on_theme_change(self.note, self._style_note)
         self.note.hide()
         outer.addWidget(self.note)
 
@@ -253,6 +250,15 @@ class ParameterPanel(QScrollArea):
                 self.changed.emit()
 
     # -- server kind ----------------------------------------------------------------------
+
+    def _style_note(self) -> None:
+        box = box_colours(WARNING)
+        sheet = (
+            f"QLabel {{ background: {box.background}; color: {box.text};"
+            f" border: 1px solid {box.border}; border-radius: 3px; padding: 4px; }}"
+        )
+        if self.note.styleSheet() != sheet:
+            self.note.setStyleSheet(sheet)
 
     def set_server_kind(self, kind_id: str | None) -> None:
         """Show the rows of this server kind (``None``: OpenAI-style).
