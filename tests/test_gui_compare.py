@@ -95,6 +95,20 @@ def test_compare_two_targets_concurrently(qtbot, window, api):
     qtbot.mouseClick(compare.diff_button, Qt.MouseButton.LeftButton)
     assert ("delete", "world") in compare.diff_ops and ("insert", "there") in compare.diff_ops
     assert "<del" in compare.diff_view.toHtml() or "line-through" in compare.diff_view.toHtml()
+    # Its colours follow the theme (light pink and green marks stayed in a dark window).
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.common.theme import apply_theme
+    from app.ui.common.tones import BOXES, REMOVED
+
+    light, dark = BOXES[REMOVED]
+    assert light.background in compare.diff_view.toHtml()
+    try:
+        apply_theme(QApplication.instance(), "dark")
+        qtbot.waitUntil(lambda: dark.background in compare.diff_view.toHtml())
+    finally:
+        apply_theme(QApplication.instance(), "system")
+    qtbot.waitUntil(lambda: light.background in compare.diff_view.toHtml())
     # Saved to history as one group.
     panel = window.history
     qtbot.waitUntil(lambda: panel.table_model.rowCount() == 2, timeout=5000)

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.ui.common.theme import is_dark
 
 __all__ = [
+    "ADDED",
     "ERROR",
     "INFO",
     "OK",
+    "REMOVED",
     "TONES",
     "WARNING",
     "Box",
@@ -36,6 +38,9 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 OK = "ok"
+#: A word diff's removed and added words.
+REMOVED = "removed"
+ADDED = "added"
 
 
 class Box(NamedTuple):
@@ -59,6 +64,8 @@ BOXES = {
     ERROR: (Box("#ffebee", "#b71c1c", "#ef9a9a"), Box("#3b1416", "#ff8a80", "#7f2b2b")),
     WARNING: (Box("#fff8e1", "#7a5f00", "#e0c060"), Box("#332b00", "#ffd54f", "#7a6520")),
     INFO: (Box("#e3f2fd", "#0d47a1", "#90caf9"), Box("#10263f", "#9ecbff", "#2f5a8a")),
+    REMOVED: (Box("#f8d0d0", "#770000", "#f8d0d0"), Box("#4a1d1d", "#ffb4ab", "#4a1d1d")),
+    ADDED: (Box("#c8f0c8", "#006633", "#c8f0c8"), Box("#17381f", "#b6f2c0", "#17381f")),
 }
 _TONE = "_cp_tone"
 _BORDER = "_cp_tone_border"

@@ -41,6 +41,7 @@ from app.core.result import CompletionResult
 from app.core.runs import prepare
 from app.ui.common.fields import show_start
 from app.ui.common.plain import escape_html, plain_label
+from app.ui.common.tones import ADDED, REMOVED, box_colours, on_theme_change
 from app.ui.common.wording import describe as describe_error
 from app.ui.common.wording import text_of
 from app.ui.common.workspace import Workspace
@@ -343,15 +344,23 @@ class CompareWindow(QWidget):
         a, b = self.diff_a.currentIndex(), self.diff_b.currentIndex()
         if not (0 <= a < len(self.columns) and 0 <= b < len(self.columns)):
             return
-        ops = word_diff(self.columns[a].output.toPlainText(), self.columns[b].output.toPlainText())
+        self.diff_ops = word_diff(
+            self.columns[a].output.toPlainText(), self.columns[b].output.toPlainText()
+        )
+        self._show_diff_ops()
+        on_theme_change(self.diff_view, self._show_diff_ops)  # its colours are the theme's
+
+    def _show_diff_ops(self) -> None:
+        removed, added = box_colours(REMOVED), box_colours(ADDED)
         parts = []
-        for op, text in ops:
+        for op, text in self.diff_ops:
             shown = escape_html(text).replace("\n", "<br>")
             if op == "delete":
-                parts.append(f"<del style='background:#f8d0d0;color:#700'>{shown}</del>")
+                style = f"background:{removed.background};color:{removed.text}"
+                parts.append(f"<del style='{style}'>{shown}</del>")
             elif op == "insert":
-                parts.append(f"<ins style='background:#c8f0c8;color:#063'>{shown}</ins>")
+                style = f"background:{added.background};color:{added.text}"
+                parts.append(f"<ins style='{style}'>{shown}</ins>")
             else:
                 parts.append(shown)
         self.diff_view.setHtml("".join(parts))
-        self.diff_ops = ops
