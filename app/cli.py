@@ -46,6 +46,7 @@ from app.core.profiles import Profile, ProfileStore
 from app.core.request import CompletionRequest, Prompt, RequestValidationError
 from app.core.result import CompletionResult, ResultBuilder
 from app.core.run import DEFAULT_OUTPUT_LIMIT
+from app.terminal import for_terminal
 
 __all__ = [
     "add_batch_parser",
@@ -451,8 +452,9 @@ def run_complete(
 ) -> int:
     """Run the ``complete`` command; returns the process exit code."""
     stdin = stdin or sys.stdin
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Server text on a terminal: its control characters shown, never obeyed.
+    out = for_terminal(out or sys.stdout)
+    err = for_terminal(err or sys.stderr)
     try:
         preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)
@@ -518,8 +520,9 @@ def run_detect(
     args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Run the ``detect`` command; returns the process exit code."""
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Server text on a terminal: its control characters shown, never obeyed.
+    out = for_terminal(out or sys.stdout)
+    err = for_terminal(err or sys.stderr)
     try:
         profile = _load_profile(args, err, None)
         if not profile.is_local_model:
@@ -622,7 +625,7 @@ class _BatchProgressLine:
     def __init__(self, err: TextIO, clock: Any = None) -> None:
         import time
 
-        self.err = err
+        self.err: TextIO = getattr(err, "raw", err)  # its "\r" rewrites the line: not shown
         self.tty = err.isatty()
         self.clock = clock or time.monotonic
         self.last = -1.0
@@ -738,8 +741,9 @@ def run_batch(
     from app.core.compare import CompareTarget
 
     stdin = stdin or sys.stdin
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # Server text on a terminal: its control characters shown, never obeyed.
+    out = for_terminal(out or sys.stdout)
+    err = for_terminal(err or sys.stderr)
     try:
         preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)
