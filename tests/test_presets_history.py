@@ -147,6 +147,32 @@ def test_history_export_jsonl_and_markdown(tmp_path):
     assert "### Prompt" in markdown and "answer 世界" in markdown
 
 
+def test_markdown_export_keeps_code_and_hostile_names_inert(tmp_path):
+    """A code completion's own fence (```) closed the export's and turned the rest into
+    Markdown: read back by a CommonMark parser, the prompt and the output are each one
+    code block holding exactly their text, and names a server chose stay inline code."""
+    from markdown_it import MarkdownIt
+
+    prompt = "Write it:\n```python\nprint('hi')\n```\n````\n"
+    output = "```\n# Not a heading\n<img src=x onerror=alert(1)>\n`` ` ``\n"
+    req = CompletionRequest(model="m`<b>", prompt=prompt, max_tokens=5, stop=("```",))
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    run_id = store.add(
+        record_for(req, finished_result(output), profile="`p` <i>", base_url="http://u/v1")
+    )
+    store.export_markdown([run_id], tmp_path / "runs.md")
+    tokens = MarkdownIt("commonmark").parse((tmp_path / "runs.md").read_text(encoding="utf-8"))
+    blocks = [t.content for t in tokens if t.type == "fence"]
+    assert blocks == [prompt + "\n", output + "\n"]  # a code block ends with its newline
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[0] == "Completion Playground runs" and "Not a heading" not in headings
+    assert not [t for t in tokens if t.type in ("html_block", "html_inline")]
+    inline = [
+        c.content for t in tokens if t.children for c in t.children if c.type == "code_inline"
+    ]
+    assert "`p` <i>" in inline and "m`<b>" in inline and "stop" in " ".join(inline)
+
+
 def test_history_pages_through_10000_runs(tmp_path):
     """Correctness at size; the speed is printed by bench/history.py, not asserted."""
     store = HistoryStore(tmp_path / "h.sqlite3")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -967,25 +968,51 @@ class HistoryStore:
         atomic_write_text(Path(path), "\n".join(lines) + ("\n" if lines else ""))
 
     def export_markdown(self, ids: Sequence[int], path: Path) -> None:
+        """The runs as Markdown: prompts and outputs in code blocks whose fence is longer
+        than any run of backticks in them (a code completion's own ```` ``` ```` closed
+        a fixed one, and the rest of the file became Markdown); what a server or the user
+        named (profile, URL, model, error, finish reason, parameters) as inline code."""
         parts = ["# Completion Playground runs\n"]
         for run_id in ids:
             record = self.get(run_id)
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record.created))
             parts.append(f"## Run {record.id} — {when}\n")
             parts.append(
-                f"- profile: {record.profile or '-'} ({record.base_url or '-'})\n"
-                f"- model: {record.model or '-'}\n- status: {record.status}"
-                + (f" ({record.error})" if record.error else "")
+                f"- profile: {_inline_code(record.profile)} ({_inline_code(record.base_url)})\n"
+                f"- model: {_inline_code(record.model)}\n- status: {record.status}"
+                + (f" ({_inline_code(record.error)})" if record.error else "")
                 + "\n"
             )
             params = {k: v for k, v in record.request.items() if k not in ("prompt", "model")}
-            parts.append(f"- parameters: `{json.dumps(params, ensure_ascii=False)}`\n")
-            parts.append("\n### Prompt\n\n```text\n" + record.prompt + "\n```\n")
+            parts.append(f"- parameters: {_inline_code(json.dumps(params, ensure_ascii=False))}\n")
+            parts.append("\n### Prompt\n\n" + _fenced(record.prompt))
             for choice in record.result.get("choices", []):
+                finish = choice.get("finish_reason")
                 parts.append(
                     f"\n### Output (choice {choice.get('index', 0)}, "
-                    f"{choice.get('finish_reason') or 'unfinished'})\n\n```text\n"
-                    + str(choice.get("text", ""))
-                    + "\n```\n"
+                    f"{_inline_code(str(finish)) if finish else 'unfinished'})\n\n"
+                    + _fenced(str(choice.get("text", "")))
                 )
         atomic_write_text(Path(path), "\n".join(parts))
+
+
+def _backtick_run(text: str) -> int:
+    """The longest run of backticks in ``text``."""
+    return max(map(len, re.findall("`+", text)), default=0) if "`" in text else 0
+
+
+def _fenced(text: str) -> str:
+    """``text`` as a Markdown code block that nothing in it can close (CommonMark: a fence
+    closes only with at least as many backticks as opened it)."""
+    fence = "`" * max(3, _backtick_run(text) + 1)
+    return f"{fence}text\n{text}\n{fence}\n"
+
+
+def _inline_code(text: str | None) -> str:
+    """``text`` as inline Markdown code on one line ("-" when there is none)."""
+    if not text:
+        return "-"
+    text = text.replace("\r", " ").replace("\n", " ")
+    ticks = "`" * (_backtick_run(text) + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""  # renderers strip one each
+    return f"{ticks}{pad}{text}{pad}{ticks}"
