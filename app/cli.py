@@ -82,6 +82,12 @@ def _add_target(
     )
 
 
+def _terminal_streams(out: TextIO | None, err: TextIO | None) -> tuple[TextIO, TextIO]:
+    """The command's output and error streams (default: the process's); on a terminal,
+    the control characters of the server's text in them are shown, never obeyed."""
+    return for_terminal(out or sys.stdout), for_terminal(err or sys.stderr)
+
+
 def _add_timeouts(p: argparse.ArgumentParser) -> None:
     """``--timeout`` and ``--connect-timeout``, in seconds (default: the profile's)."""
     p.add_argument(
@@ -452,9 +458,7 @@ def run_complete(
 ) -> int:
     """Run the ``complete`` command; returns the process exit code."""
     stdin = stdin or sys.stdin
-    # Server text on a terminal: its control characters shown, never obeyed.
-    out = for_terminal(out or sys.stdout)
-    err = for_terminal(err or sys.stderr)
+    out, err = _terminal_streams(out, err)
     try:
         preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)
@@ -520,9 +524,7 @@ def run_detect(
     args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Run the ``detect`` command; returns the process exit code."""
-    # Server text on a terminal: its control characters shown, never obeyed.
-    out = for_terminal(out or sys.stdout)
-    err = for_terminal(err or sys.stderr)
+    out, err = _terminal_streams(out, err)
     try:
         profile = _load_profile(args, err, None)
         if not profile.is_local_model:
@@ -741,9 +743,7 @@ def run_batch(
     from app.core.compare import CompareTarget
 
     stdin = stdin or sys.stdin
-    # Server text on a terminal: its control characters shown, never obeyed.
-    out = for_terminal(out or sys.stdout)
-    err = for_terminal(err or sys.stderr)
+    out, err = _terminal_streams(out, err)
     try:
         preset, profile = _preset_and_profile(args, err)
         request = build_request(args, stdin, preset)

@@ -164,22 +164,22 @@ def _csv_row(batch: BatchRun, cell: BatchCell) -> list[Any]:
     tokens = cell.tokens
     loglik = _finite(cell.loglik.value) if cell.loglik else None
     error = cell.error
-    text = spreadsheet_text
-    values = [cell.row + 1, cell.variant + 1, text(batch.variants[cell.variant].label)]
-    values += [text(cell.values.get(name, "")) for name in batch.data.columns]
+    safe = spreadsheet_text
+    values = [cell.row + 1, cell.variant + 1, safe(batch.variants[cell.variant].label)]
+    values += [safe(cell.values.get(name, "")) for name in batch.data.columns]
     values += [
-        text(cell.prompt),
-        text(cell.text),
-        text(cell.finish_reason or ""),
+        safe(cell.prompt),
+        safe(cell.text),
+        safe(cell.finish_reason or ""),
         cell.state,
-        text(str(error)) if error is not None else "",
+        safe(str(error)) if error is not None else "",
         tokens.prompt if tokens else "",
         tokens.completion if tokens else "",
         ("yes" if tokens.estimated else "no") if tokens else "",
         f"{cell.latency:.3f}" if cell.latency is not None else "",
         f"{cell.cost:.6f}" if cell.cost is not None else "",
         cell.currency or "",
-        text(cell.expected) if cell.expected is not None else "",
+        safe(cell.expected) if cell.expected is not None else "",
         "" if cell.passed is None else ("pass" if cell.passed else "fail"),
         f"{loglik:.4f}" if loglik is not None else "",
     ]

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
 
 from app.ui.common.plain import escape_mnemonic, plain_label
-from app.ui.common.tones import ERROR, INFO, WARNING, box_colours, on_theme_change
+from app.ui.common.tones import ERROR, INFO, WARNING, box_colours, on_theme_change, set_sheet
 
 __all__ = ["MessageArea", "Severity"]
 
@@ -84,8 +84,7 @@ class MessageArea(QFrame):
             f"MessageArea {{ background: {box.background}; border-radius: 4px; }}"
             f" QLabel {{ color: {box.text}; }}"
         )
-        if self.styleSheet() != sheet:
-            self.setStyleSheet(sheet)
+        set_sheet(self, sheet)
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() or self.severity else ""

@@ -30,6 +30,7 @@ __all__ = [
     "Box",
     "box_colours",
     "on_theme_change",
+    "set_sheet",
     "set_tone",
     "tone_colour",
 ]
@@ -135,10 +136,15 @@ def _sheet(widget: QWidget) -> str:
     return f"border: 1px solid {colour};" if widget.property(_BORDER) else f"color: {colour};"
 
 
-def _apply(widget: QWidget) -> None:
-    sheet = _sheet(widget)
+def set_sheet(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` the stylesheet ``sheet`` unless it has it (setting one is a style
+    change, which the theme watch answers by setting it again: this ends that)."""
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
+
+
+def _apply(widget: QWidget) -> None:
+    set_sheet(widget, _sheet(widget))
 
 
 def set_tone(widget: QWidget, tone: str | None, *, border: bool = False) -> None:

@@ -38,7 +38,7 @@ from app.core.parameters import GROUPS, Group, Param
 from app.core.request import FieldError, RequestValidationError
 from app.core.server_kinds import DEFAULT_KIND, get_kind
 from app.ui.common.plain import plain_label
-from app.ui.common.tones import WARNING, box_colours, on_theme_change
+from app.ui.common.tones import WARNING, box_colours, on_theme_change, set_sheet
 from app.ui.parameters.custom import CustomRow, CustomSection
 from app.ui.parameters.fold import Fold
 from app.ui.parameters.rows import ParamRow, make_row
@@ -257,8 +257,7 @@ class ParameterPanel(QScrollArea):
             f"QLabel {{ background: {box.background}; color: {box.text};"
             f" border: 1px solid {box.border}; border-radius: 3px; padding: 4px; }}"
         )
-        if self.note.styleSheet() != sheet:
-            self.note.setStyleSheet(sheet)
+        set_sheet(self.note, sheet)
 
     def set_server_kind(self, kind_id: str | None) -> None:
         """Show the rows of this server kind (``None``: OpenAI-style).
