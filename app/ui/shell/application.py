@@ -15,12 +15,13 @@ from app.core.keys import KeyStore
 from app.core.paths import AppPaths
 from app.core.settings import LoadedSettings, SettingsFile
 from app.resource_files import ICON_SIZES, icon_png
+from app.ui.common.cjk_weight import even_cjk_weight, has_cjk
 from app.ui.common.i18n import install_translators
 from app.ui.profiles.profile_manager import ProfileManager
 from app.ui.runs.controller import RunController
 from app.ui.shell.gc_guard import GCGuard
 from app.ui.shell.main_window import MainWindow
-from app.ui.shell.storage import open_storage
+from app.ui.shell.storage import WindowStorage, open_storage
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -102,18 +103,19 @@ def create_window(
     keys: KeyStore | None = None,
     settings: LoadedSettings | None = None,
     *,
+    storage: WindowStorage | None = None,
     icon: bool = True,
 ) -> MainWindow:
     """A main window with its own controller, profiles and clients (``settings``: already
     loaded, so a broken file is reported by the window rather than kept aside unseen;
-    ``icon``: set the app's icon now, unless set already)."""
+    ``storage``: already opened; ``icon``: set the app's icon now, unless set already)."""
     app = QApplication.instance()
     if icon and isinstance(app, QApplication) and app.windowIcon().isNull():
         app.setWindowIcon(app_icon())
     connections = Connections(keys or KeyStore())
     controller = RunController(connections)
     profiles = ProfileManager(paths, connections)
-    window = MainWindow(controller, profiles, open_storage(paths, settings))
+    window = MainWindow(controller, profiles, storage or open_storage(paths, settings))
     controller.setParent(window)
     profiles.setParent(window)
     return window
@@ -175,8 +177,12 @@ def run_gui(
     gc_guard = GCGuard(app)
     gc_guard.start(frozen_later=not smoke_test)
     settings = SettingsFile(paths.config_dir).load()
-    install_translators(settings.settings.language)
-    window = create_window(paths, settings=settings, icon=False)  # the icon: after the frame
+    language = install_translators(settings.settings.language)
+    storage = open_storage(paths, settings)
+    restored = storage.restored.prompt if storage.restored is not None else ""
+    if language.startswith("zh") or has_cjk(restored):
+        even_cjk_weight()  # the first frame shows CJK text: before any of it is laid out
+    window = create_window(paths, settings=settings, storage=storage, icon=False)
     guard_runs(gc_guard, window)
     window.show()
     loops: list[AppEventLoop] = []
@@ -190,6 +196,7 @@ def run_gui(
         if on_first_frame is not None:
             on_first_frame()
         app.setWindowIcon(app_icon())
+        even_cjk_weight()  # before any CJK text is typed or shown
         # asyncio (and with it ssl, OpenSSL, sockets) is not needed to paint the window.
         from app.ui.shell.event_loop import create_event_loop
         from app.ui.shell.quit_signals import QuitSignals
