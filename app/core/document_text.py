@@ -14,8 +14,8 @@ bounded by :data:`SOFT_LIMIT` however long the paragraph grows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from app.core import parameters as registry
 
@@ -73,8 +73,7 @@ def utf16_offsets(text: str) -> list[int] | None:
     return [0, *accumulate(2 if ord(c) > 0xFFFF else 1 for c in text)]
 
 
-@dataclass(frozen=True)
-class PromptPlan:
+class PromptPlan(NamedTuple):
     """What a run sends and where its completion goes (character offsets in the text)."""
 
     prompt: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
 
@@ -56,8 +55,7 @@ TIMED_OUT = kind(
 )
 
 
-@dataclass(frozen=True)
-class KeyStatus:
+class KeyStatus(NamedTuple):
     """Whether API keys are kept securely, and in which keyring backend."""
 
     secure: bool

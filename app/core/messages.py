@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["CONTEXT", "QT_TRANSLATE_NOOP", "Message", "MessageKind", "kind"]
 
@@ -83,8 +83,7 @@ class Message:
         return {"code": self.code, "text": str(self), "values": self.plain_values()}
 
 
-@dataclass(frozen=True)
-class MessageKind:
+class MessageKind(NamedTuple):
     """A declared message: ``KIND(**values)`` makes a :class:`Message`."""
 
     code: str

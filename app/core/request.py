@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core import parameters
 from app.core.messages import QT_TRANSLATE_NOOP, Message, kind
@@ -90,8 +89,7 @@ BIAS_RANGE = kind(
 )
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     """One problem with one request field (``msg`` is worded by the front end)."""
 
     field: str
