@@ -124,11 +124,13 @@ def shoot_batch(app: object, loop: object, target: Path) -> None:
 def main() -> int:
     from PySide6.QtWidgets import QApplication
 
+    from app.ui.common.cjk_weight import even_cjk_weight
     from app.ui.common.theme import apply_theme
     from app.ui.shell.event_loop import create_event_loop
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
     app = QApplication.instance() or QApplication([])
+    even_cjk_weight()  # as the app does before Chinese is shown (app/ui/common/cjk_weight.py)
     loop = create_event_loop(app)
     with loop:
         shoot(app, loop, "en", "light", out / "main-en.png")
