@@ -68,8 +68,6 @@ BOXES = {
     REMOVED: (Box("#f8d0d0", "#770000", "#f8d0d0"), Box("#4a1d1d", "#ffb4ab", "#4a1d1d")),
     ADDED: (Box("#c8f0c8", "#006633", "#c8f0c8"), Box("#17381f", "#b6f2c0", "#17381f")),
 }
-_TONE = "_cp_tone"
-_BORDER = "_cp_tone_border"
 _KEY = "_cp_theme_watch"
 
 
@@ -128,14 +126,6 @@ def on_theme_change(widget: QWidget, callback: Callable[[], None]) -> None:
     _callbacks[key] = callback
 
 
-def _sheet(widget: QWidget) -> str:
-    tone = widget.property(_TONE)
-    if not tone:
-        return ""
-    colour = tone_colour(str(tone))
-    return f"border: 1px solid {colour};" if widget.property(_BORDER) else f"color: {colour};"
-
-
 def set_sheet(widget: QWidget, sheet: str) -> None:
     """Give ``widget`` the stylesheet ``sheet`` unless it has it (setting one is a style
     change, which the theme watch answers by setting it again: this ends that)."""
@@ -143,15 +133,17 @@ def set_sheet(widget: QWidget, sheet: str) -> None:
         widget.setStyleSheet(sheet)
 
 
-def _apply(widget: QWidget) -> None:
-    set_sheet(widget, _sheet(widget))
-
-
 def set_tone(widget: QWidget, tone: str | None, *, border: bool = False) -> None:
     """Colour ``widget``'s text (``border``: its frame) in ``tone``, or plainly (``None``),
     in the current theme and in any theme applied later."""
-    if tone is not None:
-        on_theme_change(widget, lambda: _apply(widget))
-    widget.setProperty(_TONE, tone or "")
-    widget.setProperty(_BORDER, border)
-    _apply(widget)
+
+    def apply() -> None:
+        if tone is None:
+            set_sheet(widget, "")
+            return
+        colour = tone_colour(tone)
+        set_sheet(widget, f"border: 1px solid {colour};" if border else f"color: {colour};")
+
+    if tone is not None or widget.property(_KEY) is not None:
+        on_theme_change(widget, apply)  # replaces the colour set before, if any
+    apply()
